@@ -1,0 +1,128 @@
+"""Plain data of a corridor network: nodes, links, cost defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+MODES = ("road", "rail", "sea")
+LINK_STATUSES = ("operational", "under_construction", "proposed", "suspended")
+NODE_STATUSES = ("operational", "suspended", "proposed")
+NODE_KINDS = ("city", "port", "dry_port", "border_crossing", "junction")
+SEAS = ("Arabian Sea", "Gulf of Oman", "Persian Gulf", "Caspian Sea")
+GAUGES_MM = (1435, 1520, 1676)
+TRANSFER_KINDS = ("gauge_change", "road_rail", "port")
+
+
+@dataclass(frozen=True, slots=True)
+class Border:
+    """What it takes to cross a border at a crossing node, by mode."""
+
+    countries: tuple[str, str]
+    hours: dict[str, float]
+    usd_per_t: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A time and a cost with the source they come from."""
+
+    hours: float
+    usd_per_t: float
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A place: city, port, dry port, border crossing or junction."""
+
+    id: str
+    name: str
+    lon: float
+    lat: float
+    country: str
+    kind: str
+    source: str
+    aliases: tuple[str, ...] = ()
+    sea: str | None = None
+    border: Border | None = None
+    status: str = "operational"
+    open_months: frozenset[int] | None = None
+    transfer: dict[str, Figure] = field(default_factory=dict)
+    note: str | None = None
+    file: str = ""
+
+    @property
+    def is_crossing(self) -> bool:
+        """Whether the node is a border crossing."""
+        return self.border is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A physical link between two nodes: a road, a railway or a shipping lane.
+
+    ``length_km`` is resolved: the published length when the data gives one, else the
+    geometry's great-circle length times the circuity factor (``length_estimated`` is then true).
+    """
+
+    id: str
+    from_id: str
+    to_id: str
+    mode: str
+    status: str
+    corridor: str
+    source: str
+    coords: tuple[tuple[float, float], ...]
+    length_km: float
+    length_estimated: bool = False
+    length_basis: str = ""
+    gauge_mm: int | None = None
+    project: str | None = None
+    speed_kmh: float | None = None
+    usd_per_t_km: float | None = None
+    usd_per_t: float | None = None
+    open_months: frozenset[int] | None = None
+    oneway: bool = False
+    year: int | None = None
+    terrain: str | None = None
+    note: str | None = None
+    file: str = ""
+
+    @property
+    def layer(self) -> str:
+        """The graph layer the link runs on: ``road``, ``sea`` or ``rail<gauge>``."""
+        return f"rail{self.gauge_mm}" if self.mode == "rail" else self.mode
+
+
+@dataclass(frozen=True, slots=True)
+class LineHaul:
+    """Default moving speed and line-haul cost of a mode, with per-country overrides."""
+
+    speed_kmh: float
+    usd_per_t_km: float
+    source: str
+    by_country: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CostModel:
+    """Cost-model defaults read from ``costs.toml``; every figure keeps its source."""
+
+    payload_t: float
+    line_haul: dict[str, LineHaul]
+    transfer: dict[str, Figure]
+    border: dict[str, Figure]
+    circuity: dict[str, float]
+    circuity_source: str
+
+
+@dataclass(slots=True)
+class Network:
+    """Nodes and links by id, and the cost model they are priced with."""
+
+    nodes: dict[str, Node]
+    links: dict[str, Link]
+    costs: CostModel
+    folder: str = ""
+    files: tuple[str, ...] = ()

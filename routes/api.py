@@ -1,0 +1,178 @@
+"""The Python API: load a network once, then plan routes with the same options as the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from geo import io, model
+from geo.errors import QueryError, UnknownPlaceError
+from routes import graph, places, search
+from routes.route import Route
+
+
+@dataclass(slots=True)
+class Loaded:
+    """A network and its layered graph, built once and reused across queries."""
+
+    network: model.Network
+    G: nx.DiGraph
+
+
+@dataclass(slots=True)
+class Plan:
+    """The answer to one query: the routes, best first, and notes on how they were found."""
+
+    query: dict
+    routes: list[Route]
+    notes: list[str] = field(default_factory=list)
+    endpoints: list[places.Endpoint] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter(self.routes)
+
+    def __len__(self) -> int:
+        return len(self.routes)
+
+
+def load(folder: str | Path | None = None, *, extra: Iterable[str | Path] = ()) -> Loaded:
+    """Read a network folder (default: the built-in network) plus extra files, and build its graph."""
+    network = io.read_network(folder, extra=extra)
+    return Loaded(network, graph.build_graph(network))
+
+
+def _avoid(network: model.Network, items: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Split ``--avoid`` items into countries (ISO3 or name) and places (name, alias or id)."""
+    countries, nodes = set(), set()
+    for item in items:
+        try:
+            endpoint = places.resolve(network, item)
+        except UnknownPlaceError as err:
+            msg = f"--avoid: {err}"
+            raise UnknownPlaceError(msg) from None
+        if endpoint.kind == "country":
+            countries.add(network.nodes[endpoint.node_ids[0]].country)
+        elif endpoint.kind == "place":
+            nodes.update(endpoint.node_ids)
+        else:
+            msg = f"--avoid {item!r}: give a country or a place, not a {endpoint.kind}"
+            raise QueryError(msg)
+    return frozenset(countries), frozenset(nodes)
+
+
+def plan(
+    origin: str,
+    destination: str,
+    *,
+    via: Sequence[str] = (),
+    by: str = "time",
+    k: int = 1,
+    avoid: Iterable[str] = (),
+    modes: Iterable[str] | None = None,
+    status: Iterable[str] | None = None,
+    month: int | None = None,
+    include_suspended: bool = False,
+    max_overlap: float = 0.5,
+    max_stretch: float = 1.5,
+    network: Loaded | str | Path | None = None,
+    extra: Iterable[str | Path] = (),
+) -> Plan:
+    """Plan routes from ``origin`` to ``destination``.
+
+    Parameters
+    ----------
+    origin, destination
+        A place name, alias or id (``"Almaty"``, ``"Sust"``, ``"port_qasim"``), a country
+        (``"Kazakhstan"``, ``"KAZ"``: any of its cities and ports), a sea (``"Arabian Sea"``:
+        any port on it) or ``"lat,lon"`` (the nearest node).
+    via
+        Places visited in order.
+    by
+        The objective: ``"time"`` (hours), ``"cost"`` (USD per tonne) or ``"distance"`` (km).
+    k
+        How many substantively different routes to return (see ``max_overlap``, ``max_stretch``).
+    avoid
+        Countries (ISO3 or name) and places the routes must not touch.
+    modes
+        Modes allowed (``road``, ``rail``, ``sea``); default all.
+    status
+        Link statuses that exist in the scenario; default all but ``suspended``.
+    month
+        1-12: links and crossings closed in that month are left out.
+    include_suspended
+        Also use suspended links and crossings (for example the Pakistan–Afghanistan crossings).
+    max_overlap, max_stretch
+        An alternative shares at most ``max_overlap`` of its length with each route already
+        found, and costs at most ``max_stretch`` times the best route by the objective.
+    network
+        A :class:`Loaded` network, or a network folder; default the built-in network.
+    extra
+        Extra GeoJSON files of nodes and links used for this plan only.
+
+    Returns
+    -------
+    Plan
+        ``plan.routes`` are :class:`routes.Route` objects, best first.
+    """
+    if by not in graph.OBJECTIVES:
+        msg = f"unknown objective {by!r}; expected time, cost or distance"
+        raise QueryError(msg)
+    if k < 1:
+        msg = f"k must be 1 or more, got {k}"
+        raise QueryError(msg)
+    loaded = network if isinstance(network, Loaded) else load(network, extra=extra)
+    net = loaded.network
+    endpoints = [places.resolve(net, text) for text in (origin, *via, destination)]
+    avoid_countries, avoid_nodes = _avoid(net, avoid)
+    constraints = search.Constraints(
+        modes=frozenset(modes) if modes else frozenset(model.MODES),
+        statuses=frozenset(status) if status else search.DEFAULT_STATUSES,
+        month=month,
+        include_suspended=include_suspended,
+        avoid_countries=avoid_countries,
+        avoid_nodes=avoid_nodes,
+    )
+    stops = [[n for n in e.node_ids if n not in avoid_nodes] or list(e.node_ids) for e in endpoints]
+    found = search.alternatives(
+        loaded.G,
+        net,
+        stops,
+        by=by,
+        constraints=constraints,
+        k=k,
+        max_overlap=max_overlap,
+        max_stretch=max_stretch,
+    )
+    notes = [
+        f"{e.text!r} snapped to {e.label} ({e.snap_km:.1f} km away)"
+        for e in endpoints
+        if e.snap_km is not None
+    ] + found.notes
+    query = {
+        "from": origin,
+        "to": destination,
+        "via": list(via),
+        "by": by,
+        "k": k,
+        "avoid": sorted(avoid),
+        "modes": sorted(constraints.modes),
+        "status": sorted(constraints.statuses),
+        "month": month,
+        "include_suspended": include_suspended,
+        "max_overlap": max_overlap,
+        "max_stretch": max_stretch,
+        "endpoints": [
+            {
+                "text": e.text,
+                "kind": e.kind,
+                "label": e.label,
+                "nodes": list(e.node_ids),
+                **({"snap_km": round(e.snap_km, 2)} if e.snap_km is not None else {}),
+            }
+            for e in endpoints
+        ],
+    }
+    return Plan(query, found.routes, notes, endpoints)

@@ -1,0 +1,305 @@
+"""The ``corridors`` command line: argument parsing, output and exit codes.
+
+Exit status: 0 success, 1 no route, 2 bad input (a file, an option, an unknown place).
+Only this module prints, exits or reads ``sys.argv``, and only it reaches ``maps``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from geo.errors import CorridorError, NoRouteError
+
+PROG = "corridors"
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--network", metavar="DIR", help="network folder (default: the built-in network)")
+    p.add_argument(
+        "--with",
+        dest="extra",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="extra GeoJSON links/nodes for this run only (repeatable)",
+    )
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Route planner for the trade corridors between Kazakhstan and the Arabian Sea.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    r = sub.add_parser("route", help="candidate routes between two places, countries or seas")
+    r.add_argument("origin", metavar="FROM", help="place, country, sea or 'lat,lon'")
+    r.add_argument("destination", metavar="TO", help="place, country, sea or 'lat,lon'")
+    r.add_argument("--via", action="append", default=[], metavar="PLACE", help="visit in order (repeatable)")
+    r.add_argument(
+        "--by", choices=("time", "cost", "distance"), default="time", help="objective (default: time)"
+    )
+    r.add_argument("-k", type=int, default=1, metavar="N", help="number of different routes (default: 1)")
+    r.add_argument(
+        "--avoid",
+        type=_csv,
+        action="extend",
+        default=[],
+        metavar="LIST",
+        help="countries (ISO3 or name) and places to avoid, comma-separated",
+    )
+    r.add_argument("--modes", type=_csv, metavar="LIST", help="allowed modes: road,rail,sea (default: all)")
+    r.add_argument(
+        "--status",
+        type=_csv,
+        metavar="LIST",
+        help="link statuses in the scenario (default: operational,under_construction,proposed)",
+    )
+    r.add_argument("--month", type=int, metavar="M", help="1-12: close what is out of season")
+    r.add_argument(
+        "--include-suspended",
+        action="store_true",
+        help="use suspended links and crossings (e.g. Pakistan–Afghanistan)",
+    )
+    r.add_argument(
+        "--max-overlap",
+        type=float,
+        default=0.5,
+        metavar="F",
+        help="an alternative shares at most this share of its length with another (default 0.5)",
+    )
+    r.add_argument(
+        "--max-stretch",
+        type=float,
+        default=1.5,
+        metavar="F",
+        help="an alternative costs at most this multiple of the best (default 1.5)",
+    )
+    r.add_argument("--explain", action="store_true", help="itinerary leg by leg")
+    r.add_argument("--sources", action="store_true", help="with --explain: the source of each figure")
+    out = r.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="JSON output (documented contract)")
+    out.add_argument("--geojson", metavar="OUT", help="write the routes as a GeoJSON FeatureCollection")
+    r.add_argument("--map", metavar="OUT.html", help="write a Leaflet map of the routes")
+    _map_options(r)
+    _common(r)
+
+    p = sub.add_parser("places", help="find endpoints by name")
+    p.add_argument("query", nargs="?", help="part of a name, alias or id")
+    p.add_argument("--country", help="ISO3 code")
+    p.add_argument("--kind", choices=("city", "port", "dry_port", "border_crossing", "junction"))
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    n = sub.add_parser("network", help="summary and validation of the network, or a map of it")
+    n.add_argument("--map", metavar="OUT.html", help="write a Leaflet map of the whole network")
+    _map_options(n)
+    _common(n)
+
+    v = sub.add_parser("validate", help="check GeoJSON files against the network")
+    v.add_argument("files", nargs="+", metavar="FILE")
+    v.add_argument("--strict", action="store_true", help="warnings fail too")
+    _common(v)
+    return parser
+
+
+def _map_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--tiles", default="OpenStreetMap", help="tile layer name, or 'none' (default: OpenStreetMap)"
+    )
+    p.add_argument("--offline", action="store_true", help="self-contained page: no request to any host")
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write a file through a temporary file in the same folder, then rename it into place."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_route(args: argparse.Namespace) -> int:
+    from routes import api, output
+
+    loaded = api.load(args.network, extra=args.extra)
+    result = api.plan(
+        args.origin,
+        args.destination,
+        via=args.via,
+        by=args.by,
+        k=args.k,
+        avoid=args.avoid,
+        modes=args.modes,
+        status=args.status,
+        month=args.month,
+        include_suspended=args.include_suspended,
+        max_overlap=args.max_overlap,
+        max_stretch=args.max_stretch,
+        network=loaded,
+    )
+    names = {n.id: n.name for n in loaded.network.nodes.values()}
+    if args.geojson:
+        write_atomic(args.geojson, json.dumps(output.plan_geojson(result, names), ensure_ascii=False))
+    if args.map:
+        _write_map(args, loaded.network, [output.route_geojson(r, names) for r in result.routes])
+    if args.json:
+        print(json.dumps(output.plan_dict(result), ensure_ascii=False, indent=1))
+    elif args.explain:
+        print(output.explain(result, sources=args.sources))
+    else:
+        print(output.table(result, names))
+    return 0
+
+
+def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> None:
+    import maps
+    from geo import convert
+
+    countries = convert.countries_geojson(network)
+    net_fc = convert.network_geojson(network)
+    tiles = None if args.tiles.lower() == "none" else args.tiles
+    if routes is None:
+        m = maps.network_map(net_fc, countries=countries, tiles=tiles)
+    else:
+        m = maps.routes_map(routes, network=net_fc, countries=countries, tiles=tiles)
+    maps.save_map(m, args.map, offline=args.offline)
+    print(f"map written to {args.map}", file=sys.stderr)
+
+
+def cmd_places(args: argparse.Namespace) -> int:
+    from geo import io
+    from routes import places
+
+    network = io.read_network(args.network, extra=args.extra)
+    found = places.search(network, args.query, country=args.country, kind=args.kind)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": n.id,
+                        "name": n.name,
+                        "country": n.country,
+                        "kind": n.kind,
+                        "aliases": list(n.aliases),
+                        "lat": n.lat,
+                        "lon": n.lon,
+                    }
+                    for n in found
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    if not found:
+        msg = f"no place matches {args.query!r}"
+        suggestions = places.suggest(network, args.query or "")
+        print(msg + (f"; did you mean {', '.join(suggestions)}?" if suggestions else ""), file=sys.stderr)
+        return 1
+    for n in found:
+        aka = f"  (also {', '.join(n.aliases)})" if n.aliases else ""
+        print(f"{n.id:<24} {n.name:<26} {n.country}  {n.kind}{aka}")
+    return 0
+
+
+def cmd_network(args: argparse.Namespace) -> int:
+    from geo import io
+
+    problems: list = []
+    network = io.read_network(args.network, extra=args.extra, problems=problems)
+    if args.map:
+        _write_map(args, network, None)
+    print(summary(network))
+    for p in problems:
+        print(f"warning: {p}")
+    return 0
+
+
+def summary(network) -> str:
+    links = list(network.links.values())
+    nodes = list(network.nodes.values())
+
+    def counts(title: str, values: list[str]) -> list[str]:
+        c = Counter(values)
+        return [f"{title}:"] + [
+            f"  {k:<44} {v:>5}" for k, v in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+
+    km = sum(link.length_km for link in links)
+    est = sum(1 for link in links if link.length_estimated)
+    lines = [
+        f"network {network.folder}: {len(nodes)} nodes, {len(links)} links, {km:,.0f} km "
+        f"({est} lengths estimated)",
+    ]
+    lines += counts("nodes by country", [n.country for n in nodes])
+    lines += counts("nodes by kind", [n.kind for n in nodes])
+    lines += counts("links by mode", [link.mode for link in links])
+    lines += counts("links by status", [link.status for link in links])
+    lines += counts("links by corridor", [link.corridor for link in links])
+    projects = [link.project for link in links if link.project]
+    if projects:
+        lines += counts("links by project", projects)
+    return "\n".join(lines)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from geo import io
+
+    problems: list = []
+    with contextlib.suppress(CorridorError):
+        io.read_network(args.network, extra=args.files, problems=problems)
+    base = set(io.network_files(args.network or io.builtin_folder())[1]) | {"nodes.geojson"}
+    mine = [
+        p for p in problems if Path(p.file).name not in {Path(b).name for b in base} or p.file in args.files
+    ]
+    for p in mine:
+        print(p)
+    errors = [p for p in mine if p.severity == "error"]
+    warnings = [p for p in mine if p.severity != "error"]
+    print(f"{len(args.files)} file(s): {len(errors)} error(s), {len(warnings)} warning(s)", file=sys.stderr)
+    return 2 if errors or (args.strict and warnings) else 0
+
+
+COMMANDS = {"route": cmd_route, "places": cmd_places, "network": cmd_network, "validate": cmd_validate}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except NoRouteError as err:
+        print(f"{PROG}: no route: {err}", file=sys.stderr)
+        return 1
+    except CorridorError as err:
+        print(f"{PROG}: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"{PROG}: error: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""Build the layered graph: one vertex per place and mode layer, transfers and borders as edges.
+
+Vertices are tuples ``(node_id, layer, side)``:
+
+- ``layer`` is ``road``, ``sea`` or ``rail<gauge_mm>`` (``rail1520``); ``side`` is ``""``.
+- A border crossing has two vertices per layer, ``side="in"`` and ``side="out"``, joined by a
+  ``border`` edge that carries the dwell: every route through the crossing pays it once.
+- Transfers (mode and gauge changes) join the layers of one place (at a crossing, its ``out``
+  vertices): a route's transshipments are edges that the search prices like any other.
+- ``(node_id, "*", "origin")`` and ``(node_id, "*", "dest")`` are entry and exit vertices, so a
+  search starts or ends at a place on whichever layer suits it.
+
+Each edge has ``kind`` (``link``, ``transfer``, ``border``, ``access``), the objectives
+``distance_km``, ``time_h`` and ``cost_usd_per_t``, and what the filters need (``mode``,
+``status``, ``months``, ``countries``, ``nodes``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections import defaultdict
+
+import networkx as nx
+
+from geo import geodesy, model
+from routes import costs
+
+log = logging.getLogger(__name__)
+
+OBJECTIVES = {"distance": "distance_km", "time": "time_h", "cost": "cost_usd_per_t"}
+
+
+def layers_by_node(network: model.Network) -> dict[str, set[str]]:
+    """The layers present at each node, from the links that touch it."""
+    layers: dict[str, set[str]] = defaultdict(set)
+    for link in network.links.values():
+        layers[link.from_id].add(link.layer)
+        layers[link.to_id].add(link.layer)
+    return layers
+
+
+def _enter(node: model.Node, layer: str) -> tuple:
+    return (node.id, layer, "in" if node.is_crossing else "")
+
+
+def _leave(node: model.Node, layer: str) -> tuple:
+    return (node.id, layer, "out" if node.is_crossing else "")
+
+
+def build_graph(network: model.Network) -> nx.DiGraph:
+    """Build the layered, directed graph of a network with every step priced."""
+    G = nx.DiGraph()
+    nodes = network.nodes
+    for link in network.links.values():
+        priced = costs.price_link(link, nodes, network.costs)
+        a, b = nodes[link.from_id], nodes[link.to_id]
+        attrs = {
+            "kind": "link",
+            "link": link.id,
+            "mode": link.mode,
+            "status": link.status,
+            "months": link.open_months,
+            "countries": frozenset((a.country, b.country)),
+            "nodes": (a.id, b.id),
+            "distance_km": link.length_km,
+            "time_h": priced.time_h,
+            "cost_usd_per_t": priced.cost_usd_per_t,
+            "sources": priced.sources,
+        }
+        _add_link_edge(G, _leave(a, link.layer), _enter(b, link.layer), attrs)
+        if not link.oneway:
+            _add_link_edge(G, _leave(b, link.layer), _enter(a, link.layer), attrs)
+    for node_id, layers in layers_by_node(network).items():
+        _add_place(G, network, nodes[node_id], sorted(layers))
+    log.info("Built graph with %d vertices and %d edges", len(G), G.number_of_edges())
+    G.graph["lower_bounds"] = _lower_bounds(network, G)
+    G.graph["positions"] = {n.id: (n.lon, n.lat) for n in nodes.values()}
+    return G
+
+
+def _add_link_edge(G: nx.DiGraph, u: tuple, v: tuple, attrs: dict) -> None:
+    """Add a link edge; a parallel link between the same vertices goes through a vertex of its own."""
+    if not G.has_edge(u, v):
+        G.add_edge(u, v, **attrs)
+        return
+    mid = (u[0], f"{attrs['link']}>{v[0]}", "via")
+    G.add_edge(u, mid, **attrs)
+    G.add_edge(
+        mid,
+        v,
+        kind="access",
+        mode=attrs["mode"],
+        status="operational",
+        months=None,
+        nodes=attrs["nodes"],
+        countries=attrs["countries"],
+        distance_km=0.0,
+        time_h=0.0,
+        cost_usd_per_t=0.0,
+    )
+
+
+def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: list[str]) -> None:
+    zero = {"distance_km": 0.0, "time_h": 0.0, "cost_usd_per_t": 0.0}
+    common = {"months": None, "nodes": (node.id,), "countries": frozenset((node.country,))}
+    for layer in layers:
+        mode = "rail" if layer.startswith("rail") else layer
+        if node.is_crossing:
+            priced = costs.price_border(node, mode, network.costs)
+            G.add_edge(
+                _enter(node, layer),
+                _leave(node, layer),
+                kind="border",
+                node=node.id,
+                mode=mode,
+                status=node.status,
+                layer=layer,
+                distance_km=0.0,
+                time_h=priced.time_h,
+                cost_usd_per_t=priced.cost_usd_per_t,
+                sources=priced.sources,
+                **{**common, "months": node.open_months, "countries": frozenset(node.border.countries)},
+            )
+        G.add_edge(
+            (node.id, "*", "origin"),
+            _leave(node, layer),
+            kind="access",
+            mode=mode,
+            status="operational",
+            **zero,
+            **common,
+        )
+        G.add_edge(
+            _enter(node, layer),
+            (node.id, "*", "dest"),
+            kind="access",
+            mode=mode,
+            status="operational",
+            **zero,
+            **common,
+        )
+    for a, b in itertools.permutations(layers, 2):
+        kind = costs.transfer_kind(a, b)
+        priced = costs.price_transfer(node, kind, network.costs)
+        G.add_edge(
+            _leave(node, a),
+            _leave(node, b),
+            kind="transfer",
+            transfer=kind,
+            node=node.id,
+            mode=None,
+            status="operational",
+            from_layer=a,
+            to_layer=b,
+            distance_km=0.0,
+            time_h=priced.time_h,
+            cost_usd_per_t=priced.cost_usd_per_t,
+            sources=priced.sources,
+            **common,
+        )
+        if node.is_crossing:
+            # A route may also change layer before crossing, paying the border on the new layer.
+            G.add_edge(
+                _enter(node, a),
+                _enter(node, b),
+                kind="transfer",
+                transfer=kind,
+                node=node.id,
+                mode=None,
+                status="operational",
+                from_layer=a,
+                to_layer=b,
+                distance_km=0.0,
+                time_h=priced.time_h,
+                cost_usd_per_t=priced.cost_usd_per_t,
+                sources=priced.sources,
+                **common,
+            )
+
+
+def _lower_bounds(network: model.Network, G: nx.DiGraph) -> dict[str, float]:
+    """For each objective, the least value per great-circle km over all links.
+
+    Multiplied by the great-circle distance to the target it gives an admissible A* heuristic:
+    no path can cost less, since every step costs at least that much per km it advances.
+    """
+    bounds = {attr: float("inf") for attr in OBJECTIVES.values()}
+    nodes = network.nodes
+    for _, _, d in G.edges(data=True):
+        if d["kind"] != "link":
+            continue
+        a, b = (nodes[n] for n in d["nodes"])
+        chord = geodesy.great_circle_km(a.lon, a.lat, b.lon, b.lat)
+        if chord <= 0:
+            continue
+        for attr in bounds:
+            bounds[attr] = min(bounds[attr], d[attr] / chord)
+    return {k: (0.0 if v == float("inf") else v * 0.999) for k, v in bounds.items()}

@@ -1,0 +1,234 @@
+"""Turn routes into the JSON contract, GeoJSON, a ranked table and a leg-by-leg itinerary."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from routes.api import Plan
+from routes.route import Crossing, Route, Segment, Step, Transfer
+
+#: Version of the ``--json`` document; bumped when a field changes meaning or goes away.
+JSON_VERSION = 1
+
+
+def _r(x: float, nd: int = 2) -> float:
+    return round(x, nd)
+
+
+def _layer(layer: str) -> str:
+    return f"rail {layer[4:]} mm" if layer.startswith("rail") else layer
+
+
+def segment_dict(s: Segment) -> dict[str, Any]:
+    return {
+        "seq": s.seq,
+        "link_id": s.link_id,
+        "from": s.from_id,
+        "to": s.to_id,
+        "from_name": s.from_name,
+        "to_name": s.to_name,
+        "mode": s.mode,
+        "status": s.status,
+        "corridor": s.corridor,
+        "project": s.project,
+        "gauge_mm": s.gauge_mm,
+        "distance_km": _r(s.distance_km),
+        "time_h": _r(s.time_h, 3),
+        "cost_usd_per_t": _r(s.cost_usd_per_t, 3),
+        "length_estimated": s.length_estimated,
+        "sources": s.sources,
+    }
+
+
+def transfer_dict(t: Transfer) -> dict[str, Any]:
+    return {
+        "seq": t.seq,
+        "node": t.node_id,
+        "name": t.name,
+        "kind": t.kind,
+        "from_layer": t.from_layer,
+        "to_layer": t.to_layer,
+        "time_h": _r(t.time_h, 3),
+        "cost_usd_per_t": _r(t.cost_usd_per_t, 3),
+        "sources": t.sources,
+    }
+
+
+def crossing_dict(c: Crossing) -> dict[str, Any]:
+    return {
+        "seq": c.seq,
+        "node": c.node_id,
+        "name": c.name,
+        "from_country": c.countries[0],
+        "to_country": c.countries[1],
+        "mode": c.mode,
+        "status": c.status,
+        "time_h": _r(c.time_h, 3),
+        "cost_usd_per_t": _r(c.cost_usd_per_t, 3),
+        "sources": c.sources,
+    }
+
+
+def route_dict(route: Route) -> dict[str, Any]:
+    """One route in the ``--json`` contract.
+
+    Totals are the sums of ``segments``, ``transfers`` and ``border_crossings`` (each rounded
+    for display; the sums are exact to the rounding of the parts).
+    """
+    return {
+        "rank": route.rank,
+        "origin": route.origin,
+        "destination": route.destination,
+        "totals": {
+            "distance_km": _r(route.distance_km),
+            "time_h": _r(route.time_h, 3),
+            "cost_usd_per_t": _r(route.cost_usd_per_t, 3),
+        },
+        "countries": list(route.countries),
+        "modes": route.modes,
+        "corridors": route.corridors,
+        "border_crossings": [crossing_dict(c) for c in route.crossings],
+        "transfers": [transfer_dict(t) for t in route.transfers],
+        "relies_on": route.relies_on,
+        "warnings": route.warnings,
+        "segments": [segment_dict(s) for s in route.segments],
+    }
+
+
+def plan_dict(plan: Plan) -> dict[str, Any]:
+    """The whole ``--json`` document."""
+    return {
+        "version": JSON_VERSION,
+        "query": plan.query,
+        "notes": plan.notes,
+        "routes": [route_dict(r) for r in plan.routes],
+    }
+
+
+def route_geojson(route: Route, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """A route as an RFC 7946 FeatureCollection: its segments as LineStrings, transfers and
+    crossings as Points; the route's summary in the foreign member ``route``."""
+    features = []
+    for step in route.steps:
+        if isinstance(step, Segment):
+            props = {"kind": "segment", "rank": route.rank, **segment_dict(step)}
+            props["sources"] = "; ".join(f"{k}: {v}" for k, v in step.sources.items())
+            geometry = {"type": "LineString", "coordinates": [list(p) for p in step.coords]}
+        else:
+            base = transfer_dict(step) if isinstance(step, Transfer) else crossing_dict(step)
+            kind = "transfer" if isinstance(step, Transfer) else "border_crossing"
+            props = {"kind": kind, "rank": route.rank, **base, "detail": step_detail(step)}
+            props["sources"] = "; ".join(f"{k}: {v}" for k, v in step.sources.items())
+            geometry = {"type": "Point", "coordinates": [step.lon, step.lat]}
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
+    names = names or {}
+    summary = route_dict(route)
+    return {
+        "type": "FeatureCollection",
+        "route": {
+            "rank": route.rank,
+            "origin": names.get(route.origin, route.origin),
+            "destination": names.get(route.destination, route.destination),
+            "objective": route.objective,
+            **{k: summary[k] for k in ("totals", "countries", "modes", "corridors", "relies_on", "warnings")},
+            "border_crossings": [c.name for c in route.crossings],
+        },
+        "features": features,
+    }
+
+
+def plan_geojson(plan: Plan, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """All routes of a plan in one FeatureCollection (each feature has its route's ``rank``)."""
+    collections = [route_geojson(r, names) for r in plan.routes]
+    return {
+        "type": "FeatureCollection",
+        "query": plan.query,
+        "routes": [c["route"] for c in collections],
+        "features": [f for c in collections for f in c["features"]],
+    }
+
+
+def duration(hours: float) -> str:
+    """``154.6`` -> ``"6d 11h"``; under a day, ``"7.5h"``."""
+    if hours < 24:
+        return f"{hours:.1f}h"
+    days, rest = divmod(round(hours), 24)
+    return f"{days}d {rest:02d}h"
+
+
+def step_detail(step: Step) -> str:
+    if isinstance(step, Transfer):
+        return f"{_layer(step.from_layer)} → {_layer(step.to_layer)} ({step.kind.replace('_', ' ')})"
+    if isinstance(step, Crossing):
+        return f"{step.countries[0]} → {step.countries[1]}, {step.mode}"
+    return f"{step.from_name} → {step.to_name}"
+
+
+def _wrap(label: str, text: str, width: int = 80) -> list[str]:
+    return textwrap.wrap(
+        text, width=width, initial_indent=f"    {label} ", subsequent_indent=" " * (len(label) + 5)
+    )
+
+
+def table(plan: Plan, names: dict[str, str]) -> str:
+    """The ranked table, readable at 80 columns."""
+    first = plan.routes[0]
+    head = (
+        f"{names.get(first.origin, first.origin)} → {names.get(first.destination, first.destination)}"
+        f", best by {first.objective}"
+    )
+    lines = [head, "", f"{'#':>2}  {'distance':>10}  {'time':>8}  {'cost':>10}  {'borders':>7}  modes"]
+    for r in plan.routes:
+        lines.append(
+            f"{r.rank:>2}  {r.distance_km:>7,.0f} km  {duration(r.time_h):>8}  "
+            f"{r.cost_usd_per_t:>6,.0f} $/t  {len(r.crossings):>7}  {'+'.join(r.modes)}"
+        )
+        if len({r.origin for r in plan.routes} | {r.destination for r in plan.routes}) > 2:
+            lines += _wrap(
+                "from", f"{names.get(r.origin, r.origin)} to {names.get(r.destination, r.destination)}"
+            )
+        lines += _wrap("via", ", ".join(r.corridors))
+        if r.crossings:
+            lines += _wrap(
+                "borders", ", ".join(f"{c.name} ({c.countries[0]}→{c.countries[1]})" for c in r.crossings)
+            )
+        changes = [f"{t.name} ({step_detail(t).split(' (')[0]})" for t in r.transfers]
+        if changes:
+            lines += _wrap("changes", ", ".join(changes))
+        if r.relies_on:
+            lines += _wrap("needs", ", ".join(r.relies_on) + " (not operational)")
+    lines += [f"note: {n}" for n in plan.notes]
+    return "\n".join(lines)
+
+
+def explain(plan: Plan, *, sources: bool = False) -> str:
+    """Each route leg by leg: links, transfers and crossings with their figures and warnings."""
+    out = []
+    for r in plan.routes:
+        out.append(
+            f"Route {r.rank}: {r.distance_km:,.1f} km, {r.time_h:,.1f} h ({duration(r.time_h)}), "
+            f"{r.cost_usd_per_t:,.2f} USD/t; countries {' → '.join(r.countries)}"
+        )
+        for step in r.steps:
+            out.append(_explain_step(step))
+            if sources:
+                out += [f"        {k}: {v}" for k, v in step.sources.items()]
+        out += [f"    ! {w}" for w in r.warnings]
+        out.append("")
+    out += [f"note: {n}" for n in plan.notes]
+    return "\n".join(out).rstrip()
+
+
+def _explain_step(step: Step) -> str:
+    figures = f"{step.time_h:7.1f} h {step.cost_usd_per_t:8.2f} $/t"
+    if isinstance(step, Segment):
+        gauge = f" {step.gauge_mm} mm" if step.gauge_mm else ""
+        est = "~" if step.length_estimated else " "
+        head = f"  {step.mode:<4} {step.from_name} → {step.to_name}"
+        return (
+            f"{head}\n        {est}{step.distance_km:7.1f} km {figures}  "
+            f"{step.corridor} ({step.status.replace('_', ' ')}{gauge})"
+        )
+    label = "change" if isinstance(step, Transfer) else "border"
+    return f"  {label:<6} {step.name}: {step_detail(step)}\n                   {figures}"

@@ -1,0 +1,137 @@
+"""Resolve endpoints: a place name, alias or id, a country, a sea, or ``lat,lon``."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from geo import convert, geodesy, model
+from geo.errors import UnknownPlaceError
+
+#: Node kinds that stand for a country when a country is given as an endpoint.
+COUNTRY_KINDS = ("city", "port", "dry_port")
+_LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """What an endpoint text resolved to: the candidate node ids and how."""
+
+    text: str
+    label: str
+    kind: str
+    node_ids: tuple[str, ...]
+    snap_km: float | None = None
+
+
+def normalize(text: str) -> str:
+    """Fold case and accents and squeeze punctuation: ``"Bandar-e Abbās"`` -> ``"bandar e abbas"``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.casefold()).split())
+
+
+def _names(node: model.Node) -> list[str]:
+    return [node.id, node.name, *node.aliases]
+
+
+def country_names(network: model.Network) -> dict[str, str]:
+    """ISO3 code -> country name, from the network's country outlines (or the built-in ones)."""
+    data = convert.countries_geojson(network) or {}
+    return {
+        f["properties"]["iso3"]: f["properties"]["name"]
+        for f in data.get("features", [])
+        if f.get("properties", {}).get("iso3")
+    }
+
+
+def resolve(network: model.Network, text: str) -> Endpoint:
+    """Resolve an endpoint text against the network.
+
+    Tried in order: a node id, name or alias; a country (ISO3 code or name: its cities and
+    ports); a sea (its ports); ``lat,lon`` (the nearest node).
+
+    Raises
+    ------
+    UnknownPlaceError
+        If nothing matches; the message suggests close names.
+    """
+    key = normalize(text)
+    if not key:
+        msg = "empty place name"
+        raise UnknownPlaceError(msg)
+    matches = [n for n in network.nodes.values() if key in {normalize(s) for s in _names(n)}]
+    if matches:
+        ids = tuple(sorted(n.id for n in matches))
+        return Endpoint(text, matches[0].name if len(matches) == 1 else text, "place", ids)
+    if (point := _LATLON.match(text)) is not None:
+        return _nearest(network, text, float(point[1]), float(point[2]))
+    if (country := _country(network, key)) is not None:
+        return country
+    for sea in model.SEAS:
+        if key in (normalize(sea), normalize(sea.removesuffix(" Sea"))):
+            ids = tuple(sorted(n.id for n in network.nodes.values() if n.sea == sea))
+            if ids:
+                return Endpoint(text, sea, "sea", ids)
+    msg = f"unknown place {text!r}"
+    suggestions = suggest(network, text)
+    if suggestions:
+        msg += f"; did you mean {', '.join(suggestions)}?"
+    raise UnknownPlaceError(msg)
+
+
+def _country(network: model.Network, key: str) -> Endpoint | None:
+    names = country_names(network)
+    present = {n.country for n in network.nodes.values()}
+    for iso3 in sorted(present):
+        if key in (normalize(iso3), normalize(names.get(iso3, iso3))):
+            ids = tuple(
+                sorted(n.id for n in network.nodes.values() if n.country == iso3 and n.kind in COUNTRY_KINDS)
+            )
+            if ids:
+                return Endpoint(key, names.get(iso3, iso3), "country", ids)
+    return None
+
+
+def _nearest(network: model.Network, text: str, lat: float, lon: float) -> Endpoint:
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        msg = f"{text!r}: expected 'lat,lon' in degrees"
+        raise UnknownPlaceError(msg)
+    node, dist = min(
+        ((n, geodesy.great_circle_km(lon, lat, n.lon, n.lat)) for n in network.nodes.values()),
+        key=lambda pair: pair[1],
+    )
+    return Endpoint(text, node.name, "point", (node.id,), snap_km=dist)
+
+
+def suggest(network: model.Network, text: str, n: int = 3) -> list[str]:
+    """Names close to ``text``, for a 'did you mean' message."""
+    by_key = {}
+    for node in network.nodes.values():
+        for name in _names(node):
+            by_key.setdefault(normalize(name), node.name)
+    close = difflib.get_close_matches(normalize(text), list(by_key), n=n * 2, cutoff=0.6)
+    return list(dict.fromkeys(by_key[c] for c in close))[:n]
+
+
+def search(
+    network: model.Network,
+    query: str | None = None,
+    *,
+    country: str | None = None,
+    kind: str | None = None,
+) -> list[model.Node]:
+    """Nodes whose id, name or alias contains ``query`` (all if None), filtered, sorted by name."""
+    key = normalize(query) if query else ""
+    found = []
+    for node in network.nodes.values():
+        if country and node.country != country.upper():
+            continue
+        if kind and node.kind != kind:
+            continue
+        if key and not any(key in normalize(s) for s in _names(node)):
+            continue
+        found.append(node)
+    return sorted(found, key=lambda n: normalize(n.name))

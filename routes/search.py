@@ -1,0 +1,415 @@
+"""Search the layered graph: best routes under constraints, substantively different alternatives.
+
+Best route: A* with an admissible great-circle heuristic between two places, Dijkstra from
+every origin vertex when an endpoint is a region (a country or a sea). Constraints hide edges
+through the weight function (``None`` hides an edge), so the cached graph is never copied or
+changed. Alternatives come from the penalty method: the links and crossings of the routes
+found so far cost more in the next search; a candidate is kept only if it shares at most
+``max_overlap`` of its length with every kept route (physical links, by km) and costs at most
+``max_stretch`` times the best route by the objective.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+import networkx as nx
+
+from geo import geodesy, model
+from geo.errors import NoRouteError, QueryError
+from routes import graph
+from routes.route import Crossing, Route, Segment, Step, Transfer
+
+DEFAULT_STATUSES = frozenset({"operational", "under_construction", "proposed"})
+#: Each search for an alternative multiplies the weight of the links already used by this.
+PENALTY_FACTOR = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Constraints:
+    """What exists in the scenario and what the route must avoid."""
+
+    modes: frozenset[str] = frozenset(model.MODES)
+    statuses: frozenset[str] = DEFAULT_STATUSES
+    month: int | None = None
+    include_suspended: bool = False
+    avoid_countries: frozenset[str] = frozenset()
+    avoid_nodes: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if unknown := self.modes - set(model.MODES):
+            msg = f"unknown mode {sorted(unknown)[0]!r}; expected road, rail or sea"
+            raise QueryError(msg)
+        if unknown := self.statuses - set(model.LINK_STATUSES):
+            msg = f"unknown status {sorted(unknown)[0]!r}; expected {', '.join(model.LINK_STATUSES)}"
+            raise QueryError(msg)
+        if self.month is not None and not 1 <= self.month <= 12:
+            msg = f"month must be 1-12, got {self.month}"
+            raise QueryError(msg)
+
+    def allows(self, d: dict) -> bool:
+        """Whether an edge exists under these constraints."""
+        if self.avoid_nodes and not self.avoid_nodes.isdisjoint(d["nodes"]):
+            return False
+        kind = d["kind"]
+        if kind == "access":
+            return True
+        if self.avoid_countries and not self.avoid_countries.isdisjoint(d["countries"]):
+            return False
+        if kind == "transfer":
+            return all(_layer_mode(layer) in self.modes for layer in (d["from_layer"], d["to_layer"]))
+        if d["mode"] not in self.modes:
+            return False
+        status = d["status"]
+        if status == "suspended":
+            if not (self.include_suspended or "suspended" in self.statuses):
+                return False
+        elif status not in self.statuses:
+            return False
+        months = d["months"]
+        return self.month is None or months is None or self.month in months
+
+
+def _layer_mode(layer: str) -> str:
+    return "rail" if layer.startswith("rail") else layer
+
+
+@dataclass(frozen=True, slots=True)
+class Alternatives:
+    """The routes found and, when fewer than asked, why."""
+
+    routes: list[Route]
+    notes: list[str] = field(default_factory=list)
+
+
+def weight_function(
+    constraints: Constraints, attr: str, penalties: dict[str, float] | None = None
+) -> Callable[[tuple, tuple, dict], float | None]:
+    """An edge weight for networkx: the objective, times any penalty, or None if hidden."""
+    penalties = penalties or {}
+
+    def weight(u: tuple, v: tuple, d: dict) -> float | None:
+        if not constraints.allows(d):
+            return None
+        value = d[attr]
+        if penalties:
+            key = d.get("link") or (d.get("node") if d["kind"] == "border" else None)
+            value *= penalties.get(key, 1.0)
+        return value
+
+    return weight
+
+
+def _vertex_path(
+    G: nx.DiGraph,
+    origins: Sequence[str],
+    targets: Sequence[str],
+    weight: Callable,
+    attr: str,
+) -> list[tuple] | None:
+    sources = [(n, "*", "origin") for n in origins if (n, "*", "origin") in G]
+    goals = {(n, "*", "dest") for n in targets if (n, "*", "dest") in G}
+    if not sources or not goals:
+        return None
+    if len(sources) == 1 and len(goals) == 1:
+        goal = next(iter(goals))
+        positions, bound = G.graph["positions"], G.graph["lower_bounds"][attr]
+        tx, ty = positions[goal[0]]
+
+        def heuristic(u: tuple, _target: tuple) -> float:
+            x, y = positions[u[0]]
+            return geodesy.great_circle_km(x, y, tx, ty) * bound
+
+        try:
+            return nx.astar_path(G, sources[0], goal, heuristic=heuristic, weight=weight)
+        except nx.NetworkXNoPath:
+            return None
+    dist, paths = nx.multi_source_dijkstra(G, sources, weight=weight)
+    reached = [g for g in goals if g in dist]
+    if not reached:
+        return None
+    return paths[min(reached, key=lambda g: (dist[g], g))]
+
+
+def _steps(G: nx.DiGraph, network: model.Network, path: list[tuple], start_seq: int) -> list[Step]:
+    steps: list[Step] = []
+    nodes = network.nodes
+    for u, v in itertools.pairwise(path):
+        d = G.edges[u, v]
+        seq = start_seq + len(steps)
+        if d["kind"] == "link":
+            link = network.links[d["link"]]
+            forward = u[0] == link.from_id
+            a, b = (link.from_id, link.to_id) if forward else (link.to_id, link.from_id)
+            steps.append(
+                Segment(
+                    seq=seq,
+                    link_id=link.id,
+                    from_id=a,
+                    to_id=b,
+                    from_name=nodes[a].name,
+                    to_name=nodes[b].name,
+                    mode=link.mode,
+                    status=link.status,
+                    corridor=link.corridor,
+                    distance_km=d["distance_km"],
+                    time_h=d["time_h"],
+                    cost_usd_per_t=d["cost_usd_per_t"],
+                    coords=link.coords if forward else tuple(reversed(link.coords)),
+                    gauge_mm=link.gauge_mm,
+                    project=link.project,
+                    year=link.year,
+                    length_estimated=link.length_estimated,
+                    open_months=link.open_months,
+                    sources=d["sources"],
+                )
+            )
+        elif d["kind"] == "transfer":
+            node = nodes[d["node"]]
+            steps.append(
+                Transfer(
+                    seq=seq,
+                    node_id=node.id,
+                    name=node.name,
+                    kind=d["transfer"],
+                    from_layer=d["from_layer"],
+                    to_layer=d["to_layer"],
+                    time_h=d["time_h"],
+                    cost_usd_per_t=d["cost_usd_per_t"],
+                    lon=node.lon,
+                    lat=node.lat,
+                    sources=d["sources"],
+                )
+            )
+        elif d["kind"] == "border":
+            node = nodes[d["node"]]
+            steps.append(
+                Crossing(
+                    seq=seq,
+                    node_id=node.id,
+                    name=node.name,
+                    countries=node.border.countries,
+                    mode=d["mode"],
+                    status=node.status,
+                    time_h=d["time_h"],
+                    cost_usd_per_t=d["cost_usd_per_t"],
+                    lon=node.lon,
+                    lat=node.lat,
+                    open_months=node.open_months,
+                    sources=d["sources"],
+                )
+            )
+    return steps
+
+
+def _orient_crossings(steps: list[Step], nodes: dict[str, model.Node]) -> list[Step]:
+    """Order each crossing's countries in the direction travelled."""
+    out = list(steps)
+    for i, step in enumerate(out):
+        if not isinstance(step, Crossing):
+            continue
+        before = next((s.from_id for s in reversed(out[:i]) if isinstance(s, Segment)), None)
+        after = next((s.to_id for s in out[i + 1 :] if isinstance(s, Segment)), None)
+        a, b = step.countries
+        if (before and nodes[before].country == b) or (after and nodes[after].country == a):
+            out[i] = replace(step, countries=(b, a))
+    return out
+
+
+def _countries(steps: list[Step], nodes: dict[str, model.Node]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for s in steps:
+        if isinstance(s, Segment):
+            seen.setdefault(nodes[s.from_id].country)
+            seen.setdefault(nodes[s.to_id].country)
+        elif isinstance(s, Crossing):
+            for c in s.countries:
+                seen.setdefault(c)
+    return tuple(seen)
+
+
+def route_through(
+    G: nx.DiGraph,
+    network: model.Network,
+    stops: Sequence[Sequence[str]],
+    *,
+    by: str,
+    constraints: Constraints,
+    penalties: dict[str, float] | None = None,
+) -> Route | None:
+    """The best route visiting ``stops`` in order (each a set of candidate node ids), or None."""
+    attr = graph.OBJECTIVES[by]
+    weight = weight_function(constraints, attr, penalties)
+    steps: list[Step] = []
+    ends = []
+    current = stops[0]
+    for nxt in stops[1:]:
+        path = _vertex_path(G, current, nxt, weight, attr)
+        if path is None:
+            return None
+        ends.append((path[0][0], path[-1][0]))
+        steps.extend(_steps(G, network, path, len(steps)))
+        current = (path[-1][0],)
+    steps = _orient_crossings(steps, network.nodes)
+    return Route(
+        origin=ends[0][0],
+        destination=ends[-1][1],
+        steps=tuple(steps),
+        objective=by,
+        countries=_countries(steps, network.nodes),
+    )
+
+
+def shared_km(a: Route, b: Route) -> float:
+    """Length of ``a`` on physical links that ``b`` also uses."""
+    common = a.link_ids & b.link_ids
+    return sum(s.distance_km for s in a.segments if s.link_id in common)
+
+
+def overlap(a: Route, b: Route) -> float:
+    """Share of the shorter route's length on physical links both routes use (0-1)."""
+    shortest = min(a.distance_km, b.distance_km)
+    return 0.0 if shortest <= 0 else min(shared_km(a, b), shared_km(b, a)) / shortest
+
+
+def alternatives(
+    G: nx.DiGraph,
+    network: model.Network,
+    stops: Sequence[Sequence[str]],
+    *,
+    by: str,
+    constraints: Constraints,
+    k: int = 1,
+    max_overlap: float = 0.5,
+    max_stretch: float = 1.5,
+    max_tries: int | None = None,
+) -> Alternatives:
+    """Up to ``k`` substantively different routes, best first, and why fewer were found.
+
+    Raises
+    ------
+    NoRouteError
+        If not even one route exists; the message names the constraint that cut it off.
+    """
+    best = route_through(G, network, stops, by=by, constraints=constraints)
+    if best is None:
+        raise NoRouteError(diagnose(G, network, stops, by=by, constraints=constraints))
+    kept = [best]
+    penalties: dict[str, float] = {}
+    rejected = {"overlap": 0, "stretch": 0, "repeat": 0}
+    tries = 0
+    limit = max_tries if max_tries is not None else 6 * k
+    exhausted = False
+    last = best
+    while len(kept) < k and tries < limit:
+        tries += 1
+        for key in [*last.link_ids, *(c.node_id for c in last.crossings)]:
+            penalties[key] = penalties.get(key, 1.0) * PENALTY_FACTOR
+        cand = route_through(G, network, stops, by=by, constraints=constraints, penalties=penalties)
+        if cand is None:
+            exhausted = True
+            break
+        last = cand
+        if any(cand.link_ids == r.link_ids for r in kept):
+            rejected["repeat"] += 1
+        elif cand.total(by) > max_stretch * best.total(by):
+            rejected["stretch"] += 1
+        elif max(overlap(cand, r) for r in kept) > max_overlap:
+            rejected["overlap"] += 1
+        else:
+            kept.append(cand)
+    kept.sort(key=lambda r: r.total(by))
+    routes = [replace(r, rank=i) for i, r in enumerate(kept, 1)]
+    notes = []
+    if len(routes) < k:
+        why = []
+        if rejected["stretch"]:
+            why.append(f"{rejected['stretch']} cost over {max_stretch:g} times the best by {by}")
+        if rejected["overlap"]:
+            why.append(
+                f"{rejected['overlap']} shared over {max_overlap:.0%} of their length with a kept route"
+            )
+        if rejected["repeat"]:
+            why.append(f"{rejected['repeat']} repeated a kept route")
+        reason = "; ".join(why) if why else "the network offers no other route"
+        if exhausted and not why:
+            reason = "no other route exists under the constraints"
+        notes.append(
+            f"found {len(routes)} of {k} routes after {tries} further searches: {reason} "
+            "(see --max-overlap and --max-stretch)"
+        )
+    return Alternatives(routes, notes)
+
+
+def diagnose(
+    G: nx.DiGraph,
+    network: model.Network,
+    stops: Sequence[Sequence[str]],
+    *,
+    by: str,
+    constraints: Constraints,
+) -> str:
+    """Say which constraint cut every route, by lifting each in turn."""
+    everything = Constraints(
+        statuses=frozenset(model.LINK_STATUSES),
+        include_suspended=True,
+    )
+    relaxed = route_through(G, network, stops, by=by, constraints=everything)
+    if relaxed is None:
+        return "the network does not connect these places by any link, even proposed or suspended ones"
+    lifts = {
+        "avoided countries (--avoid)": replace(constraints, avoid_countries=frozenset()),
+        "avoided places (--avoid)": replace(constraints, avoid_nodes=frozenset()),
+        "the allowed modes (--modes)": replace(constraints, modes=frozenset(model.MODES)),
+        "the allowed statuses (--status)": replace(constraints, statuses=DEFAULT_STATUSES),
+        "the month's seasonal closures (--month)": replace(constraints, month=None),
+        "suspended links and crossings (--include-suspended)": replace(constraints, include_suspended=True),
+    }
+    culprits = []
+    for label, lifted in lifts.items():
+        if lifted == constraints:
+            continue
+        route = route_through(G, network, stops, by=by, constraints=lifted)
+        if route is not None:
+            culprits.append((label, route))
+    if not culprits:
+        return "no route satisfies these constraints together; lifting any one of them is not enough"
+    label, route = culprits[0]
+    detail = _what_it_needs(route, constraints, network)
+    others = f" (lifting {', '.join(c[0] for c in culprits[1:])} also helps)" if culprits[1:] else ""
+    return f"every route is cut off by {label}: {detail}{others}"
+
+
+def _what_it_needs(route: Route, constraints: Constraints, network: model.Network) -> str:
+    avoided = [c for c in route.countries if c in constraints.avoid_countries]
+    if avoided:
+        return f"the best route without it crosses {', '.join(avoided)}"
+    places = [
+        network.nodes[n].name
+        for s in route.segments
+        for n in (s.from_id, s.to_id)
+        if n in constraints.avoid_nodes
+    ]
+    if places:
+        return f"the best route without it passes {', '.join(dict.fromkeys(places))}"
+    modes = [m for m in route.modes if m not in constraints.modes]
+    if modes:
+        return f"the best route without it uses {', '.join(modes)}"
+    needs = [
+        f"{s.link_id} ({s.status})"
+        for s in route.segments
+        if s.status != "operational" and s.status not in constraints.statuses
+    ]
+    needs += [
+        f"{c.name} crossing ({c.status})"
+        for c in route.crossings
+        if c.status == "suspended" and not constraints.include_suspended
+    ]
+    if needs:
+        return f"the best route without it relies on {', '.join(dict.fromkeys(needs))}"
+    seasonal = [w for w in route.warnings if "open only" in w]
+    if seasonal:
+        return f"the best route without it uses {'; '.join(seasonal)}"
+    return "the best route without it is " + " - ".join(route.corridors)

@@ -1,0 +1,1 @@
+"""Built-in links, one GeoJSON file per corridor or project."""
