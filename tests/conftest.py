@@ -1,0 +1,48 @@
+"""Shared fixtures: the hand-made tiny network and a runner for the real command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+TINY = DATA / "tiny"
+
+
+@pytest.fixture(scope="session")
+def tiny_dir() -> Path:
+    return TINY
+
+
+@pytest.fixture(scope="session")
+def tiny():
+    from routes import api
+
+    return api.load(TINY)
+
+
+@pytest.fixture
+def tiny_copy(tmp_path: Path) -> Path:
+    """A writable copy of the tiny network folder."""
+    dest = tmp_path / "net"
+    shutil.copytree(TINY, dest)
+    return dest
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run ``corridors`` as a real process (``python -m routes``)."""
+    return subprocess.run(
+        [sys.executable, "-m", "routes", *args],
+        capture_output=True, text=True, cwd=cwd, timeout=120, check=False,
+    )
+
+
+def fixture_links() -> dict[str, dict]:
+    """The tiny network's link properties, read straight from the file."""
+    data = json.loads((TINY / "links" / "tiny.geojson").read_text())
+    return {f["properties"]["id"]: f["properties"] for f in data["features"]}

@@ -1,0 +1,85 @@
+"""The command line through a real process: output, JSON contract, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+def test_route_json_contract(tiny_dir):
+    res = run_cli("route", "Aqsu", "Chenggu", "--by", "distance", "--json", "--network", str(tiny_dir))
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["query"]["by"] == "distance"
+    (route,) = doc["routes"]
+    assert route["rank"] == 1
+    assert set(route["totals"]) == {"distance_km", "time_h", "cost_usd_per_t"}
+    for seg in route["segments"]:
+        assert {"link_id", "from", "to", "mode", "status", "corridor", "distance_km", "time_h",
+                "cost_usd_per_t"} <= set(seg)
+    parts = route["segments"] + route["transfers"] + route["border_crossings"]
+    assert route["totals"]["distance_km"] == pytest.approx(sum(p.get("distance_km", 0) for p in parts))
+    assert route["totals"]["time_h"] == pytest.approx(sum(p["time_h"] for p in parts), abs=0.01)
+    assert route["totals"]["cost_usd_per_t"] == pytest.approx(sum(p["cost_usd_per_t"] for p in parts), abs=0.01)
+    assert route["totals"]["distance_km"] == 500
+    assert [t["kind"] for t in route["transfers"]] == ["gauge_change"]
+    assert route["border_crossings"][0]["from_country"] == "KAZ"
+    assert route["countries"] == ["KAZ", "CHN"]
+    assert sorted(p["seq"] for p in parts) == list(range(len(parts)))
+
+
+def test_route_table(tiny_dir):
+    res = run_cli("route", "Aqsu", "Chenggu", "--status", "operational", "--network", str(tiny_dir))
+    assert res.returncode == 0, res.stderr
+    assert "530 km" in res.stdout
+    assert "Xgate (KAZ→CHN)" in res.stdout
+    assert max(len(line) for line in res.stdout.splitlines()) <= 80
+
+
+def test_unknown_place_exits_2_with_suggestion(tiny_dir):
+    res = run_cli("route", "Aqsy", "Chenggu", "--network", str(tiny_dir))
+    assert res.returncode == 2
+    assert "did you mean Aqsu" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_no_route_exits_1_with_reason(tiny_dir):
+    res = run_cli("route", "Aqsu", "Chenggu", "--avoid", "CHN", "--network", str(tiny_dir))
+    assert res.returncode == 1
+    assert "no route" in res.stderr and "CHN" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_bad_network_file_exits_2_naming_file_feature_property(tiny_copy):
+    path = tiny_copy / "links" / "tiny.geojson"
+    data = json.loads(path.read_text())
+    data["features"][1]["properties"]["gauge_mm"] = 1000
+    path.write_text(json.dumps(data))
+    res = run_cli("route", "Aqsu", "Chenggu", "--network", str(tiny_copy))
+    assert res.returncode == 2
+    line = res.stderr.strip()
+    assert "tiny.geojson" in line and "feature 1 (id 'a_b_rail')" in line and "'gauge_mm'" in line
+    assert "Traceback" not in res.stderr
+
+
+def test_places_search(tiny_dir):
+    res = run_cli("places", "chen", "--network", str(tiny_dir))
+    assert res.returncode == 0
+    assert res.stdout.split()[0] == "c"
+    assert "Chenggu" in res.stdout
+
+
+def test_geojson_output_is_a_feature_collection(tiny_dir, tmp_path):
+    out = tmp_path / "route.geojson"
+    res = run_cli("route", "Aqsu", "Chenggu", "--geojson", str(out), "--network", str(tiny_dir))
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(out.read_text())
+    assert doc["type"] == "FeatureCollection"
+    kinds = [f["properties"]["kind"] for f in doc["features"]]
+    assert kinds.count("segment") == 3 and kinds.count("border_crossing") == 1
+    for f in doc["features"]:
+        assert f["geometry"]["type"] in ("LineString", "Point")
