@@ -174,10 +174,9 @@ def _wrap(label: str, text: str, width: int = 80) -> list[str]:
 def table(plan: Plan, names: dict[str, str]) -> str:
     """The ranked table, readable at 80 columns."""
     first = plan.routes[0]
-    head = (
-        f"{names.get(first.origin, first.origin)} → {names.get(first.destination, first.destination)}"
-        f", best by {first.objective}"
-    )
+    ends = [plan.endpoints[0], plan.endpoints[-1]] if plan.endpoints else []
+    origin, destination = (e.label for e in ends) if ends else (first.origin, first.destination)
+    head = f"{names.get(origin, origin)} → {names.get(destination, destination)}, best by {first.objective}"
     lines = [head, "", f"{'#':>2}  {'distance':>10}  {'time':>8}  {'cost':>10}  {'borders':>7}  modes"]
     for r in plan.routes:
         lines.append(

@@ -262,16 +262,24 @@ def route_through(
     )
 
 
-def shared_km(a: Route, b: Route) -> float:
-    """Length of ``a`` on physical links that ``b`` also uses."""
-    common = a.link_ids & b.link_ids
-    return sum(s.distance_km for s in a.segments if s.link_id in common)
+def _length_by_link(route: Route) -> dict[str, float]:
+    return {s.link_id: s.distance_km for s in route.segments}
+
+
+def _repeats(route: Route) -> int:
+    """How many times the route goes over a physical link it already used (out and back)."""
+    return len(route.segments) - len(route.link_ids)
 
 
 def overlap(a: Route, b: Route) -> float:
-    """Share of the shorter route's length on physical links both routes use (0-1)."""
-    shortest = min(a.distance_km, b.distance_km)
-    return 0.0 if shortest <= 0 else min(shared_km(a, b), shared_km(b, a)) / shortest
+    """Share (0-1) of the shorter route's length on physical links both routes use.
+
+    Each physical link counts once, whatever the direction or how often a route uses it.
+    """
+    la, lb = _length_by_link(a), _length_by_link(b)
+    shortest = min(sum(la.values()), sum(lb.values()))
+    shared = sum(la[k] for k in la.keys() & lb.keys())
+    return 0.0 if shortest <= 0 else shared / shortest
 
 
 def alternatives(
@@ -298,7 +306,7 @@ def alternatives(
         raise NoRouteError(diagnose(G, network, stops, by=by, constraints=constraints))
     kept = [best]
     penalties: dict[str, float] = {}
-    rejected = {"overlap": 0, "stretch": 0, "repeat": 0}
+    rejected = {"overlap": 0, "stretch": 0, "repeat": 0, "loop": 0}
     tries = 0
     limit = max_tries if max_tries is not None else 6 * k
     exhausted = False
@@ -314,6 +322,8 @@ def alternatives(
         last = cand
         if any(cand.link_ids == r.link_ids for r in kept):
             rejected["repeat"] += 1
+        elif _repeats(cand) > _repeats(best):
+            rejected["loop"] += 1
         elif cand.total(by) > max_stretch * best.total(by):
             rejected["stretch"] += 1
         elif max(overlap(cand, r) for r in kept) > max_overlap:
@@ -331,6 +341,8 @@ def alternatives(
             why.append(
                 f"{rejected['overlap']} shared over {max_overlap:.0%} of their length with a kept route"
             )
+        if rejected["loop"]:
+            why.append(f"{rejected['loop']} went back over their own links")
         if rejected["repeat"]:
             why.append(f"{rejected['repeat']} repeated a kept route")
         reason = "; ".join(why) if why else "the network offers no other route"
@@ -359,6 +371,13 @@ def diagnose(
     relaxed = route_through(G, network, stops, by=by, constraints=everything)
     if relaxed is None:
         return "the network does not connect these places by any link, even proposed or suspended ones"
+    for stop in stops:
+        if all(network.nodes[n].country in constraints.avoid_countries for n in stop):
+            where = sorted({network.nodes[n].country for n in stop})
+            return (
+                f"{network.nodes[stop[0]].name if len(stop) == 1 else 'every candidate endpoint'} "
+                f"lies in {', '.join(where)}, which --avoid excludes"
+            )
     lifts = {
         "avoided countries (--avoid)": replace(constraints, avoid_countries=frozenset()),
         "avoided places (--avoid)": replace(constraints, avoid_nodes=frozenset()),
