@@ -38,7 +38,11 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run ``corridors`` as a real process (``python -m routes``)."""
     return subprocess.run(
         [sys.executable, "-m", "routes", *args],
-        capture_output=True, text=True, cwd=cwd, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=False,
     )
 
 

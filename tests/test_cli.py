@@ -18,12 +18,23 @@ def test_route_json_contract(tiny_dir):
     assert route["rank"] == 1
     assert set(route["totals"]) == {"distance_km", "time_h", "cost_usd_per_t"}
     for seg in route["segments"]:
-        assert {"link_id", "from", "to", "mode", "status", "corridor", "distance_km", "time_h",
-                "cost_usd_per_t"} <= set(seg)
+        assert {
+            "link_id",
+            "from",
+            "to",
+            "mode",
+            "status",
+            "corridor",
+            "distance_km",
+            "time_h",
+            "cost_usd_per_t",
+        } <= set(seg)
     parts = route["segments"] + route["transfers"] + route["border_crossings"]
     assert route["totals"]["distance_km"] == pytest.approx(sum(p.get("distance_km", 0) for p in parts))
     assert route["totals"]["time_h"] == pytest.approx(sum(p["time_h"] for p in parts), abs=0.01)
-    assert route["totals"]["cost_usd_per_t"] == pytest.approx(sum(p["cost_usd_per_t"] for p in parts), abs=0.01)
+    assert route["totals"]["cost_usd_per_t"] == pytest.approx(
+        sum(p["cost_usd_per_t"] for p in parts), abs=0.01
+    )
     assert route["totals"]["distance_km"] == 500
     assert [t["kind"] for t in route["transfers"]] == ["gauge_change"]
     assert route["border_crossings"][0]["from_country"] == "KAZ"

@@ -72,7 +72,7 @@ def test_length_shorter_than_great_circle_is_rejected(tiny_copy):
     data = json.loads(path.read_text())
     data["features"][0]["properties"]["length_km"] = 100  # a-b are 157 km apart
     path.write_text(json.dumps(data))
-    with pytest.raises(NetworkDataError, match="shorter than the 157.2 km great-circle"):
+    with pytest.raises(NetworkDataError, match=r"shorter than the 157\.2 km great-circle"):
         io.read_network(tiny_copy)
 
 

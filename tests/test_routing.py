@@ -110,7 +110,7 @@ def test_avoiding_the_only_neighbour_names_the_constraint(tiny):
 
 
 def test_avoiding_a_place(tiny):
-    with pytest.raises(NoRouteError, match="avoided places.*Xgate"):
+    with pytest.raises(NoRouteError, match=r"avoided places.*Xgate"):
         api.plan("Aqsu", "Chenggu", avoid=["Xgate"], network=tiny)
 
 

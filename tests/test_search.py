@@ -123,6 +123,10 @@ def test_modes_cut_off_route_is_named(region):
         api.plan("Kapa", "Pport", modes=["rail"], network=region)
 
 
+def path_cost(G, path, weight) -> float:
+    return sum(weight(u, v, G.edges[u, v]) for u, v in itertools.pairwise(path))
+
+
 def test_astar_matches_dijkstra(region):
     """A* (one origin, one target) and multi-source Dijkstra agree on every pair and objective."""
     G, net = region.G, region.network
@@ -133,7 +137,6 @@ def test_astar_matches_dijkstra(region):
         for o, d in itertools.permutations(ids[:8], 2):
             a = search._vertex_path(G, [o], [d], weight, attr)
             b = search._vertex_path(G, [o, o], [d, d], weight, attr)  # forces Dijkstra
-            cost = lambda p: sum(weight(u, v, G.edges[u, v]) for u, v in itertools.pairwise(p))  # noqa: E731
             assert (a is None) == (b is None)
             if a:
-                assert cost(a) == pytest.approx(cost(b))
+                assert path_cost(G, a, weight) == pytest.approx(path_cost(G, b, weight))
