@@ -76,7 +76,7 @@ def plan(
     month: int | None = None,
     include_suspended: bool = False,
     max_overlap: float = 0.5,
-    max_stretch: float = 1.5,
+    max_stretch: float = 3.0,
     network: Loaded | str | Path | None = None,
     extra: Iterable[str | Path] = (),
 ) -> Plan:

@@ -83,9 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--max-stretch",
         type=float,
-        default=1.5,
+        default=3.0,
         metavar="F",
-        help="an alternative costs at most this multiple of the best (default 1.5)",
+        help="an alternative costs at most this multiple of the best (default 3)",
     )
     r.add_argument("--explain", action="store_true", help="itinerary leg by leg")
     r.add_argument("--sources", action="store_true", help="with --explain: the source of each figure")

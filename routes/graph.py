@@ -6,7 +6,8 @@ Vertices are tuples ``(node_id, layer, side)``:
 - A border crossing has two vertices per layer, ``side="in"`` and ``side="out"``, joined by a
   ``border`` edge that carries the dwell: every route through the crossing pays it once.
 - Transfers (mode and gauge changes) join the layers of one place (at a crossing, its ``out``
-  vertices): a route's transshipments are edges that the search prices like any other.
+  vertices: a route crosses the border on the layer it arrived on, then changes) and are edges
+  that the search prices like any other.
 - ``(node_id, "*", "origin")`` and ``(node_id, "*", "dest")`` are entry and exit vertices, so a
   search starts or ends at a place on whichever layer suits it.
 
@@ -159,24 +160,6 @@ def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: 
             sources=priced.sources,
             **common,
         )
-        if node.is_crossing:
-            # A route may also change layer before crossing, paying the border on the new layer.
-            G.add_edge(
-                _enter(node, a),
-                _enter(node, b),
-                kind="transfer",
-                transfer=kind,
-                node=node.id,
-                mode=None,
-                status="operational",
-                from_layer=a,
-                to_layer=b,
-                distance_km=0.0,
-                time_h=priced.time_h,
-                cost_usd_per_t=priced.cost_usd_per_t,
-                sources=priced.sources,
-                **common,
-            )
 
 
 def _lower_bounds(network: model.Network, G: nx.DiGraph) -> dict[str, float]:

@@ -291,7 +291,7 @@ def alternatives(
     constraints: Constraints,
     k: int = 1,
     max_overlap: float = 0.5,
-    max_stretch: float = 1.5,
+    max_stretch: float = 3.0,
     max_tries: int | None = None,
 ) -> Alternatives:
     """Up to ``k`` substantively different routes, best first, and why fewer were found.
