@@ -85,7 +85,8 @@ def _add_link_edge(G: nx.DiGraph, u: tuple, v: tuple, attrs: dict) -> None:
     if not G.has_edge(u, v):
         G.add_edge(u, v, **attrs)
         return
-    mid = (u[0], f"{attrs['link']}>{v[0]}", "via")
+    # The extra vertex sits at the link's end, so the A* heuristic stays admissible there.
+    mid = (v[0], f"{attrs['link']}<{u[0]}", "via")
     G.add_edge(u, mid, **attrs)
     G.add_edge(
         mid,

@@ -37,6 +37,8 @@ class Constraints:
     include_suspended: bool = False
     avoid_countries: frozenset[str] = frozenset()
     avoid_nodes: frozenset[str] = frozenset()
+    #: Links that exist whatever their status (a scenario's projects).
+    extra_links: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if unknown := self.modes - set(model.MODES):
@@ -63,7 +65,9 @@ class Constraints:
         if d["mode"] not in self.modes:
             return False
         status = d["status"]
-        if status == "suspended":
+        if self.extra_links and d.get("link") in self.extra_links:
+            pass
+        elif status == "suspended":
             if not (self.include_suspended or "suspended" in self.statuses):
                 return False
         elif status not in self.statuses:

@@ -127,16 +127,20 @@ def path_cost(G, path, weight) -> float:
     return sum(weight(u, v, G.edges[u, v]) for u, v in itertools.pairwise(path))
 
 
-def test_astar_matches_dijkstra(region):
-    """A* (one origin, one target) and multi-source Dijkstra agree on every pair and objective."""
-    G, net = region.G, region.network
-    ids = sorted(net.nodes)
+@pytest.mark.parametrize("folder", ["region", "tiny", "projects"])
+def test_astar_matches_dijkstra(folder):
+    """A* (one origin, one target) and multi-source Dijkstra agree on every pair and objective,
+    parallel links and statuses included."""
+    loaded = api.load(REGION.parent / folder)
+    G, net = loaded.G, loaded.network
+    ids = sorted(net.nodes)[:8]
     for by in ("time", "distance", "cost"):
         attr = search.graph.OBJECTIVES[by]
-        weight = search.weight_function(search.Constraints(), attr)
-        for o, d in itertools.permutations(ids[:8], 2):
-            a = search._vertex_path(G, [o], [d], weight, attr)
-            b = search._vertex_path(G, [o, o], [d, d], weight, attr)  # forces Dijkstra
-            assert (a is None) == (b is None)
-            if a:
-                assert path_cost(G, a, weight) == pytest.approx(path_cost(G, b, weight))
+        for constraints in (search.Constraints(), search.Constraints(statuses=frozenset({"operational"}))):
+            weight = search.weight_function(constraints, attr)
+            for o, d in itertools.permutations(ids, 2):
+                a = search._vertex_path(G, [o], [d], weight, attr)
+                b = search._vertex_path(G, [o, o], [d, d], weight, attr)  # forces Dijkstra
+                assert (a is None) == (b is None)
+                if a:
+                    assert path_cost(G, a, weight) == pytest.approx(path_cost(G, b, weight))

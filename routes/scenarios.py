@@ -1,0 +1,196 @@
+"""Scenarios: what each proposed project changes for a set of origin-destination pairs.
+
+A project is the set of links sharing a ``project`` property. Every scenario starts from today's
+network (operational links only) and adds project links: each project alone, all projects, and
+all projects but one (which shows projects that only pay together). For each scenario and each
+destination, one Dijkstra on the reversed graph gives the best value from every origin at once,
+so the whole ranking costs a few searches per scenario, not one per pair.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import networkx as nx
+
+from geo import model
+from geo.errors import QueryError
+from routes import graph, places, search
+from routes.api import Loaded
+from routes.route import Route
+
+TODAY = "today"
+ALL = "all projects"
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A proposed or unfinished investment: its links and what the data says of them."""
+
+    name: str
+    link_ids: tuple[str, ...]
+    statuses: tuple[str, ...]
+    years: tuple[int, ...]
+    length_km: float
+    corridors: tuple[str, ...]
+
+
+def projects(network: model.Network) -> dict[str, Project]:
+    """The network's projects by name, from the links' ``project`` property."""
+    grouped: dict[str, list[model.Link]] = {}
+    for link in network.links.values():
+        if link.project:
+            grouped.setdefault(link.project, []).append(link)
+    return {
+        name: Project(
+            name=name,
+            link_ids=tuple(sorted(link.id for link in links)),
+            statuses=tuple(sorted({link.status for link in links})),
+            years=tuple(sorted({link.year for link in links if link.year})),
+            length_km=sum(link.length_km for link in links),
+            corridors=tuple(dict.fromkeys(link.corridor for link in links)),
+        )
+        for name, links in sorted(grouped.items())
+    }
+
+
+@dataclass(slots=True)
+class ProjectResult:
+    """What one project changes, alone and as the last one added."""
+
+    project: Project
+    improved: list[tuple[str, str, float]] = field(default_factory=list)
+    connected: list[tuple[str, str]] = field(default_factory=list)
+    mean_gain: float = 0.0
+    best_gain: float = 0.0
+    best_pair: tuple[str, str] | None = None
+    best_route: Route | None = None
+    marginal_mean_gain: float = 0.0
+    marginal_pairs: int = 0
+
+    @property
+    def only_together(self) -> bool:
+        """It improves nothing alone, but the other projects lose something without it."""
+        return not self.improved and not self.connected and self.marginal_pairs > 0
+
+
+@dataclass(slots=True)
+class Ranking:
+    """The ranked projects and the scenario values behind them."""
+
+    by: str
+    pairs: list[tuple[str, str]]
+    weights: dict[tuple[str, str], float]
+    values: dict[str, dict[tuple[str, str], float]]
+    results: list[ProjectResult]
+    all_gain: float
+    all_improved: int
+
+
+def pair_weights(path: str | Path, network: model.Network) -> dict[tuple[str, str], float]:
+    """Read ``origin,destination,weight`` rows (places by name, alias or id) from a CSV file."""
+    weights = {}
+    with open(path, newline="", encoding="utf-8") as fh:
+        for i, row in enumerate(csv.DictReader(fh), start=2):
+            try:
+                o = places.resolve(network, row["origin"]).node_ids[0]
+                d = places.resolve(network, row["destination"]).node_ids[0]
+                w = float(row["weight"])
+            except (KeyError, TypeError, ValueError) as err:
+                msg = f"{path}: line {i}: expected origin,destination,weight ({err})"
+                raise QueryError(msg) from None
+            if not math.isfinite(w) or w < 0:
+                msg = f"{path}: line {i}: weight must be a number >= 0, got {row['weight']!r}"
+                raise QueryError(msg)
+            weights[(o, d)] = w
+    return weights
+
+
+def _values(
+    G: nx.DiGraph,
+    pairs: Sequence[tuple[str, str]],
+    constraints: search.Constraints,
+    attr: str,
+) -> dict[tuple[str, str], float]:
+    """Best value of every pair: one reverse Dijkstra per destination."""
+    weight = search.weight_function(constraints, attr)
+    R = G.reverse(copy=False)
+    out = {}
+    for d in dict.fromkeys(d for _, d in pairs):
+        dist = nx.single_source_dijkstra_path_length(R, (d, "*", "dest"), weight=weight)
+        for o, dd in pairs:
+            if dd == d:
+                out[(o, d)] = dist.get((o, "*", "origin"), math.inf)
+    return out
+
+
+def rank(
+    loaded: Loaded,
+    *,
+    origin: str = "Kazakhstan",
+    destination: str = "Arabian Sea",
+    by: str = "time",
+    month: int | None = None,
+    weights: dict[tuple[str, str], float] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Ranking:
+    """Rank the projects by how much each alone improves the best routes of the OD pairs.
+
+    The measure is the weighted mean gain over all pairs (hours, USD per tonne or km saved;
+    pairs that a project newly connects are counted apart). Ties break on the gain as last
+    project added.
+    """
+    if by not in graph.OBJECTIVES:
+        msg = f"unknown objective {by!r}; expected time, cost or distance"
+        raise QueryError(msg)
+    net, G = loaded.network, loaded.G
+    attr = graph.OBJECTIVES[by]
+    origins = places.resolve(net, origin).node_ids
+    destinations = places.resolve(net, destination).node_ids
+    pairs = [(o, d) for o in origins for d in destinations if o != d]
+    weights = weights or {}
+    found = projects(net)
+    today = search.Constraints(statuses=frozenset({"operational"}), month=month)
+    every = frozenset(lid for p in found.values() for lid in p.link_ids)
+    scenarios: dict[str, search.Constraints] = {TODAY: today, ALL: replace(today, extra_links=every)}
+    for name, p in found.items():
+        scenarios[name] = replace(today, extra_links=frozenset(p.link_ids))
+        scenarios[f"all but {name}"] = replace(today, extra_links=every - set(p.link_ids))
+    values = {}
+    for i, (name, constraints) in enumerate(scenarios.items(), 1):
+        values[name] = _values(G, pairs, constraints, attr)
+        if progress:
+            progress(i, len(scenarios))
+    base = values[TODAY]
+
+    def weight(pair: tuple[str, str]) -> float:
+        return weights.get(pair, 1.0 if not weights else 0.0)
+
+    def mean_gain(new: dict, old: dict) -> tuple[float, list]:
+        gains = [(pair, old[pair] - new[pair]) for pair in pairs if math.isfinite(old[pair])]
+        total_w = sum(weight(p) for p, _ in gains)
+        mean = sum(weight(p) * g for p, g in gains) / total_w if total_w else 0.0
+        return mean, [(p, g) for p, g in gains if g > 1e-9]
+
+    results = []
+    for name, p in found.items():
+        alone = values[name]
+        res = ProjectResult(p)
+        res.mean_gain, improved = mean_gain(alone, base)
+        res.improved = [(o, d, g) for (o, d), g in improved]
+        res.connected = [pair for pair in pairs if math.isinf(base[pair]) and math.isfinite(alone[pair])]
+        if improved:
+            res.best_pair, res.best_gain = max(improved, key=lambda pg: pg[1])
+            res.best_route = search.route_through(
+                G, net, [[res.best_pair[0]], [res.best_pair[1]]], by=by, constraints=scenarios[name]
+            )
+        res.marginal_mean_gain, marginal = mean_gain(values[ALL], values[f"all but {name}"])
+        res.marginal_pairs = len(marginal)
+        results.append(res)
+    results.sort(key=lambda r: (-len(r.connected), -r.mean_gain, -r.marginal_mean_gain, r.project.name))
+    all_gain, all_improved = mean_gain(values[ALL], base)
+    return Ranking(by, pairs, weights, values, results, all_gain, len(all_improved))
