@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="F",
         help="an alternative costs at most this multiple of the best (default 3)",
     )
+    r.add_argument(
+        "--compare",
+        action="store_true",
+        help="today's best route (operational links) beside the best with all projects",
+    )
     r.add_argument("--explain", action="store_true", help="itinerary leg by leg")
     r.add_argument("--sources", action="store_true", help="with --explain: the source of each figure")
     out = r.add_mutually_exclusive_group()
@@ -107,6 +112,35 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--map", metavar="OUT.html", help="write a Leaflet map of the whole network")
     _map_options(n)
     _common(n)
+
+    j = sub.add_parser("projects", help="list the proposed and unfinished projects")
+    j.add_argument("--json", action="store_true")
+    _common(j)
+
+    k = sub.add_parser("rank", help="value of each project for Kazakhstan's access to the sea")
+    k.add_argument(
+        "--from",
+        dest="origin",
+        default="Kazakhstan",
+        metavar="FROM",
+        help="origins: place, country or sea (default: Kazakhstan)",
+    )
+    k.add_argument(
+        "--to",
+        dest="destination",
+        default="Arabian Sea",
+        metavar="TO",
+        help="destinations: place, country or sea (default: Arabian Sea)",
+    )
+    k.add_argument("--by", choices=("time", "cost", "distance"), default="time")
+    k.add_argument("--month", type=int, metavar="M", help="1-12: close what is out of season")
+    k.add_argument("--weights", metavar="CSV", help="origin,destination,weight rows (e.g. trade volumes)")
+    fmt = k.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--csv", action="store_true")
+    k.add_argument("--map", metavar="OUT.html", help="write a map of the projects coloured by rank")
+    _map_options(k)
+    _common(k)
 
     v = sub.add_parser("validate", help="check GeoJSON files against the network")
     v.add_argument("files", nargs="+", metavar="FILE")
@@ -155,6 +189,8 @@ def cmd_route(args: argparse.Namespace) -> int:
         network=loaded,
     )
     names = {n.id: n.name for n in loaded.network.nodes.values()}
+    if args.compare:
+        return _compare(args, loaded, result, names)
     if args.geojson:
         write_atomic(args.geojson, json.dumps(output.plan_geojson(result, names), ensure_ascii=False))
     if args.map:
@@ -168,7 +204,9 @@ def cmd_route(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> None:
+def _write_map(
+    args: argparse.Namespace, network, routes: list[dict] | None, *, projects: dict | None = None
+) -> None:
     import maps
     from geo import convert
 
@@ -176,11 +214,98 @@ def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> 
     net_fc = convert.network_geojson(network)
     tiles = None if args.tiles.lower() == "none" else args.tiles
     if routes is None:
-        m = maps.network_map(net_fc, countries=countries, tiles=tiles)
+        m = maps.network_map(net_fc, countries=countries, tiles=tiles, projects=projects)
     else:
         m = maps.routes_map(routes, network=net_fc, countries=countries, tiles=tiles)
     maps.save_map(m, args.map, offline=args.offline)
     print(f"map written to {args.map}", file=sys.stderr)
+
+
+def _compare(args: argparse.Namespace, loaded, future, names: dict[str, str]) -> int:
+    from routes import api, output
+
+    today = api.plan(
+        args.origin,
+        args.destination,
+        via=args.via,
+        by=args.by,
+        avoid=args.avoid,
+        modes=args.modes,
+        status=["operational"],
+        month=args.month,
+        include_suspended=args.include_suspended,
+        network=loaded,
+    )
+    if args.json:
+        print(json.dumps(output.compare_dict(today, future), ensure_ascii=False, indent=1))
+    else:
+        print(output.compare(today, future, names))
+    return 0
+
+
+def cmd_projects(args: argparse.Namespace) -> int:
+    from geo import io
+    from routes import scenarios
+
+    network = io.read_network(args.network, extra=args.extra)
+    found = scenarios.projects(network)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "project": p.name,
+                        "statuses": list(p.statuses),
+                        "years": list(p.years),
+                        "length_km": round(p.length_km, 1),
+                        "links": list(p.link_ids),
+                        "corridors": list(p.corridors),
+                    }
+                    for p in found.values()
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    print(f"{'project':<34} {'status':<28} {'year':>9} {'km':>7} links")
+    for p in found.values():
+        years = "-".join(str(y) for y in sorted({min(p.years), max(p.years)})) if p.years else "?"
+        status = ",".join(st.replace("_", " ") for st in p.statuses)
+        print(f"{p.name:<34} {status:<28} {years:>9} {p.length_km:>7,.0f} {len(p.link_ids)}")
+    return 0
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    from routes import api, output, scenarios
+
+    loaded = api.load(args.network, extra=args.extra)
+    weights = scenarios.pair_weights(args.weights, loaded.network) if args.weights else None
+    show = sys.stderr.isatty()
+
+    def progress(i: int, n: int) -> None:
+        if show:
+            print(f"\rscenario {i}/{n}", end="" if i < n else "\n", file=sys.stderr, flush=True)
+
+    ranking = scenarios.rank(
+        loaded,
+        origin=args.origin,
+        destination=args.destination,
+        by=args.by,
+        month=args.month,
+        weights=weights,
+        progress=progress,
+    )
+    names = {n.id: n.name for n in loaded.network.nodes.values()}
+    if args.map:
+        _write_map(args, loaded.network, None, projects=output.ranking_colours(ranking))
+    if args.json:
+        print(json.dumps(output.ranking_dict(ranking, names), ensure_ascii=False, indent=1))
+    elif args.csv:
+        sys.stdout.write(output.ranking_csv(ranking, names))
+    else:
+        print(output.ranking_table(ranking, names))
+    return 0
 
 
 def cmd_places(args: argparse.Namespace) -> int:
@@ -278,7 +403,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 2 if errors or (args.strict and warnings) else 0
 
 
-COMMANDS = {"route": cmd_route, "places": cmd_places, "network": cmd_network, "validate": cmd_validate}
+COMMANDS = {
+    "route": cmd_route,
+    "places": cmd_places,
+    "network": cmd_network,
+    "validate": cmd_validate,
+    "projects": cmd_projects,
+    "rank": cmd_rank,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -231,3 +231,173 @@ def _explain_step(step: Step) -> str:
         )
     label = "change" if isinstance(step, Transfer) else "border"
     return f"  {label:<6} {step.name}: {step_detail(step)}\n                   {figures}"
+
+
+UNITS = {"time": ("h", "hours"), "cost": ("$/t", "USD per tonne"), "distance": ("km", "km")}
+
+
+def _diff(future: Route, today: Route) -> dict[str, float]:
+    return {
+        "distance_km": _r(future.distance_km - today.distance_km),
+        "time_h": _r(future.time_h - today.time_h, 3),
+        "cost_usd_per_t": _r(future.cost_usd_per_t - today.cost_usd_per_t, 3),
+    }
+
+
+def compare_dict(today: Plan, future: Plan) -> dict[str, Any]:
+    """``route --compare --json``: both plans and the difference of their best routes."""
+    return {
+        "version": JSON_VERSION,
+        "today": plan_dict(today),
+        "with_projects": plan_dict(future),
+        "difference": _diff(future.routes[0], today.routes[0]),
+    }
+
+
+def compare(today: Plan, future: Plan, names: dict[str, str]) -> str:
+    """Today's best route (operational links only) beside the best with every project."""
+    a, b = today.routes[0], future.routes[0]
+    d = _diff(b, a)
+    rows = [
+        ("", "today", "with projects", "difference"),
+        ("distance", f"{a.distance_km:,.0f} km", f"{b.distance_km:,.0f} km", f"{d['distance_km']:+,.0f} km"),
+        ("time", duration(a.time_h), duration(b.time_h), f"{d['time_h']:+,.1f} h"),
+        (
+            "cost",
+            f"{a.cost_usd_per_t:,.0f} $/t",
+            f"{b.cost_usd_per_t:,.0f} $/t",
+            f"{d['cost_usd_per_t']:+,.0f} $/t",
+        ),
+        ("borders", str(len(a.crossings)), str(len(b.crossings)), ""),
+    ]
+    lines = [f"{r[0]:<10}{r[1]:>16}{r[2]:>16}{r[3]:>14}" for r in rows]
+    lines += ["", "today:", *_wrap("via", ", ".join(a.corridors))]
+    lines += ["with projects:", *_wrap("via", ", ".join(b.corridors))]
+    if b.relies_on:
+        projects = sorted({s.project or s.link_id for s in b.segments if s.status != "operational"})
+        lines += _wrap("needs", ", ".join(projects))
+    if b.link_ids == a.link_ids:
+        lines.append("no project changes the best route")
+    return "\n".join(lines)
+
+
+def _pair(pair: tuple[str, str], names: dict[str, str]) -> str:
+    return f"{names.get(pair[0], pair[0])} → {names.get(pair[1], pair[1])}"
+
+
+def ranking_dict(ranking, names: dict[str, str]) -> dict[str, Any]:
+    """``rank --json``: every project's measures, best first."""
+    unit = UNITS[ranking.by][0]
+    return {
+        "version": JSON_VERSION,
+        "by": ranking.by,
+        "unit": unit,
+        "pairs": [list(p) for p in ranking.pairs],
+        "today": {
+            f"{o}>{d}": (None if v == float("inf") else _r(v, 3))
+            for (o, d), v in ranking.values["today"].items()
+        },
+        "all_projects": {"mean_gain": _r(ranking.all_gain, 3), "pairs_improved": ranking.all_improved},
+        "projects": [
+            {
+                "rank": i,
+                "project": r.project.name,
+                "statuses": list(r.project.statuses),
+                "years": list(r.project.years),
+                "length_km": _r(r.project.length_km, 1),
+                "mean_gain": _r(r.mean_gain, 3),
+                "best_gain": _r(r.best_gain, 3),
+                "best_pair": list(r.best_pair) if r.best_pair else None,
+                "best_route_corridors": r.best_route.corridors if r.best_route else [],
+                "pairs_improved": [{"from": o, "to": d, "gain": _r(g, 3)} for o, d, g in r.improved],
+                "pairs_connected": [list(p) for p in r.connected],
+                "gain_as_last": _r(r.marginal_mean_gain, 3),
+                "pairs_improved_as_last": r.marginal_pairs,
+                "only_together": r.only_together,
+            }
+            for i, r in enumerate(ranking.results, 1)
+        ],
+    }
+
+
+def ranking_csv(ranking, names: dict[str, str]) -> str:
+    """``rank --csv``: one row per project."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(
+        [
+            "rank",
+            "project",
+            "statuses",
+            "years",
+            "length_km",
+            f"mean_gain_{ranking.by}",
+            f"best_gain_{ranking.by}",
+            "best_pair",
+            "pairs_improved",
+            "pairs_connected",
+            f"gain_as_last_{ranking.by}",
+            "only_together",
+        ]
+    )
+    for i, r in enumerate(ranking.results, 1):
+        w.writerow(
+            [
+                i,
+                r.project.name,
+                ";".join(r.project.statuses),
+                ";".join(map(str, r.project.years)),
+                f"{r.project.length_km:.1f}",
+                f"{r.mean_gain:.3f}",
+                f"{r.best_gain:.3f}",
+                _pair(r.best_pair, names) if r.best_pair else "",
+                len(r.improved),
+                len(r.connected),
+                f"{r.marginal_mean_gain:.3f}",
+                r.only_together,
+            ]
+        )
+    return buf.getvalue()
+
+
+def ranking_table(ranking, names: dict[str, str]) -> str:
+    """The ranked projects, readable at 80 columns, with a line on each one's best pair."""
+    unit, words = UNITS[ranking.by]
+    lines = [
+        f"Projects ranked by mean {ranking.by} saved ({words}) over {len(ranking.pairs)} "
+        f"origin-destination pairs;",
+        "today = operational links only. 'as last' = saved when added to all other projects.",
+        "",
+        f"{'#':>2}  {'project':<30} {'pairs':>5} {'mean':>8} {'best':>8} {'as last':>8}",
+    ]
+    for i, r in enumerate(ranking.results, 1):
+        pairs = f"{len(r.improved)}" + (f"+{len(r.connected)}" if r.connected else "")
+        lines.append(
+            f"{i:>2}  {r.project.name[:30]:<30} {pairs:>5} {r.mean_gain:>8.1f} {r.best_gain:>8.1f} "
+            f"{r.marginal_mean_gain:>8.1f}"
+        )
+        if r.best_pair and r.best_route:
+            before = ranking.values["today"][r.best_pair]
+            crossings = ", ".join(c.name for c in r.best_route.crossings) or "no border"
+            lines += _wrap(
+                "best",
+                f"{_pair(r.best_pair, names)}: {before:,.1f} → "
+                f"{before - r.best_gain:,.1f} {unit}, crossing {crossings}",
+            )
+        if r.connected:
+            lines += _wrap("connects", ", ".join(_pair(p, names) for p in r.connected))
+        if r.only_together:
+            lines += _wrap("note", "saves nothing alone; pays only together with other projects")
+    lines.append(
+        f"all projects together: mean {ranking.all_gain:,.1f} {unit} saved, "
+        f"{ranking.all_improved} pairs improved"
+    )
+    return "\n".join(lines)
+
+
+def ranking_colours(ranking) -> dict[str, int]:
+    """Project name -> rank, for a map of the projects coloured by rank."""
+    return {r.project.name: i for i, r in enumerate(ranking.results, 1)}
