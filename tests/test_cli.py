@@ -94,3 +94,36 @@ def test_geojson_output_is_a_feature_collection(tiny_dir, tmp_path):
     assert kinds.count("segment") == 3 and kinds.count("border_crossing") == 1
     for f in doc["features"]:
         assert f["geometry"]["type"] in ("LineString", "Point")
+
+
+def test_rank_json_and_csv(tmp_path):
+    folder = str(tiny_projects())
+    res = run_cli("rank", "--from", "KAZ", "--json", "--network", folder)
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["projects"][0]["project"] == "Shortcut"
+    assert doc["projects"][0]["mean_gain"] == 2.0
+    assert doc["all_projects"]["mean_gain"] == 3.5
+    assert {p["project"]: p["only_together"] for p in doc["projects"]} == {
+        "Shortcut": False,
+        "North Rail": True,
+        "South Rail": True,
+    }
+    res = run_cli("rank", "--from", "KAZ", "--csv", "--network", folder)
+    rows = res.stdout.strip().splitlines()
+    assert rows[0].startswith("rank,project") and len(rows) == 4
+
+
+def test_route_compare(tmp_path):
+    res = run_cli("route", "Oskel", "Portu", "--compare", "--json", "--network", str(tiny_projects()))
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["today"]["routes"][0]["totals"]["time_h"] == 15
+    assert doc["with_projects"]["routes"][0]["totals"]["time_h"] == 10
+    assert doc["difference"]["time_h"] == -5
+
+
+def tiny_projects():
+    from tests.conftest import DATA
+
+    return DATA / "projects"
