@@ -10,16 +10,23 @@ import networkx as nx
 
 from geo import io, model
 from geo.errors import QueryError, UnknownPlaceError
-from routes import graph, places, search
+from routes import cache, engine, graph, places, search
 from routes.route import Route
+
+#: Graphs with more edges than this are searched in array form (scipy) and cached.
+ARRAY_THRESHOLD = 50_000
 
 
 @dataclass(slots=True)
 class Loaded:
-    """A network and its layered graph, built once and reused across queries."""
+    """A network and its layered graph, built once and reused across queries.
+
+    ``G`` is the networkx graph, or for large networks its array form
+    (:class:`routes.engine.ArrayGraph`), which every search accepts.
+    """
 
     network: model.Network
-    G: nx.DiGraph
+    G: nx.DiGraph | engine.ArrayGraph
 
 
 @dataclass(slots=True)
@@ -38,10 +45,39 @@ class Plan:
         return len(self.routes)
 
 
-def load(folder: str | Path | None = None, *, extra: Iterable[str | Path] = ()) -> Loaded:
-    """Read a network folder (default: the built-in network) plus extra files, and build its graph."""
-    network = io.read_network(folder, extra=extra)
-    return Loaded(network, graph.build_graph(network))
+def load(
+    folder: str | Path | None = None,
+    *,
+    extra: Iterable[str | Path] = (),
+    array_threshold: int = ARRAY_THRESHOLD,
+    use_cache: bool = True,
+) -> Loaded:
+    """Read a network folder (default: the built-in network) plus extra files, and build its graph.
+
+    Large networks (over ``array_threshold`` graph edges) are turned into arrays and cached
+    (see :mod:`routes.cache`), so the next load of the same files skips parsing and building.
+    """
+    extra = list(extra)
+    files = [*_network_files(folder), *map(Path, extra)]
+    key = cache.key(files) if use_cache else None
+    if key and (hit := cache.get(key)) is not None:
+        return hit
+    with cache.no_gc():
+        network = io.read_network(folder, extra=extra)
+        G = graph.build_graph(network)
+    if G.number_of_edges() <= array_threshold:
+        return Loaded(network, G)
+    with cache.no_gc():
+        loaded = Loaded(network, engine.from_graph(G, network))
+    del G
+    if key:
+        cache.put(key, loaded)
+    return loaded
+
+
+def _network_files(folder: str | Path | None) -> list[Path]:
+    nodes, links, costs = io.network_files(folder if folder is not None else io.builtin_folder())
+    return [nodes, *links, costs]
 
 
 def _avoid(network: model.Network, items: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:

@@ -19,12 +19,15 @@ import networkx as nx
 
 from geo import geodesy, model
 from geo.errors import NoRouteError, QueryError
-from routes import graph
+from routes import engine, graph
 from routes.route import Crossing, Route, Segment, Step, Transfer
 
 DEFAULT_STATUSES = frozenset({"operational", "under_construction", "proposed"})
 #: Each search for an alternative multiplies the weight of the links already used by this.
 PENALTY_FACTOR = 2.0
+
+#: What searches run on: the networkx graph, or its array form for large networks.
+SearchGraph = nx.DiGraph | engine.ArrayGraph
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,7 @@ def _vertex_path(
     weight: Callable,
     attr: str,
 ) -> list[tuple] | None:
+    """Best vertex path in the networkx graph: A* between two places, else Dijkstra."""
     sources = [(n, "*", "origin") for n in origins if (n, "*", "origin") in G]
     goals = {(n, "*", "dest") for n in targets if (n, "*", "dest") in G}
     if not sources or not goals:
@@ -137,11 +141,31 @@ def _vertex_path(
     return paths[min(reached, key=lambda g: (dist[g], g))]
 
 
-def _steps(G: nx.DiGraph, network: model.Network, path: list[tuple], start_seq: int) -> list[Step]:
+def best_path(
+    G: SearchGraph,
+    origins: Sequence[str],
+    targets: Sequence[str],
+    *,
+    attr: str,
+    constraints: Constraints,
+    penalties: dict[str, float] | None = None,
+) -> tuple[list[tuple], list[dict]] | None:
+    """The best path from any origin to any target: its vertices and the data of its edges.
+
+    ``G`` is the networkx graph, or its array form (:mod:`routes.engine`) for large networks.
+    """
+    if isinstance(G, engine.ArrayGraph):
+        return engine.shortest(G, list(origins), list(targets), constraints, attr, penalties)
+    path = _vertex_path(G, origins, targets, weight_function(constraints, attr, penalties), attr)
+    if path is None:
+        return None
+    return path, [G.edges[u, v] for u, v in itertools.pairwise(path)]
+
+
+def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_seq: int) -> list[Step]:
     steps: list[Step] = []
     nodes = network.nodes
-    for u, v in itertools.pairwise(path):
-        d = G.edges[u, v]
+    for u, d in zip(path, edges, strict=False):
         seq = start_seq + len(steps)
         if d["kind"] == "link":
             link = network.links[d["link"]]
@@ -235,7 +259,7 @@ def _countries(steps: list[Step], nodes: dict[str, model.Node]) -> tuple[str, ..
 
 
 def route_through(
-    G: nx.DiGraph,
+    G: SearchGraph,
     network: model.Network,
     stops: Sequence[Sequence[str]],
     *,
@@ -245,16 +269,16 @@ def route_through(
 ) -> Route | None:
     """The best route visiting ``stops`` in order (each a set of candidate node ids), or None."""
     attr = graph.OBJECTIVES[by]
-    weight = weight_function(constraints, attr, penalties)
     steps: list[Step] = []
     ends = []
     current = stops[0]
     for nxt in stops[1:]:
-        path = _vertex_path(G, current, nxt, weight, attr)
-        if path is None:
+        found = best_path(G, current, nxt, attr=attr, constraints=constraints, penalties=penalties)
+        if found is None:
             return None
+        path, edges = found
         ends.append((path[0][0], path[-1][0]))
-        steps.extend(_steps(G, network, path, len(steps)))
+        steps.extend(_steps(network, path, edges, len(steps)))
         current = (path[-1][0],)
     steps = _orient_crossings(steps, network.nodes)
     return Route(
@@ -287,7 +311,7 @@ def overlap(a: Route, b: Route) -> float:
 
 
 def alternatives(
-    G: nx.DiGraph,
+    G: SearchGraph,
     network: model.Network,
     stops: Sequence[Sequence[str]],
     *,
@@ -360,7 +384,7 @@ def alternatives(
 
 
 def diagnose(
-    G: nx.DiGraph,
+    G: SearchGraph,
     network: model.Network,
     stops: Sequence[Sequence[str]],
     *,

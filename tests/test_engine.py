@@ -1,0 +1,100 @@
+"""The array engine (scipy) gives the same routes as networkx; the cache returns what was built."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import pytest
+
+from geo import io
+from routes import api, cache, engine, search
+
+DATA = Path(__file__).parent / "data"
+
+REGION_QUERIES = {
+    "seeds": ("Kazakhstan", "Arabian Sea"),
+    "region": ("Kazakhstan", "Arabian Sea"),
+    "tiny": ("KAZ", "CHN"),
+}
+CONSTRAINTS = [
+    search.Constraints(),
+    search.Constraints(statuses=frozenset({"operational"})),
+    search.Constraints(modes=frozenset({"rail"}), month=1),
+    search.Constraints(avoid_countries=frozenset({"CHN"}), include_suspended=True),
+    search.Constraints(avoid_nodes=frozenset({"khunjerab_pass", "b"}), modes=frozenset({"road", "sea"})),
+    search.Constraints(
+        statuses=frozenset({"operational"}), extra_links=frozenset({"khr_havelian_khunjerab"})
+    ),
+]
+
+
+@pytest.fixture(scope="module", params=["seeds", "region", "tiny"])
+def both(request):
+    folder = None if request.param == "seeds" else DATA / request.param
+    nx_loaded = api.load(folder, use_cache=False)
+    arrays = engine.from_graph(nx_loaded.G, nx_loaded.network)
+    return nx_loaded, api.Loaded(nx_loaded.network, arrays), REGION_QUERIES[request.param]
+
+
+def test_edge_mask_agrees_with_constraints(both):
+    nx_loaded, arr, _ = both
+    G, ag = nx_loaded.G, arr.G
+    for c in CONSTRAINTS:
+        mask = engine.edge_mask(ag, c)
+        for e in range(ag.number_of_edges()):
+            u, v = ag.vertex(int(ag.rows[e])), ag.vertex(int(ag.indices[e]))
+            assert mask[e] == c.allows(G.edges[u, v]), (u, v, c)
+
+
+def test_same_routes_on_random_queries(both):
+    nx_loaded, arr, _ = both
+    ids = sorted(nx_loaded.network.nodes)
+    rng = random.Random(7)
+    pairs = [tuple(rng.sample(ids, 2)) for _ in range(25)]
+    for (o, d), c, by in itertools.product(pairs, CONSTRAINTS[:4], ("time", "distance", "cost")):
+        a = search.route_through(nx_loaded.G, nx_loaded.network, [[o], [d]], by=by, constraints=c)
+        b = search.route_through(arr.G, arr.network, [[o], [d]], by=by, constraints=c)
+        assert (a is None) == (b is None)
+        if a is not None:
+            assert a.total(by) == pytest.approx(b.total(by))
+            if a.link_ids == b.link_ids:  # ties may pick another route of equal value
+                assert (a.distance_km, a.time_h, a.cost_usd_per_t) == pytest.approx(
+                    (b.distance_km, b.time_h, b.cost_usd_per_t)
+                )
+
+
+def test_same_alternatives_and_regions(both):
+    nx_loaded, arr, (origin, destination) = both
+    a = api.plan(origin, destination, k=3, network=nx_loaded)
+    b = api.plan(origin, destination, k=3, network=arr)
+    assert [r.total("time") for r in a.routes] == pytest.approx([r.total("time") for r in b.routes])
+    for ra, rb in zip(a.routes, b.routes, strict=True):
+        assert [type(s) for s in ra.steps] == [type(s) for s in rb.steps]
+        assert ra.cost_usd_per_t == pytest.approx(rb.cost_usd_per_t)
+
+
+def test_large_networks_are_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "cache"))
+    first = api.load(DATA / "region", array_threshold=0)
+    assert isinstance(first.G, engine.ArrayGraph)
+    assert list((tmp_path / "cache").glob("*.pickle"))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the cache should have answered")
+
+    monkeypatch.setattr(io, "read_network", refuse)
+    second = api.load(DATA / "region", array_threshold=0)
+    assert sorted(second.network.links) == sorted(first.network.links)
+    r1 = api.plan("Kapa", "Pport", network=first).routes[0]
+    r2 = api.plan("Kapa", "Pport", network=second).routes[0]
+    assert r1.time_h == pytest.approx(r2.time_h)
+
+
+def test_cache_key_changes_with_the_files(tmp_path):
+    f = tmp_path / "a.geojson"
+    f.write_text("{}")
+    k1 = cache.key([f])
+    f.write_text("{ }")
+    assert cache.key([f]) != k1
