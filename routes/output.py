@@ -118,7 +118,9 @@ def route_geojson(route: Route, names: dict[str, str] | None = None) -> dict[str
         else:
             base = transfer_dict(step) if isinstance(step, Transfer) else crossing_dict(step)
             kind = "transfer" if isinstance(step, Transfer) else "border_crossing"
-            props = {"kind": kind, "rank": route.rank, **base, "detail": step_detail(step)}
+            props = {**base, "kind": kind, "rank": route.rank, "detail": step_detail(step)}
+            if isinstance(step, Transfer):
+                props["transfer"] = step.kind
             props["sources"] = "; ".join(f"{k}: {v}" for k, v in step.sources.items())
             geometry = {"type": "Point", "coordinates": [step.lon, step.lat]}
         features.append({"type": "Feature", "geometry": geometry, "properties": props})
@@ -398,6 +400,30 @@ def ranking_table(ranking, names: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def ranking_colours(ranking) -> dict[str, int]:
-    """Project name -> rank, for a map of the projects coloured by rank."""
-    return {r.project.name: i for i, r in enumerate(ranking.results, 1)}
+def ranking_geojson(ranking, network) -> list[dict[str, Any]]:
+    """The ranked projects as route-shaped FeatureCollections, for a map coloured by rank."""
+    from geo import convert
+
+    out = []
+    for i, r in enumerate(ranking.results, 1):
+        unit = UNITS[ranking.by][0]
+        features = []
+        for lid in r.project.link_ids:
+            f = convert.link_feature(network.links[lid])
+            f["properties"].update(
+                kind="segment", rank=i, link_id=lid, distance_km=f["properties"]["length_km"]
+            )
+            features.append(f)
+        out.append(
+            {
+                "type": "FeatureCollection",
+                "route": {
+                    "rank": i,
+                    "title": f"{r.project.name}: mean {r.mean_gain:,.1f} {unit} saved, "
+                    f"{len(r.improved)} pairs improved",
+                    "totals": {"distance_km": round(r.project.length_km, 1)},
+                },
+                "features": features,
+            }
+        )
+    return out

@@ -1,0 +1,22 @@
+"""Draw the corridor network and routes on folium (Leaflet) maps.
+
+The package draws GeoJSON dicts (a network, routes, country outlines) and knows
+nothing of routing. Importing it imports folium.
+
+Examples
+--------
+Draw routes (GeoJSON dicts) over the network and write a page that needs no network::
+
+    import maps
+
+    m = maps.routes_map(routes, network=network, countries=countries, tiles=None)
+    maps.save_map(m, "route.html", offline=True)
+"""
+
+from __future__ import annotations
+
+from maps.errors import MapError
+from maps.render import network_map, routes_map
+from maps.save import save_map
+
+__all__ = ["MapError", "network_map", "routes_map", "save_map"]
