@@ -26,8 +26,15 @@ from geo import io
 
 SOURCE = "synthetic benchmark network (benchmarks/generate.py); not real data"
 GRID = [  # (lat_min, lon_min, iso3): first match wins, scanning north to south
-    (47, 45, "RUS"), (40, 75, "CHN"), (40, 45, "KAZ"), (36, 74, "CHN"), (36, 56, "TKM"),
-    (36, 45, "IRN"), (29, 61, "AFG"), (23, 61, "PAK"), (20, 45, "IRN"),
+    (47, 45, "RUS"),
+    (40, 75, "CHN"),
+    (40, 45, "KAZ"),
+    (36, 74, "CHN"),
+    (36, 56, "TKM"),
+    (36, 45, "IRN"),
+    (29, 61, "AFG"),
+    (23, 61, "PAK"),
+    (20, 45, "IRN"),
 ]
 
 
@@ -41,7 +48,7 @@ def country(lat: float, lon: float) -> str:
 def generate(out: Path, n_links: int, seed: int = 1) -> tuple[int, int]:
     """Write nodes.geojson, links/synthetic.geojson and costs.toml to ``out``; return counts."""
     rng = np.random.default_rng(seed)
-    n_nodes = int(n_links / 1.86)
+    n_nodes = int(n_links / 1.835)  # about 1.87 links per place survive deduplication
     lon = rng.uniform(45, 90, n_nodes)
     lat = rng.uniform(20, 55, n_nodes)
     phi, lmb = np.radians(lat), np.radians(lon)
@@ -60,24 +67,46 @@ def generate(out: Path, n_links: int, seed: int = 1) -> tuple[int, int]:
     with open(out / "nodes.geojson", "w") as fh:
         fh.write('{"type":"FeatureCollection","features":[\n')
         for j, i in enumerate(used):
-            props = {"id": f"n{i}", "name": f"Place {i}", "country": country(lat[i], lon[i]),
-                     "kind": "city", "source": SOURCE}
+            props = {
+                "id": f"n{i}",
+                "name": f"Place {i}",
+                "country": country(lat[i], lon[i]),
+                "kind": "city",
+                "source": SOURCE,
+            }
             geom = {"type": "Point", "coordinates": [round(lon[i], 5), round(lat[i], 5)]}
-            fh.write(("," if j else "") + json.dumps({"type": "Feature", "geometry": geom, "properties": props}) + "\n")
+            fh.write(
+                ("," if j else "")
+                + json.dumps({"type": "Feature", "geometry": geom, "properties": props})
+                + "\n"
+            )
         fh.write("]}\n")
     with open(out / "links" / "synthetic.geojson", "w") as fh:
         fh.write('{"type":"FeatureCollection","features":[\n')
         for j, (u, v) in enumerate(pairs):
             chord = _gc(lon[u], lat[u], lon[v], lat[v])
             rail = j % 10 == 0
-            props = {"id": f"l{j}", "from": f"n{u}", "to": f"n{v}", "mode": "rail" if rail else "road",
-                     "status": "operational", "corridor": "Synthetic", "length_km": round(chord * 1.2 + 0.01, 2),
-                     "source": SOURCE}
+            props = {
+                "id": f"l{j}",
+                "from": f"n{u}",
+                "to": f"n{v}",
+                "mode": "rail" if rail else "road",
+                "status": "operational",
+                "corridor": "Synthetic",
+                "length_km": round(chord * 1.2 + 0.01, 2),
+                "source": SOURCE,
+            }
             if rail:
                 props["gauge_mm"] = 1520
-            geom = {"type": "LineString",
-                    "coordinates": [[round(lon[u], 5), round(lat[u], 5)], [round(lon[v], 5), round(lat[v], 5)]]}
-            fh.write(("," if j else "") + json.dumps({"type": "Feature", "geometry": geom, "properties": props}) + "\n")
+            geom = {
+                "type": "LineString",
+                "coordinates": [[round(lon[u], 5), round(lat[u], 5)], [round(lon[v], 5), round(lat[v], 5)]],
+            }
+            fh.write(
+                ("," if j else "")
+                + json.dumps({"type": "Feature", "geometry": geom, "properties": props})
+                + "\n"
+            )
         fh.write("]}\n")
     shutil.copy(io.builtin_folder() / "costs.toml", out / "costs.toml")
     return len(used), len(pairs)
@@ -85,7 +114,10 @@ def generate(out: Path, n_links: int, seed: int = 1) -> tuple[int, int]:
 
 def _gc(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 

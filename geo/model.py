@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,10 +120,16 @@ class CostModel:
 
 @dataclass(slots=True)
 class Network:
-    """Nodes and links by id, and the cost model they are priced with."""
+    """Nodes and links by id, and the cost model they are priced with.
 
-    nodes: dict[str, Node]
-    links: dict[str, Link]
+    ``nodes`` and ``links`` are dicts, or for large networks :class:`geo.columns.Columns`,
+    read-only mappings that load faster. ``name_index`` (normalised name -> node ids) is filled
+    on first use by the place search.
+    """
+
+    nodes: Mapping[str, Node]
+    links: Mapping[str, Link]
     costs: CostModel
     folder: str = ""
     files: tuple[str, ...] = ()
+    name_index: dict[str, tuple[str, ...]] | None = None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from geo import io, model
+from geo import columns, io, model
 from geo.errors import QueryError, UnknownPlaceError
 from routes import cache, engine, graph, places, search
 from routes.route import Route
@@ -69,7 +69,10 @@ def load(
         return Loaded(network, G)
     with cache.no_gc():
         loaded = Loaded(network, engine.from_graph(G, network))
-    del G
+        del G
+        places.name_index(network)
+        network.nodes = columns.Columns(model.Node, network.nodes.values())
+        network.links = columns.Columns(model.Link, network.links.values())
     if key:
         cache.put(key, loaded)
     return loaded

@@ -56,6 +56,8 @@ class ArrayGraph:
     values: dict[str, np.ndarray]
     node_index: dict[str, int] = field(default_factory=dict)
     link_index: dict[str, int] = field(default_factory=dict)
+    #: Masked CSR structure by constraints: alternatives reuse it and only reweigh.
+    masks: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._index()
@@ -63,9 +65,10 @@ class ArrayGraph:
     def _index(self) -> None:
         self.node_index = {n: i for i, n in enumerate(self.node_ids)}
         self.link_index = {n: i for i, n in enumerate(self.link_ids)}
+        self.masks = {}
 
     def __getstate__(self) -> dict:
-        return {k: getattr(self, k) for k in self.__slots__ if k not in ("node_index", "link_index")}
+        return {k: getattr(self, k) for k in self.__slots__ if k not in ("node_index", "link_index", "masks")}
 
     def __setstate__(self, state: dict) -> None:
         for k, v in state.items():
@@ -239,6 +242,18 @@ def _weights(ag: ArrayGraph, attr: str, penalties: dict[str, float] | None) -> n
     return w * factor
 
 
+def _masked(ag: ArrayGraph, constraints) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The edge mask and the masked CSR structure for ``constraints`` (memoised)."""
+    if constraints not in ag.masks:
+        keep = edge_mask(ag, constraints)
+        indptr = np.zeros(len(ag.vertex_node) + 1, np.int64)
+        np.cumsum(np.bincount(ag.rows[keep], minlength=len(ag.vertex_node)), out=indptr[1:])
+        if len(ag.masks) > 8:
+            ag.masks.clear()
+        ag.masks[constraints] = (keep, ag.indices[keep], indptr)
+    return ag.masks[constraints]
+
+
 def shortest(
     ag: ArrayGraph,
     origins: list[str],
@@ -256,12 +271,10 @@ def shortest(
     src, dst = [s for s in src if s >= 0], [t for t in dst if t >= 0]
     if not src or not dst:
         return None
-    keep = edge_mask(ag, constraints)
+    keep, indices, indptr = _masked(ag, constraints)
     weights = _weights(ag, attr, penalties)
     n_v = len(ag.vertex_node)
-    indptr = np.zeros(n_v + 1, np.int64)
-    np.cumsum(np.bincount(ag.rows[keep], minlength=n_v), out=indptr[1:])
-    matrix = csr_matrix((weights[keep], ag.indices[keep], indptr), shape=(n_v, n_v))
+    matrix = csr_matrix((weights[keep], indices, indptr), shape=(n_v, n_v))
     dist, pred = dijkstra(matrix, directed=True, indices=src, return_predecessors=True, min_only=True)[:2]
     best = min(dst, key=lambda t: (dist[t], t))
     if not np.isfinite(dist[best]):

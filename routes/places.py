@@ -47,6 +47,17 @@ def country_names(network: model.Network) -> dict[str, str]:
     }
 
 
+def name_index(network: model.Network) -> dict[str, tuple[str, ...]]:
+    """Normalised id, name and alias -> node ids; built once per network."""
+    if network.name_index is None:
+        index: dict[str, set[str]] = {}
+        for node in network.nodes.values():
+            for name in _names(node):
+                index.setdefault(normalize(name), set()).add(node.id)
+        network.name_index = {k: tuple(sorted(v)) for k, v in index.items()}
+    return network.name_index
+
+
 def resolve(network: model.Network, text: str) -> Endpoint:
     """Resolve an endpoint text against the network.
 
@@ -62,10 +73,12 @@ def resolve(network: model.Network, text: str) -> Endpoint:
     if not key:
         msg = "empty place name"
         raise UnknownPlaceError(msg)
-    matches = [n for n in network.nodes.values() if key in {normalize(s) for s in _names(n)}]
-    if matches:
-        ids = tuple(sorted(n.id for n in matches))
-        return Endpoint(text, matches[0].name if len(matches) == 1 else text, "place", ids)
+    if text in network.nodes:
+        return Endpoint(text, network.nodes[text].name, "place", (text,))
+    ids = name_index(network).get(key)
+    if ids:
+        label = network.nodes[ids[0]].name if len(ids) == 1 else text
+        return Endpoint(text, label, "place", ids)
     if (point := _LATLON.match(text)) is not None:
         return _nearest(network, text, float(point[1]), float(point[2]))
     if (country := _country(network, key)) is not None:

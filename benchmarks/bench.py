@@ -1,0 +1,242 @@
+"""Benchmark corridors: cold start, ranking, and networks of 10^4-10^6 links against scipy.
+
+Prints every figure as median (min-max) over repeated runs, the ratio to each target, and the
+machine it ran on. Nothing here is a test: the targets are checked by reading the output.
+
+Usage:
+    python benchmarks/bench.py                          # everything (the 10^6 network takes ~10 min once)
+    python benchmarks/bench.py --sizes 10000,100000     # smaller networks only
+    python benchmarks/bench.py --only cold,rank         # the seed-network figures only
+
+Synthetic networks are written by benchmarks/generate.py into --data (default
+/tmp/corridors-bench), with their cache beside them; delete the folder to start afresh.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def timed(cmd: list[str], env: dict | None = None) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - t
+
+
+def summary(values: list[float]) -> str:
+    return f"{statistics.median(values):8.3f} s  ({min(values):.3f}-{max(values):.3f}, n={len(values)})"
+
+
+def corridors_cmd() -> list[str]:
+    exe = shutil.which("corridors")
+    return [exe] if exe else [sys.executable, "-m", "routes"]
+
+
+def cold_start(runs: int) -> None:
+    print("\n== Cold start: whole process, built-in network ==")
+    nx_times, route_times = [], []
+    route = [*corridors_cmd(), "route", "Almaty", "Karachi", "--json"]
+    timed(route)  # warm the file cache once
+    for _ in range(runs):
+        nx_times.append(timed([sys.executable, "-c", "import networkx"]))
+        route_times.append(timed(route))
+    ratio = statistics.median(route_times) / statistics.median(nx_times)
+    print(f"python -c 'import networkx'            {summary(nx_times)}")
+    print(f"corridors route Almaty Karachi --json  {summary(route_times)}")
+    print(f"ratio (target <= 1.3)                  {ratio:8.2f}  {'OK' if ratio <= 1.3 else 'MISSED'}")
+
+
+def rank(runs: int) -> None:
+    print("\n== corridors rank: all projects, default pairs, built-in network ==")
+    times = [timed([*corridors_cmd(), "rank"]) for _ in range(runs)]
+    med = statistics.median(times)
+    verdict = "OK" if med < 3 else "MISSED"
+    print(f"corridors rank (whole process)         {summary(times)}  target < 3 s: {verdict}")
+
+
+def scale(size: int, runs: int, data: Path) -> None:
+    from benchmarks import generate
+
+    folder = data / f"links{size}"
+    env = {**os.environ, "CORRIDORS_CACHE_DIR": str(data / f"cache{size}")}
+    print(f"\n== Synthetic network, {size:,} links requested ==")
+    if not (folder / "nodes.geojson").is_file():
+        t = time.perf_counter()
+        nodes, links = generate.generate(folder, size)
+        print(f"generated {nodes:,} places and {links:,} links in {time.perf_counter() - t:.1f} s")
+    shutil.rmtree(data / f"cache{size}", ignore_errors=True)
+    cold = run_worker(folder, env, runs=1, load_only=True)
+    print(
+        f"load from GeoJSON + build + cache write {summary([cold['load_s']])}  peak {cold['peak_mb']:,.0f} MB"
+    )
+    res = run_worker(folder, env, runs=runs, load_only=False)
+    print(
+        f"graph: {res['vertices']:,} vertices, {res['edges']:,} edges; far pair {res['pair']} "
+        f"({res['crow_km']:,.0f} km crow-fly, {res['route_km']:,.0f} km by route, {res['steps']} steps)"
+    )
+    base = statistics.median(res["scipy_s"])
+    best = statistics.median(res["best_s"])
+    alt = statistics.median(res["k3_s"])
+    loads = res["cached_load_s"]
+    print(
+        f"cached load (fresh process)            {summary(loads)}  target <= 5 s at 10^6: "
+        f"{'OK' if statistics.median(loads) <= 5 else 'MISSED'}"
+    )
+    print(f"scipy csgraph.dijkstra (baseline)      {summary(res['scipy_s'])}")
+    ratio = best / base
+    print(
+        f"best route (corridors, warm)           {summary(res['best_s'])}  ratio {ratio:.2f} (target <= 2.5)"
+    )
+    print(f"best route, first query after load     {summary([res['first_s']])}")
+    verdict = "OK" if alt <= 3 else "MISSED"
+    print(f"k=3 alternatives                       {summary(res['k3_s'])}  target <= 3 s: {verdict}")
+    print(f"                                       (found {res['k3_found']} routes)")
+    print(f"peak memory (cached load + queries)    {res['peak_mb']:8,.0f} MB")
+
+
+def run_worker(folder: Path, env: dict, *, runs: int, load_only: bool) -> dict:
+    cmd = [sys.executable, str(HERE / "bench.py"), "--worker", str(folder), "--runs", str(runs)]
+    if load_only:
+        cmd.append("--load-only")
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def worker(folder: Path, runs: int, load_only: bool) -> None:
+    t = time.perf_counter()
+    from routes import api
+
+    loaded = api.load(folder)
+    load_s = time.perf_counter() - t
+    if load_only:
+        print(json.dumps({"load_s": load_s, "peak_mb": peak_mb()}))
+        return
+    cached = [load_s]
+    for _ in range(runs - 1):
+        t = time.perf_counter()
+        loaded = api.load(folder)
+        cached.append(time.perf_counter() - t)
+    from geo import geodesy
+    from routes import engine
+
+    ag = loaded.G
+    lon = loaded.network.nodes.columns["lon"][1] if hasattr(loaded.network.nodes, "columns") else None
+    ids = list(loaded.network.nodes)
+    if lon is not None:
+        lat = loaded.network.nodes.columns["lat"][1]
+        a = ids[int(((lon - 45) ** 2 + (lat - 20) ** 2).argmin())]
+        b = ids[int(((lon - 80) ** 2 + (lat - 55) ** 2).argmin())]
+    else:
+        nodes = list(loaded.network.nodes.values())
+        a = min(nodes, key=lambda n: (n.lon - 45) ** 2 + (n.lat - 20) ** 2).id
+        b = min(nodes, key=lambda n: (n.lon - 80) ** 2 + (n.lat - 55) ** 2).id
+    na, nb = loaded.network.nodes[a], loaded.network.nodes[b]
+    t = time.perf_counter()
+    route = api.plan(a, b, by="distance", network=loaded).routes[0]
+    first_s = time.perf_counter() - t
+    best = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        route = api.plan(a, b, by="distance", network=loaded).routes[0]
+        best.append(time.perf_counter() - t)
+    k3, found = [], 0
+    for _ in range(runs):
+        t = time.perf_counter()
+        found = len(api.plan(a, b, by="distance", k=3, network=loaded).routes)
+        k3.append(time.perf_counter() - t)
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    arrays = ag if isinstance(ag, engine.ArrayGraph) else engine.from_graph(ag, loaded.network)
+    n = len(arrays.vertex_node)
+    matrix = csr_matrix((arrays.values["distance_km"], arrays.indices, arrays.indptr), shape=(n, n))
+    src = int(arrays.origin[arrays.node_index[a]])
+    scipy_s = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        dist = dijkstra(matrix, directed=True, indices=src)
+        scipy_s.append(time.perf_counter() - t)
+    assert abs(dist[int(arrays.dest[arrays.node_index[b]])] - route.distance_km) < 1e-6 * route.distance_km
+    print(
+        json.dumps(
+            {
+                "cached_load_s": cached,
+                "first_s": first_s,
+                "best_s": best,
+                "k3_s": k3,
+                "k3_found": found,
+                "scipy_s": scipy_s,
+                "peak_mb": peak_mb(),
+                "vertices": n,
+                "edges": len(arrays.indices),
+                "pair": f"{a} -> {b}",
+                "crow_km": geodesy.great_circle_km(na.lon, na.lat, nb.lon, nb.lat),
+                "route_km": route.distance_km,
+                "steps": len(route.steps),
+                "search": type(ag).__name__,
+            }
+        )
+    )
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    python = f"Python {platform.python_version()}, {platform.system()}"
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB; {python}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark corridors.")
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", default="cold,rank,scale")
+    parser.add_argument("--data", type=Path, default=Path("/tmp/corridors-bench"))
+    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--load-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, args.runs, args.load_only)
+        return
+    import networkx
+    import scipy
+
+    print(f"machine: {machine()}")
+    print(f"networkx {networkx.__version__}, scipy {scipy.__version__}")
+    only = set(args.only.split(","))
+    if "cold" in only:
+        cold_start(args.runs)
+    if "rank" in only:
+        rank(args.runs)
+    if "scale" in only:
+        args.data.mkdir(parents=True, exist_ok=True)
+        for size in (int(s) for s in args.sizes.split(",")):
+            scale(size, args.runs, args.data)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent))
+    main()

@@ -1,0 +1,108 @@
+"""Store many nodes or links column by column: a read-only mapping that loads fast.
+
+A network of a million links holds millions of small objects; pickling them one by one makes a
+cache slower to load than the files it replaces. :class:`Columns` keeps each field as one
+numpy array (numbers, coordinates), as codes into a small table (repeated values such as
+modes, statuses, corridors and sources), or as a plain list, and builds an object only when it
+is asked for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Generic, TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+
+
+def _encode(values: list[Any]) -> tuple:
+    if all(v is None or (isinstance(v, float)) for v in values) and any(v is not None for v in values):
+        return ("float", np.array([math.nan if v is None else v for v in values], dtype=np.float64))
+    if values and all(
+        isinstance(v, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in v) for v in values
+    ):
+        offsets = np.zeros(len(values) + 1, dtype=np.int64)
+        np.cumsum([len(v) for v in values], out=offsets[1:])
+        flat = np.array([c for v in values for p in v for c in p], dtype=np.float64)
+        return ("coords", flat, offsets)
+    try:
+        table = list(dict.fromkeys(values))
+    except TypeError:
+        return ("list", values)
+    if len(table) <= max(256, len(values) // 4):
+        index = {v: i for i, v in enumerate(table)}
+        return ("codes", np.array([index[v] for v in values], dtype=np.int32), table)
+    return ("list", values)
+
+
+def _decode(column: tuple, i: int) -> Any:
+    kind = column[0]
+    if kind == "float":
+        v = column[1][i]
+        return None if math.isnan(v) else float(v)
+    if kind == "coords":
+        flat, offsets = column[1], column[2]
+        pts = flat[2 * offsets[i] : 2 * offsets[i + 1]]
+        return tuple((float(pts[j]), float(pts[j + 1])) for j in range(0, len(pts), 2))
+    if kind == "codes":
+        return column[2][column[1][i]]
+    return column[1][i]
+
+
+class Columns(Mapping[str, T], Generic[T]):
+    """A read-only mapping ``id -> object`` of one dataclass, stored column by column."""
+
+    def __init__(self, cls: type[T], items: Iterable[T]) -> None:
+        rows = list(items)
+        self.cls = cls
+        self.ids = [row.id for row in rows]
+        self.columns = {
+            f.name: _encode([getattr(row, f.name) for row in rows])
+            for f in dataclasses.fields(cls)
+            if f.name != "id"
+        }
+        self._index = {k: i for i, k in enumerate(self.ids)}
+        self._rows: dict[int, T] = {}
+
+    def __getstate__(self) -> dict:
+        return {"cls": self.cls, "ids": self.ids, "columns": self.columns}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._index = {k: i for i, k in enumerate(self.ids)}
+        self._rows = {}
+
+    def row(self, i: int) -> T:
+        """The object at position ``i`` (built once, then kept: the objects are immutable)."""
+        row = self._rows.get(i)
+        if row is None:
+            if len(self._rows) > 100_000:
+                self._rows.clear()
+            row = self._rows[i] = self._build(i)
+        return row
+
+    def __getitem__(self, key: str) -> T:
+        return self.row(self._index[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _build(self, i: int) -> T:
+        return self.cls(id=self.ids[i], **{name: _decode(col, i) for name, col in self.columns.items()})
+
+    def values(self):  # type: ignore[override]
+        """Every object, built on the fly and not kept (a full scan would fill the memory)."""
+        return (self._rows.get(i) or self._build(i) for i in range(len(self.ids)))
+
+    def items(self):  # type: ignore[override]
+        return ((k, self._rows.get(i) or self._build(i)) for i, k in enumerate(self.ids))
