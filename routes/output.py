@@ -316,6 +316,7 @@ def ranking_dict(ranking, names: dict[str, str]) -> dict[str, Any]:
                 "gain_as_last": _r(r.marginal_mean_gain, 3),
                 "pairs_improved_as_last": r.marginal_pairs,
                 "only_together": r.only_together,
+                "gain_if_suspended_reopen": _r(r.reopened_mean_gain, 3),
             }
             for i, r in enumerate(ranking.results, 1)
         ],
@@ -393,6 +394,14 @@ def ranking_table(ranking, names: dict[str, str]) -> str:
             lines += _wrap("connects", ", ".join(_pair(p, names) for p in r.connected))
         if r.only_together:
             lines += _wrap("note", "saves nothing alone; pays only together with other projects")
+        elif r.reopened_mean_gain > 0:
+            lines += _wrap(
+                "note",
+                f"saves nothing while suspended crossings stay closed; "
+                f"{r.reopened_mean_gain:,.1f} {unit} on average if they reopen",
+            )
+        elif not r.improved and not r.connected:
+            lines += _wrap("note", "changes no best route between these places")
     lines.append(
         f"all projects together: mean {ranking.all_gain:,.1f} {unit} saved, "
         f"{ranking.all_improved} pairs improved"

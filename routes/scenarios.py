@@ -71,6 +71,8 @@ class ProjectResult:
     best_route: Route | None = None
     marginal_mean_gain: float = 0.0
     marginal_pairs: int = 0
+    #: Mean gain if suspended links and crossings reopened (computed for projects that gain nothing).
+    reopened_mean_gain: float = 0.0
 
     @property
     def only_together(self) -> bool:
@@ -191,6 +193,13 @@ def rank(
         res.marginal_mean_gain, marginal = mean_gain(values[ALL], values[f"all but {name}"])
         res.marginal_pairs = len(marginal)
         results.append(res)
+    idle = [r for r in results if not r.improved and not r.connected and not r.only_together]
+    if idle:
+        reopened = replace(today, include_suspended=True)
+        base_open = _values(G, pairs, reopened, attr)
+        for r in idle:
+            with_p = _values(G, pairs, replace(reopened, extra_links=frozenset(r.project.link_ids)), attr)
+            r.reopened_mean_gain = mean_gain(with_p, base_open)[0]
     results.sort(key=lambda r: (-len(r.connected), -r.mean_gain, -r.marginal_mean_gain, r.project.name))
     all_gain, all_improved = mean_gain(values[ALL], base)
     return Ranking(by, pairs, weights, values, results, all_gain, len(all_improved))

@@ -80,3 +80,22 @@ def test_weights_change_the_mean(loaded, tmp_path):
     assert top.project.name == "Shortcut"
     assert top.mean_gain == pytest.approx(2)
     assert ranking.all_gain == pytest.approx((3 * 5 + 1 * 2) / 4)
+
+
+def test_project_behind_a_suspended_crossing_says_what_reopening_would_give():
+    """In tests/data/region the proposed Trans-Test Railway runs towards the suspended
+    Khybergate: by cost it saves nothing today, and something if the crossing reopened. The
+    reopened gain is checked against independent place-to-place searches."""
+    loaded = api.load(PROJECTS.parent / "region")
+    ranking = scenarios.rank(loaded, by="cost")
+    (r,) = ranking.results
+    assert r.improved == [] and r.mean_gain == 0
+    gains = []
+    for o, d in ranking.pairs:
+        before = api.plan(o, d, by="cost", status=["operational"], include_suspended=True, network=loaded)
+        after = api.plan(
+            o, d, by="cost", status=["operational", "proposed"], include_suspended=True, network=loaded
+        )
+        gains.append(before.routes[0].cost_usd_per_t - after.routes[0].cost_usd_per_t)
+    assert max(gains) > 0
+    assert r.reopened_mean_gain == pytest.approx(sum(gains) / len(gains))
