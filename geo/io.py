@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import tomllib
@@ -14,8 +15,13 @@ from geo import model, validate
 from geo.errors import NetworkDataError
 from geo.validate import Problem
 
-#: Files larger than this are refused before parsing.
+#: Network files larger than this are refused before parsing.
 MAX_FILE_BYTES = 2 * 1024**3
+#: User files (``--with``, ``corridors validate``, ``corridors add``) larger than this are refused:
+#: a network that large belongs in a network folder of its own (``--network DIR``).
+MAX_USER_FILE_BYTES = 100 * 1000**2
+#: While ``corridors add`` writes a network folder, its staged files and journal live here.
+PENDING_DIR = ".corridors-add"
 
 
 def builtin_folder() -> Path:
@@ -32,61 +38,161 @@ def network_files(folder: str | Path) -> tuple[Path, list[Path], Path]:
         if not path.is_file():
             msg = f"{folder}: not a network folder: {path.name} is missing"
             raise NetworkDataError(msg)
+    if (folder / PENDING_DIR).exists():
+        msg = (
+            f"{folder}: a `corridors add` is writing this folder or was interrupted ({PENDING_DIR} "
+            f"exists): wait for it to finish, or run `corridors add --recover --network {folder}`"
+        )
+        raise NetworkDataError(msg)
     links = sorted((folder / "links").glob("*.geojson")) if (folder / "links").is_dir() else []
     return nodes, links, costs
 
 
-def _reject_constant(name: str) -> Any:
-    msg = f"{name} is not valid JSON (RFC 8259 has no NaN or Infinity)"
-    raise ValueError(msg)
+class _Constant:
+    """Stands for a NaN or Infinity met while parsing, so that the problem can name its feature."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
 
 
-def load_geojson(path: str | Path, problems: list[Problem]) -> list[dict] | None:
-    """Parse a GeoJSON FeatureCollection and return its features, or record why it can't be read."""
+def load_geojson(
+    path: str | Path, problems: list[Problem], *, max_bytes: int = MAX_FILE_BYTES
+) -> list[dict] | None:
+    """Parse a GeoJSON FeatureCollection and return its features, or record why it can't be read.
+
+    Files over ``max_bytes`` are refused before they are read.
+    """
     file = str(path)
     try:
         size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.append(Problem(file, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"))
+        if size > max_bytes:
+            problems.append(Problem(file, f"file is {size:,} bytes; the limit is {max_bytes:,}"))
             return None
         raw = Path(path).read_bytes()
     except OSError as err:
         problems.append(Problem(file, f"cannot read file: {err.strerror or err}"))
         return None
+    text = _decode(raw, file, problems)
+    if text is None:
+        return None
+    constants: list[_Constant] = []
+
+    def constant(name: str) -> _Constant:
+        constants.append(_Constant(name))
+        return constants[-1]
+
+    try:
+        data = json.loads(text, parse_constant=constant)
+    except json.JSONDecodeError as err:
+        problems.append(Problem(file, _json_error(text, err)))
+        return None
+    except RecursionError:
+        problems.append(Problem(file, "JSON nested too deeply to read; GeoJSON needs only a few levels"))
+        return None
+    except ValueError as err:  # e.g. an integer with more digits than Python converts
+        problems.append(Problem(file, f"not valid JSON: {str(err).split(';')[0]}"))
+        return None
+    if constants:
+        _report_constants(data, file, problems)
+        return None
+    return feature_list(data, file, problems)
+
+
+def _decode(raw: bytes, file: str, problems: list[Problem]) -> str | None:
+    """The text of a file that must be UTF-8 JSON, or None with the reason recorded."""
     if not raw.strip():
         problems.append(Problem(file, "file is empty; expected a GeoJSON FeatureCollection"))
         return None
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        problems.append(
+            Problem(file, "file is UTF-16 (or UTF-32) text; GeoJSON must be UTF-8: save it as UTF-8")
+        )
+        return None
+    if raw.startswith(b"PK\x03\x04"):
+        problems.append(Problem(file, "file is a ZIP archive (a zipped shapefile or KMZ?), not GeoJSON"))
+        return None
+    if b"\x00" in raw[:4096]:
+        problems.append(Problem(file, "file holds binary data (a shapefile?), not GeoJSON text"))
+        return None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        problems.append(Problem(file, f"not UTF-8 text (byte {err.start}); GeoJSON must be UTF-8"))
+        line = raw.count(b"\n", 0, err.start) + 1
+        column = err.start - raw.rfind(b"\n", 0, err.start)
+        problems.append(
+            Problem(
+                file,
+                f"not UTF-8 text: byte 0x{raw[err.start]:02X} at line {line} column {column} (Latin-1 or "
+                "Windows-1252?); GeoJSON must be UTF-8 (RFC 7946): save the file as UTF-8",
+            )
+        )
         return None
-    try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as err:
-        where = "truncated" if err.pos >= len(text.rstrip()) else "not valid JSON"
-        problems.append(Problem(file, f"{where}: {err.msg} at line {err.lineno} column {err.colno}"))
-        return None
-    except ValueError as err:
-        problems.append(Problem(file, str(err)))
-        return None
-    except RecursionError:
-        problems.append(Problem(file, "JSON nested too deeply"))
-        return None
-    return feature_list(data, file, problems)
+
+
+def _json_error(text: str, err: json.JSONDecodeError) -> str:
+    """Say why text is not JSON: truncated, several documents, XML, or where the syntax breaks."""
+    where = f"line {err.lineno} column {err.colno}"
+    rest = text[err.pos :]
+    if err.pos >= len(text.rstrip()) or (err.msg.startswith("Unterminated string") and '"' not in rest[1:]):
+        return f"truncated: the JSON ends early ({err.msg} at {where}); was the file cut off?"
+    if err.msg == "Extra data":
+        return (
+            f"not valid JSON: more than one JSON value (from {where}); GeoJSON Lines and GeoJSONSeq "
+            "are not read: save one FeatureCollection"
+        )
+    if text.lstrip().startswith("<"):
+        return "not JSON but XML or HTML (KML? GPX?): export the layer as GeoJSON"
+    return f"not valid JSON: {err.msg} at {where}"
+
+
+def _report_constants(data: Any, file: str, problems: list[Problem]) -> None:
+    """Name each feature holding a NaN or Infinity (which JSON does not have) and its property."""
+    msg = "{} is not valid JSON (RFC 8259 has no NaN or Infinity): give a finite number or leave it out"
+    features = data.get("features") if isinstance(data, dict) else None
+    reported = False
+    for index, feature in enumerate(features if isinstance(features, list) else []):
+        if not isinstance(feature, dict):
+            continue
+        props = feature.get("properties")
+        parts = list(props.items()) if isinstance(props, dict) else []
+        parts += [(k, v) for k, v in feature.items() if k != "properties"]
+        for prop, value in parts:
+            name = _constant_in(value)
+            if name:
+                raw_id = props.get("id") if isinstance(props, dict) else None
+                fid = raw_id if isinstance(raw_id, str) else None
+                problems.append(Problem(file, msg.format(name), index, fid, prop))
+                reported = True
+                break
+    if not reported:
+        problems.append(Problem(file, msg.format(_constant_in(data) or "NaN")))
+
+
+def _constant_in(value: Any) -> str | None:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Constant):
+            return item.name
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def feature_list(data: Any, file: str, problems: list[Problem]) -> list[dict] | None:
     """Check that parsed JSON is a FeatureCollection (lon/lat) and return its features."""
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        got = data.get("type") if isinstance(data, dict) else type(data).__name__
-        problems.append(Problem(file, f"expected a GeoJSON FeatureCollection, got {got!r}"))
+        problems.append(Problem(file, _not_a_collection(data)))
         return None
     crs = data.get("crs")
     if crs is not None:
-        name = (
-            str(((crs or {}).get("properties") or {}).get("name", crs)) if isinstance(crs, dict) else str(crs)
-        )
+        props = crs.get("properties") if isinstance(crs, dict) else None
+        given = props.get("name") if isinstance(props, dict) else None
+        name = given if isinstance(given, str) else validate.brief(crs)
         if not any(tag in name.upper() for tag in ("CRS84", "4326")):
             problems.append(
                 Problem(
@@ -98,13 +204,39 @@ def feature_list(data: Any, file: str, problems: list[Problem]) -> list[dict] | 
             return None
     features = data.get("features")
     if not isinstance(features, list):
-        problems.append(Problem(file, "'features' must be a list"))
+        got = "missing" if features is None else f"got {validate.brief(features)}"
+        problems.append(Problem(file, f"'features' must be a list of Features; {got}"))
         return None
+    bad = 0
     for index, feature in enumerate(features):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            problems.append(Problem(file, "expected a GeoJSON Feature", index))
-            return None
-    return features
+            hint = (
+                ' (add "type": "Feature")'
+                if isinstance(feature, dict) and "type" not in feature and "geometry" in feature
+                else ""
+            )
+            problems.append(
+                Problem(file, f"expected a GeoJSON Feature, got {validate.brief(feature)}{hint}", index)
+            )
+            bad += 1
+    return None if bad else features
+
+
+def _not_a_collection(data: Any) -> str:
+    wrap = 'wrap it as {"type": "FeatureCollection", "features": [...]}'
+    if isinstance(data, list):
+        return f"expected a GeoJSON FeatureCollection, got a JSON array: {wrap}"
+    if not isinstance(data, dict):
+        json_type = {str: "string", bool: "boolean", type(None): "null"}.get(type(data), "number")
+        return f"expected a GeoJSON FeatureCollection, got a JSON {json_type}"
+    kind = data.get("type")
+    if kind is None:
+        return "expected a GeoJSON FeatureCollection, got an object without 'type'"
+    if kind == "Feature":
+        return f"expected a GeoJSON FeatureCollection, got a single Feature: {wrap}"
+    if kind in ("Point", "LineString", "MultiLineString", "Polygon", "MultiPoint", "GeometryCollection"):
+        return f"expected a GeoJSON FeatureCollection, got a bare {kind} geometry without properties"
+    return f"expected a GeoJSON FeatureCollection, got type {validate.brief(kind)}"
 
 
 def read_costs(path: str | Path) -> model.CostModel:
@@ -174,6 +306,10 @@ def read_network(
 ) -> model.Network:
     """Read and validate a network folder (default: the built-in one) plus extra GeoJSON files.
 
+    ``extra`` files are user files: their links may leave out ``from``/``to`` (ends snap to
+    nodes), ``id`` (generated) and ``corridor`` (a ``name`` will do); see
+    :func:`geo.validate.user_features`.
+
     Raises
     ------
     NetworkDataError
@@ -184,34 +320,29 @@ def read_network(
     nodes_file, link_files, costs_file = network_files(folder)
     costs = read_costs(costs_file)
     found: list[Problem] = [] if problems is None else problems
-    files = [nodes_file, *link_files, *(Path(p) for p in extra)]
+    files = [nodes_file, *link_files]
+    user_files = [Path(p) for p in extra]
     parsed = [(str(f), load_geojson(f, found)) for f in files]
+    parsed_user = [(str(f), load_geojson(f, found, max_bytes=MAX_USER_FILE_BYTES)) for f in user_files]
     _raise_errors(found)
     nodes: dict[str, model.Node] = {}
     links: dict[str, model.Link] = {}
     for file, features in parsed:
         for index, feature in enumerate(features):
-            if (feature.get("geometry") or {}).get("type") == "Point":
-                _add_unique(
-                    nodes, validate.node_from_feature(feature, index, file, found), file, index, found
-                )
+            if validate.geometry_type(feature) == "Point":
+                node = validate.node_from_feature(feature, index, file, found)
+                validate.add_unique(nodes, node, file, index, found)
     for file, features in parsed:
         for index, feature in enumerate(features):
-            if (feature.get("geometry") or {}).get("type") != "Point":
+            if validate.geometry_type(feature) != "Point":
                 link = validate.link_from_feature(feature, index, file, nodes, costs, found)
-                _add_unique(links, link, file, index, found)
+                validate.add_unique(links, link, file, index, found)
+    user_parsed = [(file, features) for file, features in parsed_user if features is not None]
+    for added in validate.user_features(user_parsed, nodes, links, costs, found):
+        nodes.update((node.id, node) for _, node in added.nodes)
+        links.update((link.id, link) for _, link in added.links)
     _raise_errors(found)
-    return model.Network(nodes, links, costs, str(folder), tuple(str(f) for f in files))
-
-
-def _add_unique(table: dict, item: Any, file: str, index: int, problems: list[Problem]) -> None:
-    if item is None:
-        return
-    if item.id in table:
-        first = table[item.id]
-        problems.append(Problem(file, f"duplicate id; already used in {first.file}", index, item.id, "id"))
-        return
-    table[item.id] = item
+    return model.Network(nodes, links, costs, str(folder), tuple(str(f) for f in [*files, *user_files]))
 
 
 def _raise_errors(problems: list[Problem]) -> None:

@@ -7,7 +7,6 @@ Only this module prints, exits or reads ``sys.argv``, and only it reaches ``maps
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
@@ -16,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from geo.errors import CorridorError, NoRouteError
+from geo.errors import CorridorError, NoRouteError, QueryError
 
 PROG = "corridors"
 
@@ -108,7 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     _common(p)
 
-    n = sub.add_parser("network", help="summary and validation of the network, or a map of it")
+    n = sub.add_parser(
+        "network",
+        help="summary and validation of the network, or a map of it; `network init DIR` copies it",
+        description="Summarise and validate the network (--map: draw it). `corridors network init DIR` "
+        "copies the network (the built-in one, or --network) into DIR, a folder you can edit.",
+    )
+    n.add_argument("action", nargs="?", choices=("init",), help="init: copy the network into DIR")
+    n.add_argument("dir", nargs="?", metavar="DIR", help="with init: the new network folder")
     n.add_argument("--map", metavar="OUT.html", help="write a Leaflet map of the whole network")
     _map_options(n)
     _common(n)
@@ -142,10 +148,34 @@ def build_parser() -> argparse.ArgumentParser:
     _map_options(k)
     _common(k)
 
-    v = sub.add_parser("validate", help="check GeoJSON files against the network")
+    v = sub.add_parser(
+        "validate",
+        help="check GeoJSON files of links and nodes against the network",
+        description="Check user GeoJSON files (LineString links, Point nodes) against the network and "
+        "report every problem, one line each. Exit 0 when clean, 2 on errors (or, with --strict, "
+        "warnings).",
+    )
     v.add_argument("files", nargs="+", metavar="FILE")
     v.add_argument("--strict", action="store_true", help="warnings fail too")
+    v.add_argument("-q", "--quiet", action="store_true", help="print only the problems")
     _common(v)
+
+    a = sub.add_parser(
+        "add",
+        help="merge validated GeoJSON links and nodes into a network folder, atomically",
+        description="Validate user GeoJSON files, then merge them into a network folder: new links go "
+        "to DIR/links/<file name>.geojson, new nodes to DIR/nodes.geojson. Every file changes or "
+        "none does; on any error the folder is left byte for byte as it was.",
+    )
+    a.add_argument("files", nargs="*", metavar="FILE")
+    a.add_argument(
+        "--network",
+        metavar="DIR",
+        help="the network folder to change (required: make one with `corridors network init DIR`)",
+    )
+    a.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    a.add_argument("--strict", action="store_true", help="warnings block the merge too")
+    a.add_argument("--recover", action="store_true", help="undo an interrupted add in DIR")
     return parser
 
 
@@ -204,9 +234,7 @@ def cmd_route(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_map(
-    args: argparse.Namespace, network, routes: list[dict] | None, *, projects: dict | None = None
-) -> None:
+def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> None:
     import maps
     from geo import convert
 
@@ -214,7 +242,7 @@ def _write_map(
     net_fc = convert.network_geojson(network)
     tiles = None if args.tiles.lower() == "none" else args.tiles
     if routes is None:
-        m = maps.network_map(net_fc, countries=countries, tiles=tiles, projects=projects)
+        m = maps.network_map(net_fc, countries=countries, tiles=tiles)
     else:
         m = maps.routes_map(routes, network=net_fc, countries=countries, tiles=tiles)
     maps.save_map(m, args.map, offline=args.offline)
@@ -298,7 +326,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
     )
     names = {n.id: n.name for n in loaded.network.nodes.values()}
     if args.map:
-        _write_map(args, loaded.network, None, projects=output.ranking_colours(ranking))
+        _write_map(args, loaded.network, output.ranking_geojson(ranking, loaded.network))
     if args.json:
         print(json.dumps(output.ranking_dict(ranking, names), ensure_ascii=False, indent=1))
     elif args.csv:
@@ -386,28 +414,125 @@ def summary(network) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from geo import io
+    from geo import authoring
 
-    problems: list = []
-    with contextlib.suppress(CorridorError):
-        io.read_network(args.network, extra=args.files, problems=problems)
-    base = set(io.network_files(args.network or io.builtin_folder())[1]) | {"nodes.geojson"}
-    mine = [
-        p for p in problems if Path(p.file).name not in {Path(b).name for b in base} or p.file in args.files
-    ]
-    for p in mine:
+    check = authoring.check_files(args.files, folder=args.network, extra=args.extra)
+    if not args.quiet:
+        for line in _additions(check):
+            print(line)
+    for p in check.problems:
         print(p)
-    errors = [p for p in mine if p.severity == "error"]
-    warnings = [p for p in mine if p.severity != "error"]
-    print(f"{len(args.files)} file(s): {len(errors)} error(s), {len(warnings)} warning(s)", file=sys.stderr)
+    errors, warnings = len(check.errors), len(check.warnings)
+    counts = f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
+    print(f"{_count(len(args.files), 'file')}: {counts}", file=sys.stderr)
     return 2 if errors or (args.strict and warnings) else 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _additions(check) -> list[str]:
+    """What each user file adds: its new nodes and links, and what was filled in on them."""
+    lines = []
+    for added in check.files:
+        counts = f"{_count(len(added.links), 'link')}, {_count(len(added.nodes), 'new node')}"
+        lines.append(f"{added.file}: {counts}")
+        items = [(i, "node", n.id, f"{n.name}, {n.country}, {n.kind}") for i, n in added.nodes]
+        for i, link in added.links:
+            gauge = f" {link.gauge_mm} mm" if link.gauge_mm else ""
+            km = f"{link.length_km:,.0f} km" + (" (estimated)" if link.length_estimated else "")
+            items.append(
+                (
+                    i,
+                    "link",
+                    link.id,
+                    f"{link.from_id} → {link.to_id}, {link.mode}{gauge}, {link.status}, {km}",
+                )
+            )
+        for index, kind, item_id, what in sorted(items):
+            filled = added.filled.get(index, {})
+            lines.append(
+                f"  feature {index}: {kind} {item_id}" + (" (id generated)" if "id" in filled else "")
+            )
+            lines.append(f"      {what}")
+            lines += [f"      {prop} {how}" for prop, how in filled.items() if prop != "id"]
+    return lines
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from geo import authoring
+
+    if not args.network:
+        msg = (
+            "add needs --network DIR: the built-in network is read-only; "
+            "copy it to a folder you can edit with `corridors network init DIR`"
+        )
+        raise QueryError(msg)
+    if args.recover:
+        done = authoring.repair(args.network)
+        state = "restored as it was before the interrupted add" if done else "nothing to recover"
+        print(f"{args.network}: {state}")
+        if not args.files:
+            return 0
+    if not args.files:
+        msg = "add: give one or more GeoJSON files to merge"
+        raise QueryError(msg)
+    merge = authoring.add(args.files, args.network, dry_run=args.dry_run, strict=args.strict)
+    if merge.recovered:
+        print(f"{args.network}: first undid an interrupted add", file=sys.stderr)
+    check = merge.check
+    for line in _additions(check):
+        print(line)
+    for p in check.problems:
+        print(p)
+    if check.errors or (args.strict and check.warnings):
+        counts = _count(len(check.errors), "error")
+        if args.strict:
+            counts += f", {_count(len(check.warnings), 'warning')}"
+        print(f"{args.network}: unchanged ({counts})", file=sys.stderr)
+        return 2
+    if not merge.changes:
+        print(f"{args.network}: nothing to add")
+        return 0
+    print(f"{args.network}: " + ("would change (dry run: nothing written):" if args.dry_run else "changed:"))
+    for change in merge.changes:
+        state = "new file" if change.old is None else "appended"
+        added = _count(len(change.added), change.kind)
+        print(f"  {change.path.relative_to(merge.folder)} ({state}): + {added}")
+    return 0
+
+
+def cmd_network_init(args: argparse.Namespace) -> int:
+    from geo import authoring, io
+
+    if args.dir is None or args.map or args.extra:
+        msg = "usage: corridors network init DIR [--network SOURCE]"
+        raise QueryError(msg)
+    dest = authoring.init_network(args.dir, source=args.network)
+    _, links, _ = io.network_files(dest)
+    source = args.network or "the built-in network"
+    print(f"copied {source} to {dest} ({_count(len(links), 'link file')}): a folder you can edit")
+    print(f"add links with `corridors add FILE --network {dest}`; use it with `--network {dest}`")
+    return 0
+
+
+def cmd_network_action(args: argparse.Namespace) -> int:
+    """``corridors network`` (summary, map) or ``corridors network init DIR``."""
+    if args.action == "init":
+        return cmd_network_init(args)
+    if args.dir is not None:
+        msg = f"network: unexpected {args.dir!r}; did you mean `corridors network init {args.dir}`?"
+        raise QueryError(msg)
+    return cmd_network(args)
 
 
 COMMANDS = {
     "route": cmd_route,
     "places": cmd_places,
-    "network": cmd_network,
+    "network": cmd_network_action,
     "validate": cmd_validate,
+    "add": cmd_add,
     "projects": cmd_projects,
     "rank": cmd_rank,
 }
@@ -424,11 +549,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CorridorError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        return 0
     except OSError as err:
         print(f"{PROG}: error: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
         return 2
-    except BrokenPipeError:
-        return 0
     except KeyboardInterrupt:
         return 130
 
