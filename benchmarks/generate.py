@@ -22,7 +22,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from geo import io
+from geo import paths
 
 SOURCE = "synthetic benchmark network (benchmarks/generate.py); not real data"
 GRID = [  # (lat_min, lon_min, iso3): first match wins, scanning north to south
@@ -108,7 +108,7 @@ def generate(out: Path, n_links: int, seed: int = 1) -> tuple[int, int]:
                 + "\n"
             )
         fh.write("]}\n")
-    shutil.copy(io.builtin_folder() / "costs.toml", out / "costs.toml")
+    shutil.copy(paths.builtin_folder() / "costs.toml", out / "costs.toml")
     return len(used), len(pairs)
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo import io, model, validate
+from geo import io, model, paths, validate
 from geo.errors import NetworkDataError
 from geo.validate import Problem
 
@@ -308,7 +308,7 @@ def commit(merge: Merge) -> None:
         When a file changed since the merge was planned, or cannot be written; the folder is
         then as it was.
     """
-    folder, pending = merge.folder, merge.folder / io.PENDING_DIR
+    folder, pending = merge.folder, merge.folder / paths.PENDING_DIR
     for change in merge.changes:
         now = change.path.read_bytes() if change.path.exists() else None
         if now != change.old:
@@ -381,7 +381,7 @@ def recover(folder: str | Path) -> bool:
     folder goes, and the folder is byte for byte as before the merge.
     """
     folder = Path(folder)
-    pending = folder / io.PENDING_DIR
+    pending = folder / paths.PENDING_DIR
     if not pending.exists():
         return False
     journal = _parse((pending / _JOURNAL).read_text("utf-8")) if (pending / _JOURNAL).is_file() else None
@@ -420,8 +420,8 @@ def init_network(dest: str | Path, *, source: str | Path | None = None) -> Path:
     NetworkDataError
         When ``source`` is not a network folder or ``dest`` exists and is not an empty folder.
     """
-    source = Path(source) if source is not None else io.builtin_folder()
-    io.network_files(source)
+    source = Path(source) if source is not None else paths.builtin_folder()
+    paths.network_files(source)
     dest = Path(dest)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         msg = f"{dest}: already exists and is not an empty folder; give a new folder"

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from geo import io, model
+from geo import model, paths
 
 
 def node_feature(node: model.Node) -> dict[str, Any]:
@@ -81,7 +81,7 @@ def network_geojson(network: model.Network) -> dict[str, Any]:
 
 def countries_geojson(network: model.Network) -> dict[str, Any] | None:
     """The country outlines of the network folder (or the built-in ones), if any."""
-    for folder in (Path(network.folder), io.builtin_folder()):
+    for folder in (Path(network.folder), paths.builtin_folder()):
         path = folder / "countries.geojson"
         if path.is_file():
             return json.loads(path.read_text(encoding="utf-8"))

@@ -7,12 +7,12 @@ import json
 import math
 import tomllib
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from geo import model, validate
 from geo.errors import NetworkDataError
+from geo.paths import builtin_folder, network_files
 from geo.validate import Problem
 
 #: Network files larger than this are refused before parsing.
@@ -20,32 +20,6 @@ MAX_FILE_BYTES = 2 * 1024**3
 #: User files (``--with``, ``corridors validate``, ``corridors add``) larger than this are refused:
 #: a network that large belongs in a network folder of its own (``--network DIR``).
 MAX_USER_FILE_BYTES = 100 * 1000**2
-#: While ``corridors add`` writes a network folder, its staged files and journal live here.
-PENDING_DIR = ".corridors-add"
-
-
-def builtin_folder() -> Path:
-    """The folder of the built-in network shipped with the package."""
-    return Path(str(resources.files("seeds")))
-
-
-def network_files(folder: str | Path) -> tuple[Path, list[Path], Path]:
-    """The nodes file, link files and costs file of a network folder."""
-    folder = Path(folder)
-    nodes = folder / "nodes.geojson"
-    costs = folder / "costs.toml"
-    for path in (nodes, costs):
-        if not path.is_file():
-            msg = f"{folder}: not a network folder: {path.name} is missing"
-            raise NetworkDataError(msg)
-    if (folder / PENDING_DIR).exists():
-        msg = (
-            f"{folder}: a `corridors add` is writing this folder or was interrupted ({PENDING_DIR} "
-            f"exists): wait for it to finish, or run `corridors add --recover --network {folder}`"
-        )
-        raise NetworkDataError(msg)
-    links = sorted((folder / "links").glob("*.geojson")) if (folder / "links").is_dir() else []
-    return nodes, links, costs
 
 
 class _Constant:

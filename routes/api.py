@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from geo import columns, io, model
+from geo import model, paths
 from geo.errors import QueryError, UnknownPlaceError
-from routes import cache, engine, graph, places, search
+from routes import cache, graph, places, search
+
+if TYPE_CHECKING:
+    from routes.engine import ArrayGraph
 from routes.route import Route
 
 #: Graphs with more edges than this are searched in array form (scipy) and cached.
@@ -26,7 +30,7 @@ class Loaded:
     """
 
     network: model.Network
-    G: nx.DiGraph | engine.ArrayGraph
+    G: nx.DiGraph | ArrayGraph
 
 
 @dataclass(slots=True)
@@ -54,32 +58,41 @@ def load(
 ) -> Loaded:
     """Read a network folder (default: the built-in network) plus extra files, and build its graph.
 
-    Large networks (over ``array_threshold`` graph edges) are turned into arrays and cached
-    (see :mod:`routes.cache`), so the next load of the same files skips parsing and building.
+    Large networks (over ``array_threshold`` graph edges) are turned into arrays. What is built
+    is cached (see :mod:`routes.cache`), so the next load of the same files skips parsing and
+    building.
     """
     extra = list(extra)
     files = [*_network_files(folder), *map(Path, extra)]
     key = cache.key(files) if use_cache else None
     if key and (hit := cache.get(key)) is not None:
         return hit
+    from geo import io
+
     with cache.no_gc():
         network = io.read_network(folder, extra=extra)
         G = graph.build_graph(network)
-    if G.number_of_edges() <= array_threshold:
-        return Loaded(network, G)
-    with cache.no_gc():
-        loaded = Loaded(network, engine.from_graph(G, network))
-        del G
-        places.name_index(network)
-        network.nodes = columns.Columns(model.Node, network.nodes.values())
-        network.links = columns.Columns(model.Link, network.links.values())
-    if key:
+    loaded = Loaded(network, G) if G.number_of_edges() <= array_threshold else _arrays(network, G)
+    if key and G.number_of_edges() >= cache.MIN_EDGES:
         cache.put(key, loaded)
     return loaded
 
 
+def _arrays(network: model.Network, G: nx.DiGraph) -> Loaded:
+    """The array form of a large network, with nodes and links stored column by column."""
+    from geo import columns
+    from routes import engine
+
+    with cache.no_gc():
+        loaded = Loaded(network, engine.from_graph(G, network))
+        places.name_index(network)
+        network.nodes = columns.Columns(model.Node, network.nodes.values())
+        network.links = columns.Columns(model.Link, network.links.values())
+    return loaded
+
+
 def _network_files(folder: str | Path | None) -> list[Path]:
-    nodes, links, costs = io.network_files(folder if folder is not None else io.builtin_folder())
+    nodes, links, costs = paths.network_files(folder if folder is not None else paths.builtin_folder())
     return [nodes, *links, costs]
 
 

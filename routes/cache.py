@@ -1,9 +1,10 @@
 """Cache of loaded networks: what is derived from files that did not change is not rebuilt.
 
-A cache entry is a pickle of the loaded network (its :class:`geo.model.Network` and the array
-form of its graph), keyed by the corridors version and the path, size and modification time
-of every file read. Only large networks are cached: the built-in network parses and builds
-faster than a pickle loads. The folder is ``$CORRIDORS_CACHE_DIR``, else
+A cache entry is a pickle of the loaded network (its :class:`geo.model.Network` and its graph,
+or the array form of the graph for large networks), keyed by the size and modification time of
+every module of ``geo`` and ``routes`` (so a changed cost model never serves stale weights)
+and the path, size and modification time of every file read. Networks of fewer than
+:data:`MIN_EDGES` graph edges are not cached. The folder is ``$CORRIDORS_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/corridors``, else ``~/.cache/corridors``; ``CORRIDORS_CACHE_DIR=off`` disables it.
 """
 
@@ -16,9 +17,11 @@ import pickle
 import tempfile
 from collections.abc import Iterable
 from contextlib import contextmanager
-from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+#: Graphs smaller than this are rebuilt each time: cheap, and they would only fill the cache.
+MIN_EDGES = 1_000
 
 
 def folder() -> Path | None:
@@ -33,15 +36,12 @@ def folder() -> Path | None:
 
 
 def key(files: Iterable[str | Path]) -> str:
-    """A key that changes when any file, or corridors itself, changes."""
-    try:
-        version = metadata.version("corridors")
-    except metadata.PackageNotFoundError:
-        version = "dev"
-    h = hashlib.sha256(f"corridors {version} cache 1".encode())
-    for f in files:
-        st = Path(f).stat()
-        h.update(f"{Path(f).resolve()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    """A key that changes when any file, or the code that builds from them, changes."""
+    h = hashlib.sha256(b"corridors cache 2")
+    code = sorted(p for pkg in ("geo", "routes") for p in (Path(__file__).parent.parent / pkg).glob("*.py"))
+    for f in [*code, *map(Path, files)]:
+        st = f.stat()
+        h.update(f"{f.resolve()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
     return h.hexdigest()[:32]
 
 

@@ -504,13 +504,13 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_network_init(args: argparse.Namespace) -> int:
-    from geo import authoring, io
+    from geo import authoring, paths
 
     if args.dir is None or args.map or args.extra:
         msg = "usage: corridors network init DIR [--network SOURCE]"
         raise QueryError(msg)
     dest = authoring.init_network(args.dir, source=args.network)
-    _, links, _ = io.network_files(dest)
+    _, links, _ = paths.network_files(dest)
     source = args.network or "the built-in network"
     print(f"copied {source} to {dest} ({_count(len(links), 'link file')}): a folder you can edit")
     print(f"add links with `corridors add FILE --network {dest}`; use it with `--network {dest}`")
@@ -549,7 +549,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CorridorError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return 2
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (`corridors ... | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as err:
         print(f"{PROG}: error: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)

@@ -14,20 +14,24 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Union
 
 import networkx as nx
 
 from geo import geodesy, model
 from geo.errors import NoRouteError, QueryError
-from routes import engine, graph
+from routes import graph
 from routes.route import Crossing, Route, Segment, Step, Transfer
+
+if TYPE_CHECKING:
+    from routes.engine import ArrayGraph
 
 DEFAULT_STATUSES = frozenset({"operational", "under_construction", "proposed"})
 #: Each search for an alternative multiplies the weight of the links already used by this.
 PENALTY_FACTOR = 2.0
 
 #: What searches run on: the networkx graph, or its array form for large networks.
-SearchGraph = nx.DiGraph | engine.ArrayGraph
+SearchGraph = Union[nx.DiGraph, "ArrayGraph"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +158,9 @@ def best_path(
 
     ``G`` is the networkx graph, or its array form (:mod:`routes.engine`) for large networks.
     """
-    if isinstance(G, engine.ArrayGraph):
+    if not isinstance(G, nx.DiGraph):
+        from routes import engine
+
         return engine.shortest(G, list(origins), list(targets), constraints, attr, penalties)
     path = _vertex_path(G, origins, targets, weight_function(constraints, attr, penalties), attr)
     if path is None:

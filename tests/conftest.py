@@ -50,3 +50,11 @@ def fixture_links() -> dict[str, dict]:
     """The tiny network's link properties, read straight from the file."""
     data = json.loads((TINY / "links" / "tiny.geojson").read_text())
     return {f["properties"]["id"]: f["properties"] for f in data["features"]}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Keep the tests' network cache out of the user's home, and the tests independent of it."""
+    import os
+
+    os.environ["CORRIDORS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from geo import authoring, geodesy, io, validate
+from geo import authoring, geodesy, io, paths, validate
 from geo.errors import NetworkDataError, NoRouteError
 from routes import api
 from tests.conftest import run_cli
@@ -525,7 +525,7 @@ def test_network_init_copies_the_built_in_network_into_an_empty_folder(tmp_path)
     res = run_cli("network", "init", str(tmp_path / "net"))
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "net" / "nodes.geojson").read_bytes() == (
-        io.builtin_folder() / "nodes.geojson"
+        paths.builtin_folder() / "nodes.geojson"
     ).read_bytes()
 
 

@@ -77,6 +77,7 @@ def test_same_alternatives_and_regions(both):
 
 def test_large_networks_are_cached(tmp_path, monkeypatch):
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "MIN_EDGES", 0)
     first = api.load(DATA / "region", array_threshold=0)
     assert isinstance(first.G, engine.ArrayGraph)
     assert list((tmp_path / "cache").glob("*.pickle"))

@@ -9,10 +9,10 @@ import pytest
 from shapely.geometry import Point, shape
 from shapely.strtree import STRtree
 
-from geo import geodesy, io
+from geo import geodesy, io, paths
 from routes import api
 
-SEEDS = io.builtin_folder()
+SEEDS = paths.builtin_folder()
 #: Rail gauges by country (mm); the exceptions below are documented in seeds/SOURCES.md.
 GAUGES = {
     "KAZ": 1520,

@@ -1,0 +1,39 @@
+"""Where network data lives: the built-in folder and the files of a network folder.
+
+Kept apart from :mod:`geo.io` so that finding files (for a cache key, say) needs no parser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from geo.errors import NetworkDataError
+
+#: While ``corridors add`` writes a network folder, its staged files and journal live here.
+PENDING_DIR = ".corridors-add"
+
+
+def builtin_folder() -> Path:
+    """The folder of the built-in network shipped with the package."""
+    import seeds
+
+    return Path(seeds.__file__).parent
+
+
+def network_files(folder: str | Path) -> tuple[Path, list[Path], Path]:
+    """The nodes file, link files and costs file of a network folder."""
+    folder = Path(folder)
+    nodes = folder / "nodes.geojson"
+    costs = folder / "costs.toml"
+    for path in (nodes, costs):
+        if not path.is_file():
+            msg = f"{folder}: not a network folder: {path.name} is missing"
+            raise NetworkDataError(msg)
+    if (folder / PENDING_DIR).exists():
+        msg = (
+            f"{folder}: a `corridors add` is writing this folder or was interrupted ({PENDING_DIR} "
+            f"exists): wait for it to finish, or run `corridors add --recover --network {folder}`"
+        )
+        raise NetworkDataError(msg)
+    links = sorted((folder / "links").glob("*.geojson")) if (folder / "links").is_dir() else []
+    return nodes, links, costs
