@@ -15,7 +15,7 @@ GAUGES_MM = (1435, 1520, 1676)
 TRANSFER_KINDS = ("gauge_change", "road_rail", "port")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Border:
     """What it takes to cross a border at a crossing node, by mode."""
 
@@ -24,7 +24,7 @@ class Border:
     usd_per_t: dict[str, float]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Figure:
     """A time and a cost with the source they come from."""
 
@@ -33,7 +33,7 @@ class Figure:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Node:
     """A place: city, port, dry port, border crossing or junction."""
 
@@ -59,7 +59,7 @@ class Node:
         return self.border is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Link:
     """A physical link between two nodes: a road, a railway or a shipping lane.
 
@@ -96,7 +96,7 @@ class Link:
         return f"rail{self.gauge_mm}" if self.mode == "rail" else self.mode
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LineHaul:
     """Default moving speed and line-haul cost of a mode, with per-country overrides."""
 
@@ -106,7 +106,7 @@ class LineHaul:
     by_country: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CostModel:
     """Cost-model defaults read from ``costs.toml``; every figure keeps its source."""
 
@@ -118,7 +118,7 @@ class CostModel:
     circuity_source: str
 
 
-@dataclass(slots=True)
+@dataclass
 class Network:
     """Nodes and links by id, and the cost model they are priced with.
 

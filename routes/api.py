@@ -21,7 +21,7 @@ from routes.route import Route
 ARRAY_THRESHOLD = 50_000
 
 
-@dataclass(slots=True)
+@dataclass
 class Loaded:
     """A network and its layered graph, built once and reused across queries.
 
@@ -33,7 +33,7 @@ class Loaded:
     G: nx.DiGraph | ArrayGraph
 
 
-@dataclass(slots=True)
+@dataclass
 class Plan:
     """The answer to one query: the routes, best first, and notes on how they were found."""
 

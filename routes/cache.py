@@ -11,10 +11,10 @@ and the path, size and modification time of every file read. Networks of fewer t
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import pickle
 import tempfile
+import zlib
 from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,13 +36,20 @@ def folder() -> Path | None:
 
 
 def key(files: Iterable[str | Path]) -> str:
-    """A key that changes when any file, or the code that builds from them, changes."""
-    h = hashlib.sha256(b"corridors cache 2")
+    """What identifies a build: the size and modification time of every file read and of every
+    module of the code that builds from them. The cache stores it beside the result and serves
+    the result only to an identical key."""
     code = sorted(p for pkg in ("geo", "routes") for p in (Path(__file__).parent.parent / pkg).glob("*.py"))
+    lines = ["corridors cache 3"]
     for f in [*code, *map(Path, files)]:
         st = f.stat()
-        h.update(f"{f.resolve()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:32]
+        lines.append(f"{f.absolute()}|{st.st_size}|{st.st_mtime_ns}")
+    return "\n".join(lines)
+
+
+def _path(where: Path, k: str) -> Path:
+    data = k.encode()
+    return where / f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}.pickle"
 
 
 @contextmanager
@@ -58,16 +65,17 @@ def no_gc():
 
 
 def get(k: str) -> Any | None:
-    """The cached object for key ``k``, or None (missing, unreadable or from another version)."""
+    """The object cached under key ``k``, or None (missing, unreadable, or another key)."""
     where = folder()
-    path = where / f"{k}.pickle" if where else None
+    path = _path(where, k) if where else None
     if path is None or not path.is_file():
         return None
     try:
         with open(path, "rb") as fh, no_gc():
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+            stored, obj = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
         return None
+    return obj if stored == k else None
 
 
 def put(k: str, obj: Any) -> None:
@@ -80,8 +88,8 @@ def put(k: str, obj: Any) -> None:
         where.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=where, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, where / f"{k}.pickle")
+            pickle.dump((k, obj), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, _path(where, k))
     except OSError:
         if tmp:
             Path(tmp).unlink(missing_ok=True)

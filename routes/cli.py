@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,13 +35,20 @@ def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``command``, only that command's options are built (faster)."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Route planner for the trade corridors between Kazakhstan and the Arabian Sea.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, add in SUBCOMMANDS.items():
+        if command in (None, name):
+            add(sub)
+    return parser
 
+
+def _add_route(sub: argparse._SubParsersAction) -> None:
     r = sub.add_parser("route", help="candidate routes between two places, countries or seas")
     r.add_argument("origin", metavar="FROM", help="place, country, sea or 'lat,lon'")
     r.add_argument("destination", metavar="TO", help="place, country, sea or 'lat,lon'")
@@ -100,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     _map_options(r)
     _common(r)
 
+
+def _add_places(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("places", help="find endpoints by name")
     p.add_argument("query", nargs="?", help="part of a name, alias or id")
     p.add_argument("--country", help="ISO3 code")
@@ -107,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     _common(p)
 
+
+def _add_network(sub: argparse._SubParsersAction) -> None:
     n = sub.add_parser(
         "network",
         help="summary and validation of the network, or a map of it; `network init DIR` copies it",
@@ -119,10 +129,14 @@ def build_parser() -> argparse.ArgumentParser:
     _map_options(n)
     _common(n)
 
+
+def _add_projects(sub: argparse._SubParsersAction) -> None:
     j = sub.add_parser("projects", help="list the proposed and unfinished projects")
     j.add_argument("--json", action="store_true")
     _common(j)
 
+
+def _add_rank(sub: argparse._SubParsersAction) -> None:
     k = sub.add_parser("rank", help="value of each project for Kazakhstan's access to the sea")
     k.add_argument(
         "--from",
@@ -148,6 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     _map_options(k)
     _common(k)
 
+
+def _add_validate(sub: argparse._SubParsersAction) -> None:
     v = sub.add_parser(
         "validate",
         help="check GeoJSON files of links and nodes against the network",
@@ -160,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("-q", "--quiet", action="store_true", help="print only the problems")
     _common(v)
 
+
+def _add_add(sub: argparse._SubParsersAction) -> None:
     a = sub.add_parser(
         "add",
         help="merge validated GeoJSON links and nodes into a network folder, atomically",
@@ -176,7 +194,17 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     a.add_argument("--strict", action="store_true", help="warnings block the merge too")
     a.add_argument("--recover", action="store_true", help="undo an interrupted add in DIR")
-    return parser
+
+
+SUBCOMMANDS = {
+    "route": _add_route,
+    "places": _add_places,
+    "network": _add_network,
+    "projects": _add_projects,
+    "rank": _add_rank,
+    "validate": _add_validate,
+    "add": _add_add,
+}
 
 
 def _map_options(p: argparse.ArgumentParser) -> None:
@@ -188,6 +216,8 @@ def _map_options(p: argparse.ArgumentParser) -> None:
 
 def write_atomic(path: str | Path, text: str) -> None:
     """Write a file through a temporary file in the same folder, then rename it into place."""
+    import tempfile
+
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -540,7 +570,9 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+    args = build_parser(command).parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except NoRouteError as err:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from geo import model
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Priced:
     """Time and cost of one step and the source of each figure."""
 

@@ -297,14 +297,11 @@ def _edge(ag: ArrayGraph, u: int, v: int, keep: np.ndarray, weights: np.ndarray)
     if kind == "link":
         link = net.links[ag.link_ids[ag.link[e]]]
         d["link"] = link.id
-        d["sources"] = costs.price_link(link, net.nodes, net.costs).sources
     elif kind == "transfer":
         node = net.nodes[ag.node_ids[ag.node[e]]]
         d.update(node=node.id, from_layer=ag.layers[ag.from_layer[e]], to_layer=ag.layers[ag.to_layer[e]])
         d["transfer"] = costs.transfer_kind(d["from_layer"], d["to_layer"])
-        d["sources"] = costs.price_transfer(node, d["transfer"], net.costs).sources
     elif kind == "border":
         node = net.nodes[ag.node_ids[ag.node[e]]]
         d.update(node=node.id, mode=MODES[ag.mode[e]])
-        d["sources"] = costs.price_border(node, d["mode"], net.costs).sources
     return d

@@ -67,7 +67,6 @@ def build_graph(network: model.Network) -> nx.DiGraph:
             "distance_km": link.length_km,
             "time_h": priced.time_h,
             "cost_usd_per_t": priced.cost_usd_per_t,
-            "sources": priced.sources,
         }
         _add_link_edge(G, _leave(a, link.layer), _enter(b, link.layer), attrs)
         if not link.oneway:
@@ -121,7 +120,6 @@ def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: 
                 distance_km=0.0,
                 time_h=priced.time_h,
                 cost_usd_per_t=priced.cost_usd_per_t,
-                sources=priced.sources,
                 **{**common, "months": node.open_months, "countries": frozenset(node.border.countries)},
             )
         G.add_edge(
@@ -158,7 +156,6 @@ def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: 
             distance_km=0.0,
             time_h=priced.time_h,
             cost_usd_per_t=priced.cost_usd_per_t,
-            sources=priced.sources,
             **common,
         )
 

@@ -15,7 +15,7 @@ COUNTRY_KINDS = ("city", "port", "dry_port")
 _LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Endpoint:
     """What an endpoint text resolved to: the candidate node ids and how."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Segment:
     """A stretch of one physical link, in the direction travelled."""
 
@@ -30,7 +30,7 @@ class Segment:
     sources: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Transfer:
     """A change of mode or gauge at a place: ``gauge_change``, ``road_rail`` or ``port``."""
 
@@ -48,7 +48,7 @@ class Transfer:
     distance_km: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Crossing:
     """A border crossing passed by ``mode``, from one country to the other."""
 
@@ -70,7 +70,7 @@ class Crossing:
 Step = Segment | Transfer | Crossing
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Route:
     """One candidate route: its steps in order and everything derived from them."""
 

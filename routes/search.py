@@ -20,7 +20,7 @@ import networkx as nx
 
 from geo import geodesy, model
 from geo.errors import NoRouteError, QueryError
-from routes import graph
+from routes import costs, graph
 from routes.route import Crossing, Route, Segment, Step, Transfer
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ PENALTY_FACTOR = 2.0
 SearchGraph = Union[nx.DiGraph, "ArrayGraph"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Constraints:
     """What exists in the scenario and what the route must avoid."""
 
@@ -87,7 +87,7 @@ def _layer_mode(layer: str) -> str:
     return "rail" if layer.startswith("rail") else layer
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Alternatives:
     """The routes found and, when fewer than asked, why."""
 
@@ -197,7 +197,7 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     year=link.year,
                     length_estimated=link.length_estimated,
                     open_months=link.open_months,
-                    sources=d["sources"],
+                    sources=costs.price_link(link, nodes, network.costs).sources,
                 )
             )
         elif d["kind"] == "transfer":
@@ -214,7 +214,7 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     cost_usd_per_t=d["cost_usd_per_t"],
                     lon=node.lon,
                     lat=node.lat,
-                    sources=d["sources"],
+                    sources=costs.price_transfer(node, d["transfer"], network.costs).sources,
                 )
             )
         elif d["kind"] == "border":
@@ -232,7 +232,7 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     lon=node.lon,
                     lat=node.lat,
                     open_months=node.open_months,
-                    sources=d["sources"],
+                    sources=costs.price_border(node, d["mode"], network.costs).sources,
                 )
             )
     return steps

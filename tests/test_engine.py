@@ -99,3 +99,12 @@ def test_cache_key_changes_with_the_files(tmp_path):
     k1 = cache.key([f])
     f.write_text("{ }")
     assert cache.key([f]) != k1
+
+
+def test_cache_serves_only_its_own_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path))
+    cache.put("key one", {"a": 1})
+    assert cache.get("key one") == {"a": 1}
+    (stored,) = tmp_path.glob("*.pickle")
+    stored.rename(cache._path(tmp_path, "key two"))  # as if two keys shared a file name
+    assert cache.get("key two") is None
