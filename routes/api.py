@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 from routes.route import Route
 
 #: Graphs with more edges than this are searched in array form (scipy) and cached.
-ARRAY_THRESHOLD = 50_000
+ARRAY_THRESHOLD = 20_000
 
 
 @dataclass
