@@ -272,7 +272,7 @@ def compare(today: Plan, future: Plan, names: dict[str, str]) -> str:
         ),
         ("borders", str(len(a.crossings)), str(len(b.crossings)), ""),
     ]
-    lines = [f"{r[0]:<10}{r[1]:>16}{r[2]:>16}{r[3]:>14}" for r in rows]
+    lines = [f"{r[0]:<10}{r[1]:>16}{r[2]:>16}{r[3]:>14}".rstrip() for r in rows]
     lines += ["", "today:", *_wrap("via", ", ".join(a.corridors))]
     lines += ["with projects:", *_wrap("via", ", ".join(b.corridors))]
     if b.relies_on:
