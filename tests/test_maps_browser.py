@@ -215,3 +215,30 @@ def test_screenshot(browser, pages, tmp_path: Path):
     data = png.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert int.from_bytes(data[16:20], "big") == 800 and int.from_bytes(data[20:24], "big") == 600
+
+
+def test_the_cli_map_of_kazakhstan_to_the_arabian_sea(open_page, tmp_path):
+    """The page `corridors route Kazakhstan "Arabian Sea" -k 3 --map` writes for the built-in
+    network shows the three routes that `--json` returns, each in its own colour."""
+    import json
+
+    from tests.conftest import run_cli
+
+    out = tmp_path / "routes.html"
+    query = ["route", "Kazakhstan", "Arabian Sea", "-k", "3"]
+    res = run_cli(*query, "--map", str(out), "--offline", "--tiles", "none")
+    assert res.returncode == 0, res.stderr
+    routes = json.loads(run_cli(*query, "--json").stdout)["routes"]
+    assert len(routes) == 3
+    page, log = open_page(out, offline=True)
+    for route in routes:
+        selector = f".leaflet-pane svg path.corridors-route-{route['rank']}"
+        assert count(page, selector) >= len(route["segments"])
+        colours = page.eval_on_selector_all(
+            selector, "ps => [...new Set(ps.map(p => p.getAttribute('stroke')))]"
+        )
+        assert ROUTE_COLOURS[route["rank"]] in colours
+    legend = page.locator(".corridors-legend").inner_text()
+    for route in routes:
+        assert f"{route['totals']['distance_km']:,.0f} km" in legend
+    assert log.blocked == []
