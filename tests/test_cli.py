@@ -127,3 +127,15 @@ def tiny_projects():
     from tests.conftest import DATA
 
     return DATA / "projects"
+
+
+def test_rank_map_colours_projects_by_rank(tmp_path):
+    out = tmp_path / "projects.html"
+    res = run_cli(
+        "rank", "--from", "KAZ", "--map", str(out), "--tiles", "none", "--network", str(tiny_projects())
+    )
+    assert res.returncode == 0, res.stderr
+    page = out.read_text()
+    for rank, name in enumerate(["Shortcut", "North Rail", "South Rail"], 1):
+        assert f"{rank}. {name}" in page
+        assert f"corridors-route-{rank}" in page
