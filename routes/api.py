@@ -12,12 +12,12 @@ import networkx as nx
 from geo import model, paths
 from geo.errors import QueryError, UnknownPlaceError
 from routes import cache, graph, places, search
+from routes.route import Route
 
 if TYPE_CHECKING:
     from routes.engine import ArrayGraph
-from routes.route import Route
 
-#: Graphs with more edges than this are searched in array form (scipy) and cached.
+#: Graphs with more edges than this are searched in array form (scipy).
 ARRAY_THRESHOLD = 20_000
 
 
