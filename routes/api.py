@@ -55,22 +55,24 @@ def load(
     extra: Iterable[str | Path] = (),
     array_threshold: int = ARRAY_THRESHOLD,
     use_cache: bool = True,
+    problems: list | None = None,
 ) -> Loaded:
     """Read a network folder (default: the built-in network) plus extra files, and build its graph.
 
     Large networks (over ``array_threshold`` graph edges) are turned into arrays. What is built
     is cached (see :mod:`routes.cache`), so the next load of the same files skips parsing and
-    building.
+    building. Pass a list as ``problems`` to receive the warnings about the files (the files
+    are then read, not taken from the cache).
     """
     extra = list(extra)
     files = [*_network_files(folder), *map(Path, extra)]
     key = cache.key(files) if use_cache else None
-    if key and (hit := cache.get(key)) is not None:
+    if key and problems is None and (hit := cache.get(key)) is not None:
         return hit
     from geo import io
 
     with cache.no_gc():
-        network = io.read_network(folder, extra=extra)
+        network = io.read_network(folder, extra=extra, problems=problems)
         G = graph.build_graph(network)
     loaded = Loaded(network, G) if G.number_of_edges() <= array_threshold else _arrays(network, G)
     if key and G.number_of_edges() >= cache.MIN_EDGES:

@@ -229,10 +229,21 @@ def write_atomic(path: str | Path, text: str) -> None:
         raise
 
 
+def _load(args: argparse.Namespace):
+    """Load the network of ``--network`` and ``--with``; warn (stderr) about the extra files."""
+    from routes import api
+
+    problems: list | None = [] if args.extra else None
+    loaded = api.load(args.network, extra=args.extra, problems=problems)
+    for p in problems or []:
+        print(f"{PROG}: {p}", file=sys.stderr)
+    return loaded
+
+
 def cmd_route(args: argparse.Namespace) -> int:
     from routes import api, output
 
-    loaded = api.load(args.network, extra=args.extra)
+    loaded = _load(args)
     result = api.plan(
         args.origin,
         args.destination,
@@ -335,9 +346,9 @@ def cmd_projects(args: argparse.Namespace) -> int:
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
-    from routes import api, output, scenarios
+    from routes import output, scenarios
 
-    loaded = api.load(args.network, extra=args.extra)
+    loaded = _load(args)
     weights = scenarios.pair_weights(args.weights, loaded.network) if args.weights else None
     show = sys.stderr.isatty()
 

@@ -139,3 +139,32 @@ def test_rank_map_colours_projects_by_rank(tmp_path):
     for rank, name in enumerate(["Shortcut", "North Rail", "South Rail"], 1):
         assert f"{rank}. {name}" in page
         assert f"corridors-route-{rank}" in page
+
+
+def test_route_with_a_user_file_warns_about_it(tmp_path, tiny_dir):
+    extra = tmp_path / "extra.geojson"
+    extra.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {
+                            "mode": "road",
+                            "status": "proposed",
+                            "name": "Bypass",
+                            "source": "s",
+                            "colour": "red",
+                        },
+                        "geometry": {"type": "LineString", "coordinates": [[70, 45], [71, 45.5], [72, 45]]},
+                    }
+                ],
+            }
+        )
+    )
+    res = run_cli(
+        "route", "Aqsu", "Bay", "--by", "distance", "--with", str(extra), "--network", str(tiny_dir)
+    )
+    assert res.returncode == 0, res.stderr
+    assert "extra.geojson: feature 0" in res.stderr and "'colour'" in res.stderr and "warning" in res.stderr
