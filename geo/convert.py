@@ -79,10 +79,16 @@ def network_geojson(network: model.Network) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def countries_geojson(network: model.Network) -> dict[str, Any] | None:
-    """The country outlines of the network folder (or the built-in ones), if any."""
+def countries_path(network: model.Network) -> Path | None:
+    """The country outlines file of the network folder (or the built-in one), if any."""
     for folder in (Path(network.folder), paths.builtin_folder()):
         path = folder / "countries.geojson"
         if path.is_file():
-            return json.loads(path.read_text(encoding="utf-8"))
+            return path
     return None
+
+
+def countries_geojson(network: model.Network) -> dict[str, Any] | None:
+    """The country outlines of the network folder (or the built-in ones), if any."""
+    path = countries_path(network)
+    return json.loads(path.read_text(encoding="utf-8")) if path else None

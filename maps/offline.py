@@ -59,24 +59,20 @@ def self_contained(page: str, m: folium.Map) -> str:
         msg = f"an offline page cannot include {', '.join(sorted(unsupported))} (it needs assets from a CDN)"
         raise errors.MapError(msg)
 
-    def script(match: re.Match[str]) -> str:
-        name = assets.get(match["url"])
-        if name == "leaflet":
-            return f"<script>{_leaflet_js(leaflet)}</script>"
-        if name is None:
-            msg = f"an offline page cannot load {match['url']}"
-            raise errors.MapError(msg)
-        return ""
+    def inline(wanted: str, tag: str, text: str):
+        """Replace a tag that loads a CDN asset: Leaflet's by its inlined text, folium's extras by nothing."""
 
-    def stylesheet(match: re.Match[str]) -> str:
-        name = assets.get(match["url"])
-        if name == "leaflet_css":
-            return f"<style>{_leaflet_css(leaflet)}</style>"
-        if name is None:
-            msg = f"an offline page cannot load {match['url']}"
-            raise errors.MapError(msg)
-        return ""
+        def replace(match: re.Match[str]) -> str:
+            name = assets.get(match["url"])
+            if name is None:
+                msg = f"an offline page cannot load {match['url']}"
+                raise errors.MapError(msg)
+            return f"<{tag}>{text}</{tag}>" if name == wanted else ""
 
+        return replace
+
+    script = inline("leaflet", "script", _leaflet_js(leaflet))
+    stylesheet = inline("leaflet_css", "style", _leaflet_css(leaflet))
     page = _STYLESHEET_TAG.sub(stylesheet, _SCRIPT_TAG.sub(script, page))
     remaining = external_urls(page)
     if remaining:

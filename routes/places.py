@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from geo import convert, geodesy, model
 from geo.errors import UnknownPlaceError
@@ -39,7 +42,14 @@ def _names(node: model.Node) -> list[str]:
 
 def country_names(network: model.Network) -> dict[str, str]:
     """ISO3 code -> country name, from the network's country outlines (or the built-in ones)."""
-    data = convert.countries_geojson(network) or {}
+    path = convert.countries_path(network)
+    return _country_names(str(path), path.stat().st_mtime_ns) if path else {}
+
+
+@functools.lru_cache(maxsize=4)
+def _country_names(path: str, _mtime_ns: int) -> dict[str, str]:
+    """Read once per file version: every country or sea endpoint asks for it."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
     return {
         f["properties"]["iso3"]: f["properties"]["name"]
         for f in data.get("features", [])
