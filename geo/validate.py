@@ -57,7 +57,7 @@ ISO3_CODES = frozenset(_ISO3_TEXT.split())
 #: geojson.io's simplestyle): other properties of user features earn an "ignored" warning.
 NODE_PROPERTIES = frozenset(
     {"id", "name", "aliases", "country", "kind", "sea", "border", "status", "open_months", "transfer"}
-    | {"source", "note"}
+    | {"part_of", "source", "note"}
 )
 LINK_PROPERTIES = frozenset(
     {"id", "name", "from", "to", "mode", "status", "corridor", "project", "gauge_mm", "length_km"}
