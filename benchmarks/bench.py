@@ -41,7 +41,7 @@ def summary(values: list[float]) -> str:
 
 def corridors_cmd() -> list[str]:
     exe = shutil.which("corridors")
-    return [exe] if exe else [sys.executable, "-m", "routes"]
+    return [exe] if exe else [sys.executable, "-m", "corridors"]
 
 
 def cold_start(runs: int) -> None:
@@ -116,15 +116,15 @@ def run_worker(folder: Path, env: dict, *, runs: int, load_only: bool) -> dict:
 
 def worker(folder: Path, runs: int, load_only: bool) -> None:
     t = time.perf_counter()
-    from routes import api
+    from corridors.routes import api
 
     loaded = api.load(folder)
     load_s = time.perf_counter() - t
     if load_only:
         print(json.dumps({"load_s": load_s, "peak_mb": peak_mb()}))
         return
-    from geo import geodesy
-    from routes import engine
+    from corridors.geo import geodesy
+    from corridors.routes import engine
 
     ag = loaded.G
     lon = loaded.network.nodes.columns["lon"][1] if hasattr(loaded.network.nodes, "columns") else None

@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from geo import model, validate
-from geo.errors import NetworkDataError
-from geo.paths import builtin_folder, network_files
-from geo.validate import Problem
+from corridors.geo import model, validate
+from corridors.geo.errors import NetworkDataError
+from corridors.geo.paths import builtin_folder, network_files
+from corridors.geo.validate import Problem
 
 #: Network files larger than this are refused before parsing.
 MAX_FILE_BYTES = 2 * 1024**3

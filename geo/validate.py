@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from geo import geodesy, model
+from corridors.geo import geodesy, model
 
 #: Link ends must lie within this distance of their ``from``/``to`` nodes.
 ENDPOINT_TOLERANCE_KM = 2.0

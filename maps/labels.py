@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from maps import escape, features, style
+from corridors.maps import escape, features, style
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _STOP_NAMES = {"border_crossing": "Border crossing", "transfer": "Transfer"}

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from geo import model, paths
-from geo.errors import QueryError, UnknownPlaceError
-from routes import cache, graph, places, search
-from routes.route import Route
+from corridors.geo import model, paths
+from corridors.geo.errors import QueryError, UnknownPlaceError
+from corridors.routes import cache, graph, places, search
+from corridors.routes.route import Route
 
 if TYPE_CHECKING:
-    from routes.engine import ArrayGraph
+    from corridors.routes.engine import ArrayGraph
 
 #: Graphs with more edges than this are searched in array form (scipy).
 ARRAY_THRESHOLD = 20_000
@@ -69,7 +69,7 @@ def load(
     key = cache.key(files) if use_cache else None
     if key and problems is None and (hit := cache.get(key)) is not None:
         return hit
-    from geo import io
+    from corridors.geo import io
 
     with cache.no_gc():
         network = io.read_network(folder, extra=extra, problems=problems)
@@ -82,8 +82,8 @@ def load(
 
 def _arrays(network: model.Network, G: nx.DiGraph) -> Loaded:
     """The array form of a large network, with nodes and links stored column by column."""
-    from geo import columns
-    from routes import engine
+    from corridors.geo import columns
+    from corridors.routes import engine
 
     with cache.no_gc():
         loaded = Loaded(network, engine.from_graph(G, network))

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from geo.errors import CorridorError, NoRouteError, QueryError
+from corridors.geo.errors import CorridorError, NoRouteError, QueryError
 
 PROG = "corridors"
 
@@ -231,7 +231,7 @@ def write_atomic(path: str | Path, text: str) -> None:
 
 def _load(args: argparse.Namespace):
     """Load the network of ``--network`` and ``--with``; warn (stderr) about the extra files."""
-    from routes import api
+    from corridors.routes import api
 
     problems: list | None = [] if args.extra else None
     loaded = api.load(args.network, extra=args.extra, problems=problems)
@@ -241,7 +241,7 @@ def _load(args: argparse.Namespace):
 
 
 def cmd_route(args: argparse.Namespace) -> int:
-    from routes import api, output
+    from corridors.routes import api, output
 
     loaded = _load(args)
     result = api.plan(
@@ -276,8 +276,8 @@ def cmd_route(args: argparse.Namespace) -> int:
 
 
 def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> None:
-    import maps
-    from geo import convert
+    from corridors import maps
+    from corridors.geo import convert
 
     countries = convert.countries_geojson(network)
     net_fc = convert.network_geojson(network)
@@ -291,7 +291,7 @@ def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> 
 
 
 def _compare(args: argparse.Namespace, loaded, future, names: dict[str, str]) -> int:
-    from routes import api, output
+    from corridors.routes import api, output
 
     today = api.plan(
         args.origin,
@@ -313,8 +313,8 @@ def _compare(args: argparse.Namespace, loaded, future, names: dict[str, str]) ->
 
 
 def cmd_projects(args: argparse.Namespace) -> int:
-    from geo import io
-    from routes import scenarios
+    from corridors.geo import io
+    from corridors.routes import scenarios
 
     network = io.read_network(args.network, extra=args.extra)
     found = scenarios.projects(network)
@@ -346,7 +346,7 @@ def cmd_projects(args: argparse.Namespace) -> int:
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
-    from routes import output, scenarios
+    from corridors.routes import output, scenarios
 
     loaded = _load(args)
     weights = scenarios.pair_weights(args.weights, loaded.network) if args.weights else None
@@ -378,8 +378,8 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
 
 def cmd_places(args: argparse.Namespace) -> int:
-    from geo import io
-    from routes import places
+    from corridors.geo import io
+    from corridors.routes import places
 
     network = io.read_network(args.network, extra=args.extra)
     found = places.search(network, args.query, country=args.country, kind=args.kind)
@@ -415,7 +415,7 @@ def cmd_places(args: argparse.Namespace) -> int:
 
 
 def cmd_network(args: argparse.Namespace) -> int:
-    from geo import io
+    from corridors.geo import io
 
     problems: list = []
     network = io.read_network(args.network, extra=args.extra, problems=problems)
@@ -455,7 +455,7 @@ def summary(network) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from geo import authoring
+    from corridors.geo import authoring
 
     check = authoring.check_files(args.files, folder=args.network, extra=args.extra)
     if not args.quiet:
@@ -502,7 +502,7 @@ def _additions(check) -> list[str]:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from geo import authoring
+    from corridors.geo import authoring
 
     if not args.network:
         msg = (
@@ -545,7 +545,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_network_init(args: argparse.Namespace) -> int:
-    from geo import authoring, paths
+    from corridors.geo import authoring, paths
 
     if args.dir is None or args.map or args.extra:
         msg = "usage: corridors network init DIR [--network SOURCE]"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo import model
+from corridors.geo import model
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from geo import model
-from routes import costs
+from corridors.geo import model
+from corridors.routes import costs
 
 KINDS = ("link", "transfer", "border", "access")
 MODES = model.MODES

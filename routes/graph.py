@@ -24,8 +24,8 @@ from collections import defaultdict
 
 import networkx as nx
 
-from geo import geodesy, model
-from routes import costs
+from corridors.geo import geodesy, model
+from corridors.routes import costs
 
 log = logging.getLogger(__name__)
 

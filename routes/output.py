@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from routes.api import Plan
-from routes.route import Crossing, Route, Segment, Step, Transfer
+from corridors.routes.api import Plan
+from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
 
 #: Version of the ``--json`` document; bumped when a field changes meaning or goes away.
 JSON_VERSION = 1
@@ -411,7 +411,7 @@ def ranking_table(ranking, names: dict[str, str]) -> str:
 
 def ranking_geojson(ranking, network) -> list[dict[str, Any]]:
     """The ranked projects as route-shaped FeatureCollections, for a map coloured by rank."""
-    from geo import convert
+    from corridors.geo import convert
 
     out = []
     for i, r in enumerate(ranking.results, 1):

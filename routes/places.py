@@ -10,8 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo import convert, geodesy, model
-from geo.errors import UnknownPlaceError
+from corridors.geo import convert, geodesy, model
+from corridors.geo.errors import UnknownPlaceError
 
 #: Node kinds that stand for a country when a country is given as an endpoint.
 COUNTRY_KINDS = ("city", "port", "dry_port")

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import networkx as nx
 
-from geo import model
-from geo.errors import QueryError
-from routes import graph, places, search
-from routes.api import Loaded
-from routes.route import Route
+from corridors.geo import model
+from corridors.geo.errors import QueryError
+from corridors.routes import graph, places, search
+from corridors.routes.api import Loaded
+from corridors.routes.route import Route
 
 TODAY = "today"
 ALL = "all projects"

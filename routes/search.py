@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Union
 
 import networkx as nx
 
-from geo import geodesy, model
-from geo.errors import NoRouteError, QueryError
-from routes import costs, graph
-from routes.route import Crossing, Route, Segment, Step, Transfer
+from corridors.geo import geodesy, model
+from corridors.geo.errors import NoRouteError, QueryError
+from corridors.routes import costs, graph
+from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
 
 if TYPE_CHECKING:
-    from routes.engine import ArrayGraph
+    from corridors.routes.engine import ArrayGraph
 
 DEFAULT_STATUSES = frozenset({"operational", "under_construction", "proposed"})
 #: Each search for an alternative multiplies the weight of the links already used by this.
@@ -159,7 +159,7 @@ def best_path(
     ``G`` is the networkx graph, or its array form (:mod:`routes.engine`) for large networks.
     """
     if not isinstance(G, nx.DiGraph):
-        from routes import engine
+        from corridors.routes import engine
 
         return engine.shortest(G, list(origins), list(targets), constraints, attr, penalties)
     path = _vertex_path(G, origins, targets, weight_function(constraints, attr, penalties), attr)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import authoring, io
-from geo.errors import NetworkDataError
+from corridors.geo import authoring, io
+from corridors.geo.errors import NetworkDataError
 from tests.conftest import run_cli
 
 REGION = Path(__file__).parent / "data" / "region"

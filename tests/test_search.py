@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.errors import NoRouteError
-from routes import api, search
+from corridors.geo.errors import NoRouteError
+from corridors.routes import api, search
 
 REGION = Path(__file__).parent / "data" / "region"
 
