@@ -11,7 +11,7 @@ import networkx as nx
 
 from corridors.geo import model, paths
 from corridors.geo.errors import QueryError, UnknownPlaceError
-from corridors.routes import cache, graph, places, search
+from corridors.routes import cache, graph, places, scenario, search
 from corridors.routes.route import Route
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ class Loaded:
 
     network: model.Network
     G: nx.DiGraph | ArrayGraph
+    #: The ``extra`` files loaded with the network: their links are in every scenario.
+    user_files: tuple[str, ...] = ()
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Plan:
     routes: list[Route]
     notes: list[str] = field(default_factory=list)
     endpoints: list[places.Endpoint] = field(default_factory=list)
+    scenario: scenario.Scenario = field(default_factory=lambda: scenario.Scenario())
 
     def __iter__(self):
         return iter(self.routes)
@@ -75,6 +78,7 @@ def load(
         network = io.read_network(folder, extra=extra, problems=problems)
         G = graph.build_graph(network)
     loaded = Loaded(network, G) if G.number_of_edges() <= array_threshold else _arrays(network, G)
+    loaded.user_files = tuple(str(p) for p in extra)
     if key and G.number_of_edges() >= cache.MIN_EDGES:
         cache.put(key, loaded)
     return loaded
@@ -126,6 +130,9 @@ def plan(
     k: int = 1,
     avoid: Iterable[str] = (),
     modes: Iterable[str] | None = None,
+    projects: str | Iterable[str] | None = None,
+    year: int | None = None,
+    reopen: str | Iterable[str] | None = None,
     status: Iterable[str] | None = None,
     month: int | None = None,
     include_suspended: bool = False,
@@ -152,12 +159,20 @@ def plan(
         Countries (ISO3 or name) and places the routes must not touch.
     modes
         Modes allowed (``road``, ``rail``, ``sea``); default all.
+    projects
+        Projects added to today's network, by name (``"ML-1 Upgrade"``, case- and
+        accent-insensitive), or ``"all"``. By default the network is today's: operational
+        links and open crossings.
+    year
+        Add the unfinished links expected to open by the end of this year.
+    reopen
+        Suspended crossings to open with their suspended links (``"Torkham"``), or ``"all"``.
     status
-        Link statuses that exist in the scenario; default all but ``suspended``.
+        Link statuses that exist in the scenario (fine control); default ``operational``.
     month
         1-12: links and crossings closed in that month are left out.
     include_suspended
-        Also use suspended links and crossings (for example the Pakistan–Afghanistan crossings).
+        Same as ``reopen="all"``.
     max_overlap, max_stretch
         An alternative shares at most ``max_overlap`` of its length with each route already
         found, and costs at most ``max_stretch`` times the best route by the objective.
@@ -181,13 +196,24 @@ def plan(
     net = loaded.network
     endpoints = [places.resolve(net, text) for text in (origin, *via, destination)]
     avoid_countries, avoid_nodes = _avoid(net, avoid)
+    named = scenario.resolve(
+        net,
+        projects=projects,
+        year=year,
+        reopen=reopen,
+        status=status,
+        include_suspended=include_suspended,
+        user_files=loaded.user_files,
+    )
     constraints = search.Constraints(
         modes=frozenset(modes) if modes else frozenset(model.MODES),
-        statuses=frozenset(status) if status else search.DEFAULT_STATUSES,
+        statuses=named.statuses,
         month=month,
-        include_suspended=include_suspended,
+        include_suspended=named.include_suspended,
         avoid_countries=avoid_countries,
         avoid_nodes=avoid_nodes,
+        extra_links=named.extra_links,
+        open_crossings=named.open_crossings,
     )
     stops = [[n for n in e.node_ids if n not in avoid_nodes] or list(e.node_ids) for e in endpoints]
     found = search.alternatives(
@@ -204,7 +230,7 @@ def plan(
         f"{e.text!r} snapped to {e.label} ({e.snap_km:.1f} km away)"
         for e in endpoints
         if e.snap_km is not None
-    ] + found.notes
+    ] + list(named.notes) + found.notes
     query = {
         "from": origin,
         "to": destination,
@@ -213,9 +239,10 @@ def plan(
         "k": k,
         "avoid": sorted(avoid),
         "modes": sorted(constraints.modes),
+        "scenario": named.as_dict(),
         "status": sorted(constraints.statuses),
         "month": month,
-        "include_suspended": include_suspended,
+        "include_suspended": named.include_suspended,
         "max_overlap": max_overlap,
         "max_stretch": max_stretch,
         "endpoints": [
@@ -229,4 +256,4 @@ def plan(
             for e in endpoints
         ],
     }
-    return Plan(query, found.routes, notes, endpoints)
+    return Plan(query, found.routes, notes, endpoints, named)

@@ -66,18 +66,7 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
         help="countries (ISO3 or name) and places to avoid, comma-separated",
     )
     r.add_argument("--modes", type=_csv, metavar="LIST", help="allowed modes: road,rail,sea (default: all)")
-    r.add_argument(
-        "--status",
-        type=_csv,
-        metavar="LIST",
-        help="link statuses in the scenario (default: operational,under_construction,proposed)",
-    )
-    r.add_argument("--month", type=int, metavar="M", help="1-12: close what is out of season")
-    r.add_argument(
-        "--include-suspended",
-        action="store_true",
-        help="use suspended links and crossings (e.g. Pakistan–Afghanistan)",
-    )
+    _scenario_options(r)
     r.add_argument(
         "--max-overlap",
         type=float,
@@ -95,7 +84,8 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     r.add_argument(
         "--compare",
         action="store_true",
-        help="today's best route (operational links) beside the best with all projects",
+        help="today's best route beside the best in the scenario the other options name "
+        "(default: --projects all)",
     )
     r.add_argument("--explain", action="store_true", help="itinerary leg by leg")
     r.add_argument("--sources", action="store_true", help="with --explain: the source of each figure")
@@ -105,6 +95,52 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--map", metavar="OUT.html", help="write a Leaflet map of the routes")
     _map_options(r)
     _common(r)
+
+
+def _scenario_options(r: argparse.ArgumentParser) -> None:
+    """What exists besides today's network: projects, a year, reopened crossings, statuses."""
+    g = r.add_argument_group("scenario (default: today's network, operational links and open crossings)")
+    g.add_argument(
+        "--projects",
+        type=_csv,
+        action="extend",
+        metavar="all|NAME,...",
+        help="add projects by name (`corridors projects` lists them), or all",
+    )
+    g.add_argument("--year", type=int, metavar="YYYY", help="add what is planned to open by then")
+    g.add_argument(
+        "--reopen",
+        type=_csv,
+        action="extend",
+        metavar="all|CROSSING,...",
+        help="open suspended crossings and their links (e.g. Torkham), or all",
+    )
+    g.add_argument(
+        "--include-suspended",
+        action="store_true",
+        help="same as --reopen all",
+    )
+    g.add_argument("--month", type=int, metavar="M", help="1-12: close what is out of season")
+    g.add_argument(
+        "--status",
+        type=_csv,
+        metavar="LIST",
+        help="fine control: link statuses that exist (default: operational)",
+    )
+
+
+def _scenario_args(args: argparse.Namespace, *, compare: bool = False) -> dict:
+    """The scenario options of ``route`` as keywords of :func:`routes.api.plan`."""
+    named = {
+        "projects": args.projects,
+        "year": args.year,
+        "reopen": args.reopen,
+        "status": args.status,
+        "include_suspended": args.include_suspended,
+    }
+    if compare and not any(named.values()):
+        named["projects"] = ["all"]
+    return named
 
 
 def _add_places(sub: argparse._SubParsersAction) -> None:
@@ -252,9 +288,8 @@ def cmd_route(args: argparse.Namespace) -> int:
         k=args.k,
         avoid=args.avoid,
         modes=args.modes,
-        status=args.status,
         month=args.month,
-        include_suspended=args.include_suspended,
+        **_scenario_args(args, compare=args.compare),
         max_overlap=args.max_overlap,
         max_stretch=args.max_stretch,
         network=loaded,
@@ -265,7 +300,8 @@ def cmd_route(args: argparse.Namespace) -> int:
     if args.geojson:
         write_atomic(args.geojson, json.dumps(output.plan_geojson(result, names), ensure_ascii=False))
     if args.map:
-        _write_map(args, loaded.network, [output.route_geojson(r, names) for r in result.routes])
+        routes = [output.route_geojson(r, names) for r in result.routes]
+        _write_map(args, loaded.network, routes, title=output.plan_title(result, names))
     if args.json:
         print(json.dumps(output.plan_dict(result), ensure_ascii=False, indent=1))
     elif args.explain:
@@ -275,7 +311,9 @@ def cmd_route(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> None:
+def _write_map(
+    args: argparse.Namespace, network, routes: list[dict] | None, *, title: str | None = None
+) -> None:
     from corridors import maps
     from corridors.geo import convert
 
@@ -285,7 +323,7 @@ def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> 
     if routes is None:
         m = maps.network_map(net_fc, countries=countries, tiles=tiles)
     else:
-        m = maps.routes_map(routes, network=net_fc, countries=countries, tiles=tiles)
+        m = maps.routes_map(routes, network=net_fc, countries=countries, tiles=tiles, title=title)
     maps.save_map(m, args.map, offline=args.offline)
     print(f"map written to {args.map}", file=sys.stderr)
 
@@ -300,9 +338,7 @@ def _compare(args: argparse.Namespace, loaded, future, names: dict[str, str]) ->
         by=args.by,
         avoid=args.avoid,
         modes=args.modes,
-        status=["operational"],
         month=args.month,
-        include_suspended=args.include_suspended,
         network=loaded,
     )
     if args.json:

@@ -219,6 +219,9 @@ def edge_mask(ag: ArrayGraph, c) -> np.ndarray:
     if c.extra_links:
         extra = [ag.link_index[lid] for lid in c.extra_links if lid in ag.link_index]
         status_ok |= np.isin(ag.link, extra) & (ag.link >= 0)
+    if c.open_crossings:
+        opened = [ag.node_index[n] for n in c.open_crossings if n in ag.node_index]
+        status_ok |= (kind == KINDS.index("border")) & np.isin(ag.node, opened)
     keep &= ~other | status_ok
     if c.month is not None:
         bit = np.int16(1 << (c.month - 1))

@@ -6,10 +6,10 @@ import textwrap
 from typing import Any
 
 from corridors.routes.api import Plan
-from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
+from corridors.routes.route import Crossing, Need, Route, Segment, Step, Transfer
 
 #: Version of the ``--json`` document; bumped when a field changes meaning or goes away.
-JSON_VERSION = 1
+JSON_VERSION = 2
 
 
 def _r(x: float, nd: int = 2) -> float:
@@ -70,6 +70,19 @@ def crossing_dict(c: Crossing) -> dict[str, Any]:
     }
 
 
+def need_dict(need: Need) -> dict[str, Any]:
+    """A project, link or crossing a route relies on, in the ``--json`` contract."""
+    if need.kind == "crossing":
+        return {"kind": "crossing", "node": need.ids[0], "name": need.name, "status": need.status}
+    return {
+        "kind": need.kind,
+        "project": need.name if need.kind == "project" else None,
+        "status": need.status,
+        "year": need.year,
+        "links": list(need.ids),
+    }
+
+
 def route_dict(route: Route) -> dict[str, Any]:
     """One route in the ``--json`` contract.
 
@@ -90,7 +103,8 @@ def route_dict(route: Route) -> dict[str, Any]:
         "corridors": route.corridors,
         "border_crossings": [crossing_dict(c) for c in route.crossings],
         "transfers": [transfer_dict(t) for t in route.transfers],
-        "relies_on": route.relies_on,
+        "relies_on": [need_dict(n) for n in route.needs],
+        "relies_on_links": route.relies_on,
         "warnings": route.warnings,
         "segments": [segment_dict(s) for s in route.segments],
     }
@@ -133,7 +147,8 @@ def route_geojson(route: Route, names: dict[str, str] | None = None) -> dict[str
             "origin": names.get(route.origin, route.origin),
             "destination": names.get(route.destination, route.destination),
             "objective": route.objective,
-            **{k: summary[k] for k in ("totals", "countries", "modes", "corridors", "relies_on", "warnings")},
+            **{k: summary[k] for k in ("totals", "countries", "modes", "corridors", "warnings")},
+            "relies_on": [n.describe() for n in route.needs],
             "border_crossings": [c.name for c in route.crossings],
         },
         "features": features,
@@ -173,13 +188,23 @@ def _wrap(label: str, text: str, width: int = 80) -> list[str]:
     )
 
 
-def table(plan: Plan, names: dict[str, str]) -> str:
-    """The ranked table, readable at 80 columns."""
+def plan_title(plan: Plan, names: dict[str, str]) -> str:
+    """``"Almaty → Karachi, best by time; today's network"``: the query and its scenario."""
     first = plan.routes[0]
     ends = [plan.endpoints[0], plan.endpoints[-1]] if plan.endpoints else []
     origin, destination = (e.label for e in ends) if ends else (first.origin, first.destination)
-    head = f"{names.get(origin, origin)} → {names.get(destination, destination)}, best by {first.objective}"
-    lines = [head, "", f"{'#':>2}  {'distance':>10}  {'time':>8}  {'cost':>10}  {'borders':>7}  modes"]
+    return (
+        f"{names.get(origin, origin)} → {names.get(destination, destination)}, best by {first.objective}; "
+        f"{plan.scenario.label}"
+    )
+
+
+def table(plan: Plan, names: dict[str, str]) -> str:
+    """The ranked table, readable at 80 columns; the scenario under the heading."""
+    head, _, label = plan_title(plan, names).partition("; ")
+    scenario = textwrap.wrap(f"scenario: {label}", width=80, subsequent_indent="    ")
+    columns = f"{'#':>2}  {'distance':>10}  {'time':>8}  {'cost':>10}  {'borders':>7}  modes"
+    lines = [head, *scenario, "", columns]
     for r in plan.routes:
         lines.append(
             f"{r.rank:>2}  {r.distance_km:>7,.0f} km  {duration(r.time_h):>8}  "
@@ -197,15 +222,15 @@ def table(plan: Plan, names: dict[str, str]) -> str:
         changes = [f"{t.name} ({step_detail(t).split(' (')[0]})" for t in r.transfers]
         if changes:
             lines += _wrap("changes", ", ".join(changes))
-        if r.relies_on:
-            lines += _wrap("needs", ", ".join(r.relies_on) + " (not operational)")
+        if r.needs:
+            lines += _wrap("needs", "; ".join(n.describe() for n in r.needs))
     lines += [f"note: {n}" for n in plan.notes]
     return "\n".join(lines)
 
 
 def explain(plan: Plan, *, sources: bool = False) -> str:
     """Each route leg by leg: links, transfers and crossings with their figures and warnings."""
-    out = []
+    out = [f"Scenario: {plan.scenario.label}"]
     for r in plan.routes:
         out.append(
             f"Route {r.rank}: {r.distance_km:,.1f} km, {r.time_h:,.1f} h ({duration(r.time_h)}), "
@@ -216,6 +241,7 @@ def explain(plan: Plan, *, sources: bool = False) -> str:
             if sources:
                 out += [f"        {k}: {v}" for k, v in step.sources.items()]
         out += [f"    ! {w}" for w in r.warnings]
+        out += [f"  needs {n.describe()}" for n in r.needs]
         out.append("")
     out += [f"note: {n}" for n in plan.notes]
     return "\n".join(out).rstrip()
@@ -247,21 +273,21 @@ def _diff(future: Route, today: Route) -> dict[str, float]:
 
 
 def compare_dict(today: Plan, future: Plan) -> dict[str, Any]:
-    """``route --compare --json``: both plans and the difference of their best routes."""
+    """``route --compare --json``: today's plan, the named scenario's, and their difference."""
     return {
         "version": JSON_VERSION,
         "today": plan_dict(today),
-        "with_projects": plan_dict(future),
+        "scenario": plan_dict(future),
         "difference": _diff(future.routes[0], today.routes[0]),
     }
 
 
 def compare(today: Plan, future: Plan, names: dict[str, str]) -> str:
-    """Today's best route (operational links only) beside the best with every project."""
+    """Today's best route beside the best in the scenario the options name."""
     a, b = today.routes[0], future.routes[0]
     d = _diff(b, a)
     rows = [
-        ("", "today", "with projects", "difference"),
+        ("", "today", "scenario", "difference"),
         ("distance", f"{a.distance_km:,.0f} km", f"{b.distance_km:,.0f} km", f"{d['distance_km']:+,.0f} km"),
         ("time", duration(a.time_h), duration(b.time_h), f"{d['time_h']:+,.1f} h"),
         (
@@ -272,14 +298,14 @@ def compare(today: Plan, future: Plan, names: dict[str, str]) -> str:
         ),
         ("borders", str(len(a.crossings)), str(len(b.crossings)), ""),
     ]
-    lines = [f"{r[0]:<10}{r[1]:>16}{r[2]:>16}{r[3]:>14}".rstrip() for r in rows]
+    lines = [*textwrap.wrap(f"scenario: {future.scenario.label}", width=80, subsequent_indent="    "), ""]
+    lines += [f"{r[0]:<10}{r[1]:>16}{r[2]:>16}{r[3]:>14}".rstrip() for r in rows]
     lines += ["", "today:", *_wrap("via", ", ".join(a.corridors))]
-    lines += ["with projects:", *_wrap("via", ", ".join(b.corridors))]
-    if b.relies_on:
-        projects = sorted({s.project or s.link_id for s in b.segments if s.status != "operational"})
-        lines += _wrap("needs", ", ".join(projects))
+    lines += ["scenario:", *_wrap("via", ", ".join(b.corridors))]
+    if b.needs:
+        lines += _wrap("needs", "; ".join(n.describe() for n in b.needs))
     if b.link_ids == a.link_ids:
-        lines.append("no project changes the best route")
+        lines.append("the scenario does not change the best route")
     return "\n".join(lines)
 
 

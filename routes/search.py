@@ -26,7 +26,10 @@ from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
 if TYPE_CHECKING:
     from corridors.routes.engine import ArrayGraph
 
-DEFAULT_STATUSES = frozenset({"operational", "under_construction", "proposed"})
+#: Today's network: operational links (and open crossings).
+DEFAULT_STATUSES = frozenset({"operational"})
+#: Every status but ``suspended``: today's network with every project.
+PLANNED_STATUSES = frozenset({"operational", "under_construction", "proposed"})
 #: Each search for an alternative multiplies the weight of the links already used by this.
 PENALTY_FACTOR = 2.0
 
@@ -46,6 +49,8 @@ class Constraints:
     avoid_nodes: frozenset[str] = frozenset()
     #: Links that exist whatever their status (a scenario's projects).
     extra_links: frozenset[str] = frozenset()
+    #: Crossings open whatever their status (reopened, or a project's new crossing).
+    open_crossings: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if unknown := self.modes - set(model.MODES):
@@ -72,7 +77,9 @@ class Constraints:
         if d["mode"] not in self.modes:
             return False
         status = d["status"]
-        if self.extra_links and d.get("link") in self.extra_links:
+        if (self.extra_links and d.get("link") in self.extra_links) or (
+            self.open_crossings and kind == "border" and d.get("node") in self.open_crossings
+        ):
             pass
         elif status == "suspended":
             if not (self.include_suspended or "suspended" in self.statuses):
@@ -416,9 +423,9 @@ def diagnose(
         "avoided countries (--avoid)": replace(constraints, avoid_countries=frozenset()),
         "avoided places (--avoid)": replace(constraints, avoid_nodes=frozenset()),
         "the allowed modes (--modes)": replace(constraints, modes=frozenset(model.MODES)),
-        "the allowed statuses (--status)": replace(constraints, statuses=DEFAULT_STATUSES),
+        "today's network (add projects with --projects)": replace(constraints, statuses=PLANNED_STATUSES),
         "the month's seasonal closures (--month)": replace(constraints, month=None),
-        "suspended links and crossings (--include-suspended)": replace(constraints, include_suspended=True),
+        "suspended links and crossings (--reopen all)": replace(constraints, include_suspended=True),
     }
     culprits = []
     for label, lifted in lifts.items():
