@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from corridors.geo import model, validate
+from corridors.geo import model, parts, validate
 from corridors.geo.errors import NetworkDataError
 from corridors.geo.paths import builtin_folder, network_files
 from corridors.geo.validate import Problem
@@ -311,6 +311,7 @@ def read_network(
             if validate.geometry_type(feature) != "Point":
                 link = validate.link_from_feature(feature, index, file, nodes, costs, found)
                 validate.add_unique(links, link, file, index, found)
+    parts.check_parts(nodes, found)
     user_parsed = [(file, features) for file, features in parsed_user if features is not None]
     for added in validate.user_features(user_parsed, nodes, links, costs, found):
         nodes.update((node.id, node) for _, node in added.nodes)

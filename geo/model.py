@@ -52,6 +52,8 @@ class Node:
     transfer: dict[str, Figure] = field(default_factory=dict)
     note: str | None = None
     file: str = ""
+    #: The id of the place this node is part of: a station of a city, a side of a crossing.
+    part_of: str | None = None
 
     @property
     def is_crossing(self) -> bool:
@@ -133,3 +135,5 @@ class Network:
     folder: str = ""
     files: tuple[str, ...] = ()
     name_index: dict[str, tuple[str, ...]] | None = None
+    #: Place id -> the ids of its parts (``part_of``); filled on first use by the place search.
+    parts: dict[str, tuple[str, ...]] | None = None

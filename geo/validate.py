@@ -463,6 +463,7 @@ def node_from_feature(
         aliases = []
     open_months = feat.months()
     note = feat.text("note", required=False)
+    part_of = feat.text("part_of", required=False)
     if not feat.ok or coords is None:
         return None
     lon, lat = coords[0]
@@ -487,6 +488,7 @@ def node_from_feature(
         transfer=transfer,
         note=note,
         file=file,
+        part_of=part_of,
     )
 
 
@@ -855,6 +857,9 @@ def user_features(
                 by_ends[_ends_key(link)].append(link)
                 uf.links.append((index, link))
         uf.filled = {i: v for (f, i), v in user.filled.items() if f == file}
+    from corridors.geo import checks
+
+    checks.check_user_files(out, all_nodes, problems)
     return out
 
 

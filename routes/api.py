@@ -114,7 +114,7 @@ def _avoid(network: model.Network, items: Iterable[str]) -> tuple[frozenset[str]
         if endpoint.kind == "country":
             countries.add(network.nodes[endpoint.node_ids[0]].country)
         elif endpoint.kind == "place":
-            nodes.update(endpoint.node_ids)
+            nodes.update(endpoint.members)
         else:
             msg = f"--avoid {item!r}: give a country or a place, not a {endpoint.kind}"
             raise QueryError(msg)
@@ -226,11 +226,15 @@ def plan(
         max_overlap=max_overlap,
         max_stretch=max_stretch,
     )
-    notes = [
-        f"{e.text!r} snapped to {e.label} ({e.snap_km:.1f} km away)"
-        for e in endpoints
-        if e.snap_km is not None
-    ] + list(named.notes) + found.notes
+    notes = (
+        [
+            f"{e.text!r} snapped to {e.label} ({e.snap_km:.1f} km away)"
+            for e in endpoints
+            if e.snap_km is not None
+        ]
+        + list(named.notes)
+        + found.notes
+    )
     query = {
         "from": origin,
         "to": destination,

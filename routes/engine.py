@@ -22,7 +22,7 @@ KINDS = ("link", "transfer", "border", "access")
 MODES = model.MODES
 STATUSES = model.LINK_STATUSES
 TRANSFERS = model.TRANSFER_KINDS
-SIDES = ("", "in", "out", "origin", "dest", "via")
+SIDES = ("", "a", "b", "origin", "dest", "via")
 
 
 @dataclass(slots=True)
@@ -219,6 +219,9 @@ def edge_mask(ag: ArrayGraph, c) -> np.ndarray:
     if c.extra_links:
         extra = [ag.link_index[lid] for lid in c.extra_links if lid in ag.link_index]
         status_ok |= np.isin(ag.link, extra) & (ag.link >= 0)
+    if c.closed_crossings:
+        closed = [ag.node_index[n] for n in c.closed_crossings if n in ag.node_index]
+        keep &= ~((kind == KINDS.index("border")) & np.isin(ag.node, closed))
     if c.open_crossings:
         opened = [ag.node_index[n] for n in c.open_crossings if n in ag.node_index]
         status_ok |= (kind == KINDS.index("border")) & np.isin(ag.node, opened)
@@ -264,13 +267,25 @@ def shortest(
     constraints,
     attr: str,
     penalties: dict[str, float] | None = None,
+    start: list[tuple] | None = None,
+    end: list[tuple] | None = None,
 ) -> tuple[list[tuple], list[dict]] | None:
-    """Best path from any origin to any target: vertex tuples and the data of each edge."""
+    """Best path from any origin to any target: vertex tuples and the data of each edge.
+
+    ``start`` and ``end`` list vertex tuples to start from and end at in place of the
+    places' entry and exit vertices.
+    """
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import dijkstra
 
-    src = [int(ag.origin[ag.node_index[n]]) for n in origins if n in ag.node_index]
-    dst = [int(ag.dest[ag.node_index[n]]) for n in targets if n in ag.node_index]
+    if start is not None:
+        src = [v for v in map(lambda t: _vertex_index(ag, t), start) if v >= 0]
+    else:
+        src = [int(ag.origin[ag.node_index[n]]) for n in origins if n in ag.node_index]
+    if end is not None:
+        dst = [v for v in map(lambda t: _vertex_index(ag, t), end) if v >= 0]
+    else:
+        dst = [int(ag.dest[ag.node_index[n]]) for n in targets if n in ag.node_index]
     src, dst = [s for s in src if s >= 0], [t for t in dst if t >= 0]
     if not src or not dst:
         return None
@@ -288,6 +303,19 @@ def shortest(
     path.reverse()
     edges = [_edge(ag, u, v, keep, weights) for u, v in itertools.pairwise(path)]
     return [ag.vertex(v) for v in path], edges
+
+
+def _vertex_index(ag: ArrayGraph, vertex: tuple) -> int:
+    """The array index of a vertex tuple, or -1."""
+    node_id, layer, side = vertex
+    if node_id not in ag.node_index or layer not in ag.layers or side not in SIDES:
+        return -1
+    hit = np.flatnonzero(
+        (ag.vertex_node == ag.node_index[node_id])
+        & (ag.vertex_layer == ag.layers.index(layer))
+        & (ag.vertex_side == SIDES.index(side))
+    )
+    return int(hit[0]) if len(hit) else -1
 
 
 def _edge(ag: ArrayGraph, u: int, v: int, keep: np.ndarray, weights: np.ndarray) -> dict:

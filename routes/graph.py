@@ -3,13 +3,16 @@
 Vertices are tuples ``(node_id, layer, side)``:
 
 - ``layer`` is ``road``, ``sea`` or ``rail<gauge_mm>`` (``rail1520``); ``side`` is ``""``.
-- A border crossing has two vertices per layer, ``side="in"`` and ``side="out"``, joined by a
-  ``border`` edge that carries the dwell: every route through the crossing pays it once.
-- Transfers (mode and gauge changes) join the layers of one place (at a crossing, its ``out``
-  vertices: a route crosses the border on the layer it arrived on, then changes) and are edges
-  that the search prices like any other.
+- A border crossing has one vertex per layer on each side of the border, ``side="a"`` (the
+  first of ``border.countries``) and ``side="b"``: a link joins the side of the country at its
+  other end. ``border`` edges join the two sides and carry the dwell, so every route from one
+  country to the other pays it once, and a route that turns back on one side pays nothing.
+- Transfers (mode and gauge changes) join the layers of one place (at a crossing, on each side)
+  and are edges that the search prices like any other.
 - ``(node_id, "*", "origin")`` and ``(node_id, "*", "dest")`` are entry and exit vertices, so a
-  search starts or ends at a place on whichever layer suits it.
+  search starts or ends at a place on whichever layer suits it. At a crossing these are
+  ``border`` edges too: a route that starts or ends at a crossing pays its dwell, exactly as a
+  route through it does.
 
 Each edge has ``kind`` (``link``, ``transfer``, ``border``, ``access``), the objectives
 ``distance_km``, ``time_h`` and ``cost_usd_per_t``, and what the filters need (``mode``,
@@ -41,12 +44,28 @@ def layers_by_node(network: model.Network) -> dict[str, set[str]]:
     return layers
 
 
-def _enter(node: model.Node, layer: str) -> tuple:
-    return (node.id, layer, "in" if node.is_crossing else "")
+SIDES = ("a", "b")
 
 
-def _leave(node: model.Node, layer: str) -> tuple:
-    return (node.id, layer, "out" if node.is_crossing else "")
+def side_toward(node: model.Node, other: model.Node) -> str:
+    """The side of crossing ``node`` that a link to ``other`` joins: the side of ``other``'s country.
+
+    A link to a third country joins the side of the crossing's own country.
+    """
+    countries = node.border.countries
+    for country in (other.country, node.country):
+        if country in countries:
+            return SIDES[countries.index(country)]
+    return SIDES[0]
+
+
+def other_side(side: str) -> str:
+    """``"a"`` for ``"b"`` and ``"b"`` for ``"a"``."""
+    return SIDES[1 - SIDES.index(side)]
+
+
+def _vertex(node: model.Node, layer: str, other: model.Node) -> tuple:
+    return (node.id, layer, side_toward(node, other) if node.is_crossing else "")
 
 
 def build_graph(network: model.Network) -> nx.DiGraph:
@@ -68,9 +87,9 @@ def build_graph(network: model.Network) -> nx.DiGraph:
             "time_h": priced.time_h,
             "cost_usd_per_t": priced.cost_usd_per_t,
         }
-        _add_link_edge(G, _leave(a, link.layer), _enter(b, link.layer), attrs)
+        _add_link_edge(G, _vertex(a, link.layer, b), _vertex(b, link.layer, a), attrs)
         if not link.oneway:
-            _add_link_edge(G, _leave(b, link.layer), _enter(a, link.layer), attrs)
+            _add_link_edge(G, _vertex(b, link.layer, a), _vertex(a, link.layer, b), attrs)
     for node_id, layers in layers_by_node(network).items():
         _add_place(G, network, nodes[node_id], sorted(layers))
     log.info("Built graph with %d vertices and %d edges", len(G), G.number_of_edges())
@@ -103,61 +122,72 @@ def _add_link_edge(G: nx.DiGraph, u: tuple, v: tuple, attrs: dict) -> None:
 
 
 def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: list[str]) -> None:
-    zero = {"distance_km": 0.0, "time_h": 0.0, "cost_usd_per_t": 0.0}
-    common = {"months": None, "nodes": (node.id,), "countries": frozenset((node.country,))}
+    sides = SIDES if node.is_crossing else ("",)
     for layer in layers:
-        mode = "rail" if layer.startswith("rail") else layer
-        if node.is_crossing:
-            priced = costs.price_border(node, mode, network.costs)
-            G.add_edge(
-                _enter(node, layer),
-                _leave(node, layer),
-                kind="border",
-                node=node.id,
-                mode=mode,
-                status=node.status,
-                layer=layer,
-                distance_km=0.0,
-                time_h=priced.time_h,
-                cost_usd_per_t=priced.cost_usd_per_t,
-                **{**common, "months": node.open_months, "countries": frozenset(node.border.countries)},
-            )
-        G.add_edge(
-            (node.id, "*", "origin"),
-            _leave(node, layer),
-            kind="access",
-            mode=mode,
-            status="operational",
-            **zero,
-            **common,
-        )
-        G.add_edge(
-            _enter(node, layer),
-            (node.id, "*", "dest"),
-            kind="access",
-            mode=mode,
-            status="operational",
-            **zero,
-            **common,
-        )
+        for side in sides:
+            _add_access(G, network, node, layer, side)
     for a, b in itertools.permutations(layers, 2):
         kind = costs.transfer_kind(a, b)
         priced = costs.price_transfer(node, kind, network.costs)
-        G.add_edge(
-            _leave(node, a),
-            _leave(node, b),
-            kind="transfer",
-            transfer=kind,
-            node=node.id,
-            mode=None,
-            status="operational",
-            from_layer=a,
-            to_layer=b,
-            distance_km=0.0,
-            time_h=priced.time_h,
-            cost_usd_per_t=priced.cost_usd_per_t,
+        for side in sides:
+            G.add_edge(
+                (node.id, a, side),
+                (node.id, b, side),
+                kind="transfer",
+                transfer=kind,
+                node=node.id,
+                mode=None,
+                status="operational",
+                from_layer=a,
+                to_layer=b,
+                distance_km=0.0,
+                time_h=priced.time_h,
+                cost_usd_per_t=priced.cost_usd_per_t,
+                months=None,
+                nodes=(node.id,),
+                countries=frozenset((node.country,)),
+            )
+
+
+def _add_access(G: nx.DiGraph, network: model.Network, node: model.Node, layer: str, side: str) -> None:
+    """Entry and exit of one layer (on one side of a crossing); at a crossing, the border edges.
+
+    At a crossing, entry and exit are priced like the border they stand for: a route that
+    starts at a crossing has come over the border, one that ends there goes over it.
+    """
+    mode = "rail" if layer.startswith("rail") else layer
+    vertex = (node.id, layer, side)
+    common = {"mode": mode, "nodes": (node.id,)}
+    if node.is_crossing:
+        priced = costs.price_border(node, mode, network.costs)
+        border = {
             **common,
-        )
+            "kind": "border",
+            "node": node.id,
+            "status": node.status,
+            "layer": layer,
+            "months": node.open_months,
+            "countries": frozenset(node.border.countries),
+            "distance_km": 0.0,
+            "time_h": priced.time_h,
+            "cost_usd_per_t": priced.cost_usd_per_t,
+        }
+        G.add_edge(vertex, (node.id, layer, other_side(side)), **border)
+        G.add_edge((node.id, "*", "origin"), vertex, **border)
+        G.add_edge(vertex, (node.id, "*", "dest"), **border)
+        return
+    access = {
+        **common,
+        "kind": "access",
+        "status": "operational",
+        "months": None,
+        "countries": frozenset((node.country,)),
+        "distance_km": 0.0,
+        "time_h": 0.0,
+        "cost_usd_per_t": 0.0,
+    }
+    G.add_edge((node.id, "*", "origin"), vertex, **access)
+    G.add_edge(vertex, (node.id, "*", "dest"), **access)
 
 
 def _lower_bounds(network: model.Network, G: nx.DiGraph) -> dict[str, float]:

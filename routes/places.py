@@ -27,6 +27,12 @@ class Endpoint:
     kind: str
     node_ids: tuple[str, ...]
     snap_km: float | None = None
+    #: Every node of the place: ``node_ids`` and, for a crossing, its sides.
+    members: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.members:
+            object.__setattr__(self, "members", self.node_ids)
 
 
 def normalize(text: str) -> str:
@@ -68,11 +74,48 @@ def name_index(network: model.Network) -> dict[str, tuple[str, ...]]:
     return network.name_index
 
 
+def parts_index(network: model.Network) -> dict[str, tuple[str, ...]]:
+    """Place id -> the ids of the nodes that are ``part_of`` it; built once per network."""
+    if network.parts is None:
+        found: dict[str, list[str]] = {}
+        for node in network.nodes.values():
+            if node.part_of and node.part_of in network.nodes:
+                found.setdefault(node.part_of, []).append(node.id)
+        network.parts = {k: tuple(sorted(v)) for k, v in found.items()}
+    return network.parts
+
+
+def _place(network: model.Network, text: str, ids: tuple[str, ...]) -> Endpoint:
+    """What the nodes a name or id matched stand for.
+
+    A place answers for itself and its parts (a city, its stations and ports); a crossing's
+    side stands for the crossing, which answers alone (a route to it pays its border); a part
+    of a city named by its own name or id is that node alone.
+    """
+    nodes, parts = network.nodes, parts_index(network)
+    stops: dict[str, None] = {}
+    members: dict[str, None] = {}
+    for node_id in ids:
+        node = nodes[node_id]
+        root = nodes.get(node.part_of) if node.part_of else None
+        if root is not None and root.is_crossing:
+            node = root
+        elif root is not None:
+            stops[node_id] = members[node_id] = None
+            continue
+        group = (node.id, *parts.get(node.id, ()))
+        stops.update(dict.fromkeys((node.id,) if node.is_crossing else group))
+        members.update(dict.fromkeys(group))
+    label = nodes[next(iter(stops))].name if len(ids) == 1 else text
+    return Endpoint(text, label, "place", tuple(stops), members=tuple(members))
+
+
 def resolve(network: model.Network, text: str) -> Endpoint:
     """Resolve an endpoint text against the network.
 
     Tried in order: a node id, name or alias; a country (ISO3 code or name: its cities and
-    ports); a sea (its ports); ``lat,lon`` (the nearest node).
+    ports); a sea (its ports); ``lat,lon`` (the nearest node). A place's name or id answers
+    for the place and its parts (``part_of``): a city's stations and ports, a crossing's sides.
 
     Raises
     ------
@@ -84,11 +127,10 @@ def resolve(network: model.Network, text: str) -> Endpoint:
         msg = "empty place name"
         raise UnknownPlaceError(msg)
     if text in network.nodes:
-        return Endpoint(text, network.nodes[text].name, "place", (text,))
+        return _place(network, text, (text,))
     ids = name_index(network).get(key)
     if ids:
-        label = network.nodes[ids[0]].name if len(ids) == 1 else text
-        return Endpoint(text, label, "place", ids)
+        return _place(network, text, ids)
     if (point := _LATLON.match(text)) is not None:
         return _nearest(network, text, float(point[1]), float(point[2]))
     if (country := _country(network, key)) is not None:

@@ -51,6 +51,8 @@ class Constraints:
     extra_links: frozenset[str] = frozenset()
     #: Crossings open whatever their status (reopened, or a project's new crossing).
     open_crossings: frozenset[str] = frozenset()
+    #: Crossings closed to this search (a via crossing already passed is not passed again).
+    closed_crossings: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if unknown := self.modes - set(model.MODES):
@@ -75,6 +77,8 @@ class Constraints:
         if kind == "transfer":
             return all(_layer_mode(layer) in self.modes for layer in (d["from_layer"], d["to_layer"]))
         if d["mode"] not in self.modes:
+            return False
+        if self.closed_crossings and kind == "border" and d.get("node") in self.closed_crossings:
             return False
         status = d["status"]
         if (self.extra_links and d.get("link") in self.extra_links) or (
@@ -126,10 +130,18 @@ def _vertex_path(
     targets: Sequence[str],
     weight: Callable,
     attr: str,
+    start: Sequence[tuple] | None = None,
+    end: Sequence[tuple] | None = None,
 ) -> list[tuple] | None:
     """Best vertex path in the networkx graph: A* between two places, else Dijkstra."""
-    sources = [(n, "*", "origin") for n in origins if (n, "*", "origin") in G]
-    goals = {(n, "*", "dest") for n in targets if (n, "*", "dest") in G}
+    if start is not None:
+        sources = [v for v in start if v in G]
+    else:
+        sources = [(n, "*", "origin") for n in origins if (n, "*", "origin") in G]
+    if end is not None:
+        goals = {v for v in end if v in G}
+    else:
+        goals = {(n, "*", "dest") for n in targets if (n, "*", "dest") in G}
     if not sources or not goals:
         return None
     if len(sources) == 1 and len(goals) == 1:
@@ -160,25 +172,39 @@ def best_path(
     attr: str,
     constraints: Constraints,
     penalties: dict[str, float] | None = None,
+    start: Sequence[tuple] | None = None,
+    end: Sequence[tuple] | None = None,
 ) -> tuple[list[tuple], list[dict]] | None:
     """The best path from any origin to any target: its vertices and the data of its edges.
 
     ``G`` is the networkx graph, or its array form (:mod:`routes.engine`) for large networks.
+    ``start`` and ``end``, when given, list the vertices to start from and end at in place of
+    the places' entries and exits (to pass a crossing asked for as a via point).
     """
     if not isinstance(G, nx.DiGraph):
         from corridors.routes import engine
 
-        return engine.shortest(G, list(origins), list(targets), constraints, attr, penalties)
-    path = _vertex_path(G, origins, targets, weight_function(constraints, attr, penalties), attr)
+        return engine.shortest(
+            G, list(origins), list(targets), constraints, attr, penalties, start=start, end=end
+        )
+    weight = weight_function(constraints, attr, penalties)
+    path = _vertex_path(G, origins, targets, weight, attr, start=start, end=end)
     if path is None:
         return None
     return path, [G.edges[u, v] for u, v in itertools.pairwise(path)]
 
 
+def _crossed(node: model.Node, u: tuple, v: tuple) -> tuple[str, str]:
+    """The countries a border edge ``u -> v`` at ``node`` crosses, in the direction travelled."""
+    to_side = v[2] if v[2] in graph.SIDES else graph.other_side(u[2])
+    a, b = node.border.countries
+    return (a, b) if to_side == graph.SIDES[1] else (b, a)
+
+
 def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_seq: int) -> list[Step]:
     steps: list[Step] = []
     nodes = network.nodes
-    for u, d in zip(path, edges, strict=False):
+    for u, v, d in zip(path, path[1:], edges, strict=False):
         seq = start_seq + len(steps)
         if d["kind"] == "link":
             link = network.links[d["link"]]
@@ -231,7 +257,7 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     seq=seq,
                     node_id=node.id,
                     name=node.name,
-                    countries=node.border.countries,
+                    countries=_crossed(node, u, v),
                     mode=d["mode"],
                     status=node.status,
                     time_h=d["time_h"],
@@ -243,20 +269,6 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                 )
             )
     return steps
-
-
-def _orient_crossings(steps: list[Step], nodes: dict[str, model.Node]) -> list[Step]:
-    """Order each crossing's countries in the direction travelled."""
-    out = list(steps)
-    for i, step in enumerate(out):
-        if not isinstance(step, Crossing):
-            continue
-        before = next((s.from_id for s in reversed(out[:i]) if isinstance(s, Segment)), None)
-        after = next((s.to_id for s in out[i + 1 :] if isinstance(s, Segment)), None)
-        a, b = step.countries
-        if (before and nodes[before].country == b) or (after and nodes[after].country == a):
-            out[i] = replace(step, countries=(b, a))
-    return out
 
 
 def _countries(steps: list[Step], nodes: dict[str, model.Node]) -> tuple[str, ...]:
@@ -284,16 +296,40 @@ def route_through(
     attr = graph.OBJECTIVES[by]
     steps: list[Step] = []
     ends = []
-    current = stops[0]
-    for nxt in stops[1:]:
-        found = best_path(G, current, nxt, attr=attr, constraints=constraints, penalties=penalties)
-        if found is None:
+    current, start = stops[0], None
+    i = 1
+    while i < len(stops):
+        crossing = _via_crossing(network, stops, i)
+        if crossing is not None:
+            legs = _pass_crossing(
+                G,
+                network,
+                current,
+                crossing,
+                stops[i + 1],
+                attr=attr,
+                constraints=constraints,
+                penalties=penalties,
+                start=start,
+            )
+            i += 1
+        else:
+            found = best_path(
+                G, current, stops[i], attr=attr, constraints=constraints, penalties=penalties, start=start
+            )
+            legs = None if found is None else [found]
+        if legs is None:
             return None
-        path, edges = found
-        ends.append((path[0][0], path[-1][0]))
-        steps.extend(_steps(network, path, edges, len(steps)))
-        current = (path[-1][0],)
-    steps = _orient_crossings(steps, network.nodes)
+        for path, edges in legs:
+            steps.extend(_steps(network, path, edges, len(steps)))
+        path = legs[-1][0]
+        ends.append((legs[0][0][0][0], path[-1][0]))
+        current, start = (path[-1][0],), None
+        if i < len(stops) - 1 and network.nodes[path[-1][0]].is_crossing:
+            # The leg paid the crossing on its way over: the next one goes on from the far side.
+            node_id, layer, side = path[-2]
+            start = [(node_id, layer, graph.other_side(side))]
+        i += 1
     return Route(
         origin=ends[0][0],
         destination=ends[-1][1],
@@ -301,6 +337,81 @@ def route_through(
         objective=by,
         countries=_countries(steps, network.nodes),
     )
+
+
+def _via_crossing(network: model.Network, stops: Sequence[Sequence[str]], i: int) -> model.Node | None:
+    """The crossing that stop ``i`` asks to pass, if it is a via point that is one crossing."""
+    if 0 < i < len(stops) - 1 and len(stops[i]) == 1:
+        node = network.nodes[stops[i][0]]
+        return node if node.is_crossing else None
+    return None
+
+
+def _pass_crossing(
+    G: SearchGraph,
+    network: model.Network,
+    current: Sequence[str],
+    crossing: model.Node,
+    targets: Sequence[str],
+    *,
+    attr: str,
+    constraints: Constraints,
+    penalties: dict[str, float] | None,
+    start: Sequence[tuple] | None,
+) -> list[tuple[list[tuple], list[dict]]] | None:
+    """The legs into, over and out of a crossing asked for as a via point: across it, once.
+
+    Both directions are tried (arrive on one side, go on from the other, with the crossing
+    closed to the legs before and after, so that the route goes over it once), and the better
+    is kept. Returns the legs as ``(vertices, edges)``, or None.
+    """
+    links = network.links.values()
+    layers = sorted({link.layer for link in links if crossing.id in (link.from_id, link.to_id)})
+    closed = replace(constraints, closed_crossings=constraints.closed_crossings | {crossing.id})
+    best, best_value = None, float("inf")
+    for side in graph.SIDES:
+        into = best_path(
+            G,
+            current,
+            (),
+            attr=attr,
+            constraints=closed,
+            penalties=penalties,
+            start=start,
+            end=[(crossing.id, layer, side) for layer in layers],
+        )
+        if into is None:
+            continue
+        u = into[0][-1]
+        v = (crossing.id, u[1], graph.other_side(side))
+        over = _border_edge(crossing, u[1], network.costs)
+        if not constraints.allows(over):
+            continue
+        out = best_path(G, (), targets, attr=attr, constraints=closed, penalties=penalties, start=[v])
+        if out is None:
+            continue
+        value = sum(d[attr] for d in (*into[1], over, *out[1]))
+        if value < best_value:
+            best, best_value = [into, ([u, v], [over]), out], value
+    return best
+
+
+def _border_edge(crossing: model.Node, layer: str, cost_model: model.CostModel) -> dict:
+    """The data of the border edge of ``crossing`` on ``layer``, as the graph holds it."""
+    mode = "rail" if layer.startswith("rail") else layer
+    priced = costs.price_border(crossing, mode, cost_model)
+    return {
+        "kind": "border",
+        "node": crossing.id,
+        "mode": mode,
+        "status": crossing.status,
+        "months": crossing.open_months,
+        "countries": frozenset(crossing.border.countries),
+        "nodes": (crossing.id,),
+        "distance_km": 0.0,
+        "time_h": priced.time_h,
+        "cost_usd_per_t": priced.cost_usd_per_t,
+    }
 
 
 def _length_by_link(route: Route) -> dict[str, float]:
