@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from corridors.geo import model, objectives
+from corridors.geo import model, modes, objectives
 from corridors.routes import costs
 
 KINDS = ("link", "transfer", "border", "access")
-MODES = model.MODES
+MODES = modes.NAMES
 STATUSES = model.LINK_STATUSES
 TRANSFERS = model.TRANSFER_KINDS
 SIDES = ("", "in", "out", "origin", "dest", "via")
@@ -89,9 +89,8 @@ class ArrayGraph:
 
 def _layer_mode(layer: str) -> int:
     """The mode code of a layer name (``rail1520`` -> rail), -1 for entry/exit and via layers."""
-    if layer.startswith("rail") and layer[4:].isdigit():
-        return MODES.index("rail")
-    return MODES.index(layer) if layer in MODES else -1
+    mode = modes.mode_of(layer)
+    return -1 if mode is None else MODES.index(mode)
 
 
 def from_graph(G: nx.DiGraph, network: model.Network) -> ArrayGraph:

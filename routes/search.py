@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Union
 
 import networkx as nx
 
-from corridors.geo import geodesy, model, objectives
+from corridors.geo import geodesy, model, modes, objectives
 from corridors.geo.errors import NoRouteError, QueryError
 from corridors.routes import costs
 from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
@@ -48,8 +48,8 @@ class Constraints:
     extra_links: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        if unknown := self.modes - set(model.MODES):
-            msg = f"unknown mode {sorted(unknown)[0]!r}; expected road, rail or sea"
+        if unknown := self.modes - set(modes.NAMES):
+            msg = f"unknown mode {sorted(unknown)[0]!r}; expected {modes.expected()}"
             raise QueryError(msg)
         if unknown := self.statuses - set(model.LINK_STATUSES):
             msg = f"unknown status {sorted(unknown)[0]!r}; expected {', '.join(model.LINK_STATUSES)}"
@@ -68,7 +68,7 @@ class Constraints:
         if self.avoid_countries and not self.avoid_countries.isdisjoint(d["countries"]):
             return False
         if kind == "transfer":
-            return all(_layer_mode(layer) in self.modes for layer in (d["from_layer"], d["to_layer"]))
+            return all(modes.mode_of(layer) in self.modes for layer in (d["from_layer"], d["to_layer"]))
         if d["mode"] not in self.modes:
             return False
         status = d["status"]
@@ -81,10 +81,6 @@ class Constraints:
             return False
         months = d["months"]
         return self.month is None or months is None or self.month in months
-
-
-def _layer_mode(layer: str) -> str:
-    return "rail" if layer.startswith("rail") else layer
 
 
 @dataclass(frozen=True)
