@@ -1,32 +1,31 @@
 """Search the layered graph: best routes under constraints, substantively different alternatives.
 
 Best route: A* with an admissible great-circle heuristic between two places, Dijkstra from
-every origin vertex when an endpoint is a region (a country or a sea). Constraints hide edges
-through the weight function (``None`` hides an edge), so the cached graph is never copied or
-changed. Alternatives come from the penalty method: the links and crossings of the routes
-found so far cost more in the next search; a candidate is kept only if it shares at most
-``max_overlap`` of its length with every kept route (physical links, by km) and costs at most
-``max_stretch`` times the best route by the objective.
+every origin vertex when an endpoint is a region (a country or a sea), on either backend
+(:mod:`routes.backends`). Constraints (:mod:`routes.constraints`) hide edges, so the cached
+graph is never copied or changed. Alternatives come from the penalty method: the links and
+crossings of the routes found so far cost more in the next search; a candidate is kept only if
+it shares at most ``max_overlap`` of its length with every kept route (physical links, by km)
+and costs at most ``max_stretch`` times the best route by the objective.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Union
 
 import networkx as nx
 
-from corridors.geo import geodesy, model, modes, objectives
-from corridors.geo.errors import NoRouteError, QueryError
-from corridors.routes import costs
+from corridors.geo import model, objectives
+from corridors.geo.errors import NoRouteError
+from corridors.routes import backends, costs
+from corridors.routes.constraints import DEFAULT_STATUSES, Constraints
 from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
 
 if TYPE_CHECKING:
     from corridors.routes.engine import ArrayGraph
 
-DEFAULT_STATUSES = frozenset({"operational", "under_construction", "proposed"})
 #: Each search for an alternative multiplies the weight of the links already used by this.
 PENALTY_FACTOR = 2.0
 
@@ -35,110 +34,11 @@ SearchGraph = Union[nx.DiGraph, "ArrayGraph"]
 
 
 @dataclass(frozen=True)
-class Constraints:
-    """What exists in the scenario and what the route must avoid."""
-
-    modes: frozenset[str] = frozenset(model.MODES)
-    statuses: frozenset[str] = DEFAULT_STATUSES
-    month: int | None = None
-    include_suspended: bool = False
-    avoid_countries: frozenset[str] = frozenset()
-    avoid_nodes: frozenset[str] = frozenset()
-    #: Links that exist whatever their status (a scenario's projects).
-    extra_links: frozenset[str] = frozenset()
-
-    def __post_init__(self) -> None:
-        if unknown := self.modes - set(modes.NAMES):
-            msg = f"unknown mode {sorted(unknown)[0]!r}; expected {modes.expected()}"
-            raise QueryError(msg)
-        if unknown := self.statuses - set(model.LINK_STATUSES):
-            msg = f"unknown status {sorted(unknown)[0]!r}; expected {', '.join(model.LINK_STATUSES)}"
-            raise QueryError(msg)
-        if self.month is not None and not 1 <= self.month <= 12:
-            msg = f"month must be 1-12, got {self.month}"
-            raise QueryError(msg)
-
-    def allows(self, d: dict) -> bool:
-        """Whether an edge exists under these constraints."""
-        if self.avoid_nodes and not self.avoid_nodes.isdisjoint(d["nodes"]):
-            return False
-        kind = d["kind"]
-        if kind == "access":
-            return True
-        if self.avoid_countries and not self.avoid_countries.isdisjoint(d["countries"]):
-            return False
-        if kind == "transfer":
-            return all(modes.mode_of(layer) in self.modes for layer in (d["from_layer"], d["to_layer"]))
-        if d["mode"] not in self.modes:
-            return False
-        status = d["status"]
-        if self.extra_links and d.get("link") in self.extra_links:
-            pass
-        elif status == "suspended":
-            if not (self.include_suspended or "suspended" in self.statuses):
-                return False
-        elif status not in self.statuses:
-            return False
-        months = d["months"]
-        return self.month is None or months is None or self.month in months
-
-
-@dataclass(frozen=True)
 class Alternatives:
     """The routes found and, when fewer than asked, why."""
 
     routes: list[Route]
     notes: list[str] = field(default_factory=list)
-
-
-def weight_function(
-    constraints: Constraints, attr: str, penalties: dict[str, float] | None = None
-) -> Callable[[tuple, tuple, dict], float | None]:
-    """An edge weight for networkx: the objective, times any penalty, or None if hidden."""
-    penalties = penalties or {}
-
-    def weight(u: tuple, v: tuple, d: dict) -> float | None:
-        if not constraints.allows(d):
-            return None
-        value = d[attr]
-        if penalties:
-            key = d.get("link") or (d.get("node") if d["kind"] == "border" else None)
-            value *= penalties.get(key, 1.0)
-        return value
-
-    return weight
-
-
-def _vertex_path(
-    G: nx.DiGraph,
-    origins: Sequence[str],
-    targets: Sequence[str],
-    weight: Callable,
-    attr: str,
-) -> list[tuple] | None:
-    """Best vertex path in the networkx graph: A* between two places, else Dijkstra."""
-    sources = [(n, "*", "origin") for n in origins if (n, "*", "origin") in G]
-    goals = {(n, "*", "dest") for n in targets if (n, "*", "dest") in G}
-    if not sources or not goals:
-        return None
-    if len(sources) == 1 and len(goals) == 1:
-        goal = next(iter(goals))
-        positions, bound = G.graph["positions"], G.graph["lower_bounds"][attr]
-        tx, ty = positions[goal[0]]
-
-        def heuristic(u: tuple, _target: tuple) -> float:
-            x, y = positions[u[0]]
-            return geodesy.great_circle_km(x, y, tx, ty) * bound
-
-        try:
-            return nx.astar_path(G, sources[0], goal, heuristic=heuristic, weight=weight)
-        except nx.NetworkXNoPath:
-            return None
-    dist, paths = nx.multi_source_dijkstra(G, sources, weight=weight)
-    reached = [g for g in goals if g in dist]
-    if not reached:
-        return None
-    return paths[min(reached, key=lambda g: (dist[g], g))]
 
 
 def best_path(
@@ -152,16 +52,10 @@ def best_path(
 ) -> tuple[list[tuple], list[dict]] | None:
     """The best path from any origin to any target: its vertices and the data of its edges.
 
-    ``G`` is the networkx graph, or its array form (:mod:`routes.engine`) for large networks.
+    ``G`` is the networkx graph, or its array form (:mod:`routes.engine`) for large networks;
+    either answers through the one interface of :mod:`routes.backends`.
     """
-    if not isinstance(G, nx.DiGraph):
-        from corridors.routes import engine
-
-        return engine.shortest(G, list(origins), list(targets), constraints, attr, penalties)
-    path = _vertex_path(G, origins, targets, weight_function(constraints, attr, penalties), attr)
-    if path is None:
-        return None
-    return path, [G.edges[u, v] for u, v in itertools.pairwise(path)]
+    return backends.backend(G).best(origins, targets, attr=attr, constraints=constraints, penalties=penalties)
 
 
 def _figures(d: dict) -> dict[str, float]:
@@ -444,9 +338,9 @@ def _what_it_needs(route: Route, constraints: Constraints, network: model.Networ
     ]
     if places:
         return f"the best route without it passes {', '.join(dict.fromkeys(places))}"
-    modes = [m for m in route.modes if m not in constraints.modes]
-    if modes:
-        return f"the best route without it uses {', '.join(modes)}"
+    barred = [m for m in route.modes if m not in constraints.modes]
+    if barred:
+        return f"the best route without it uses {', '.join(barred)}"
     needs = [
         f"{s.link_id} ({s.status})"
         for s in route.segments
