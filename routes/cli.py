@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from corridors.geo.errors import CorridorError, NoRouteError, QueryError
+from corridors.routes import cli_reach
 
 PROG = "corridors"
 
@@ -204,6 +205,7 @@ SUBCOMMANDS = {
     "rank": _add_rank,
     "validate": _add_validate,
     "add": _add_add,
+    "reach": cli_reach.add_parser,
 }
 
 
@@ -576,6 +578,7 @@ COMMANDS = {
     "add": cmd_add,
     "projects": cmd_projects,
     "rank": cmd_rank,
+    "reach": cli_reach.run,
 }
 
 

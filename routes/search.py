@@ -296,6 +296,18 @@ def route_through(
     )
 
 
+def path_route(network: model.Network, path: list[tuple], edges: list[dict], *, by: str) -> Route:
+    """The route along a vertex path of the graph, given the data of its edges."""
+    steps = _orient_crossings(_steps(network, path, edges, 0), network.nodes)
+    return Route(
+        origin=path[0][0],
+        destination=path[-1][0],
+        steps=tuple(steps),
+        objective=by,
+        countries=_countries(steps, network.nodes),
+    )
+
+
 def _length_by_link(route: Route) -> dict[str, float]:
     return {s.link_id: s.distance_km for s in route.segments}
 
