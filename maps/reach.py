@@ -15,6 +15,7 @@ from typing import Any
 
 import folium
 
+from corridors.geo import objectives
 from corridors.maps import _elements, escape, features, legend, render
 
 log = logging.getLogger(__name__)
@@ -23,17 +24,20 @@ log = logging.getLogger(__name__)
 SEQUENTIAL = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 NO_VALUE_COLOUR = "#d9d9d9"
 ROUTE_COLOUR = "#333333"
-#: How each measure is shown: label, unit, and the factor from the stored value.
-MEASURES = {
-    "time_h": ("Time to the destination", "days", 1 / 24),
-    "cost_usd_per_t": ("Cost to the destination", "USD/t", 1.0),
-    "distance_km": ("Distance to the destination", "km", 1.0),
-    "co2e_kg_per_t": ("CO2e to the destination", "kg/t", 1.0),
-    "gain_time_h": ("Time saved by the scenario", "days", 1 / 24),
-    "gain_cost_usd_per_t": ("Cost saved by the scenario", "USD/t", 1.0),
-    "gain_distance_km": ("Distance saved by the scenario", "km", 1.0),
-    "gain_co2e_kg_per_t": ("CO2e saved by the scenario", "kg/t", 1.0),
-}
+
+
+#: How each measure is shown (label, unit, factor from the stored value), from the objectives:
+#: durations in days; ``gain_*`` are the savings of a comparison.
+def _measures() -> dict[str, tuple[str, str, float]]:
+    out = {}
+    for o in objectives.OBJECTIVES:
+        unit, factor = ("days", 1 / 24) if o.duration else (o.symbol, 1.0)
+        out[o.attr] = (f"{o.label.capitalize()} to the destination", unit, factor)
+        out[f"gain_{o.attr}"] = (f"{o.label.capitalize()} saved by the scenario", unit, factor)
+    return out
+
+
+MEASURES = _measures()
 
 
 def classes(values: Sequence[float], n: int = len(SEQUENTIAL)) -> list[float]:
@@ -75,8 +79,8 @@ def reach_map(
         A FeatureCollection of regions (``kind: region``, Polygons, properties such as
         ``centre_time_h``) and places (``kind: place``, Points, properties such as ``time_h``).
     measure
-        The property drawn: ``time_h``, ``cost_usd_per_t``, ``distance_km``, ``co2e_kg_per_t`` or
-        a ``gain_*`` of a comparison.
+        The property drawn: an objective's attribute (``time_h``, ``cost_usd_per_t``, ...) or a
+        ``gain_*`` of a comparison.
     which
         ``centre`` (the regional centre's figure) or ``best`` (the region's best place).
     routes

@@ -12,11 +12,10 @@ import math
 import re
 import sys
 
+from corridors.geo import objectives
 from corridors.geo.errors import QueryError
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([dh]?)\s*$", re.IGNORECASE)
-#: The measures a reach map can colour regions by, and the objective each belongs to.
-MEASURES = {"time": "time_h", "cost": "cost_usd_per_t", "distance": "distance_km"}
 
 
 def durations(text: str) -> list[float]:
@@ -50,7 +49,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     r.add_argument(
         "--from", dest="origin", default="Kazakhstan", metavar="FROM", help="origins (default: Kazakhstan)"
     )
-    r.add_argument("--by", choices=tuple(MEASURES), default="time", help="objective (default: time)")
+    r.add_argument(
+        "--by", choices=objectives.names(), default=objectives.DEFAULT, help="objective (default: time)"
+    )
     r.add_argument(
         "--within", type=durations, metavar="BANDS", help="from one origin: what it reaches within 3d,5d,7d"
     )
@@ -71,7 +72,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="today's network beside the scenario the options name (the gain)",
     )
     r.add_argument(
-        "--measure", choices=tuple(MEASURES), help="what --map colours the regions by (default: --by)"
+        "--measure", choices=objectives.names(), help="what --map colours the regions by (default: --by)"
     )
     fmt = r.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON output")
@@ -188,7 +189,7 @@ def _write_map(args: argparse.Namespace, loaded, result, doc: dict, *, compare: 
     names = {n.id: n.name for n in loaded.network.nodes.values()}
     centres = {g.centre.node_id: g.centre for g in result.regions if g.centre and g.centre.route}
     routes = [output.route_geojson(p.route, names) for p in centres.values()]
-    measure = MEASURES[args.measure or args.by]
+    measure = objectives.get(args.measure or args.by).attr
     title = f"{result.query['from']} → {result.query['to']}, {result.query['scenario']}"
     if compare:
         measure, title = f"gain_{measure}", title + " vs today"

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from corridors.geo import model
+from corridors.geo import model, objectives
 from corridors.geo.errors import CorridorError, QueryError
-from corridors.routes import graph, places, search
+from corridors.routes import places, search
 from corridors.routes.api import Loaded
 from corridors.routes.route import Crossing, Route
 
-#: Optional route totals reported when the cost model provides them, besides the three objectives.
-EXTRA_TOTALS = ("time_h_low", "time_h_high", "co2e_kg_per_t")
+#: Route figures reported where the cost model provides them, besides the objectives' totals.
+EXTRA_TOTALS = ("time_h_low", "time_h_high")
 
 
 @dataclass(frozen=True)
@@ -93,9 +93,7 @@ def reach(
         :class:`corridors.geo.regions.Region` objects and the node ids inside each (from
         :func:`corridors.geo.regions.join_places`); without them only places are reported.
     """
-    if by not in graph.OBJECTIVES:
-        msg = f"`by`: unknown objective {by!r}; expected {', '.join(graph.OBJECTIVES)}"
-        raise QueryError(msg)
+    objectives.get(by)  # an unknown objective is a QueryError naming the valid ones
     net = loaded.network
     constraints = constraints or search.Constraints(statuses=frozenset({"operational"}))
     origins = places.resolve(net, origin).node_ids
@@ -149,7 +147,7 @@ def _best_routes(
             search.route_through(G, net, [[o], targets], by=by, constraints=constraints) for o in origins
         )
         return {o: r for o, r in zip(origins, found, strict=True) if r is not None}
-    attr = graph.OBJECTIVES[by]
+    attr = objectives.get(by).attr
     weight = search.weight_function(constraints, attr)
     sources = [(t, "*", "dest") for t in targets if (t, "*", "dest") in G]
     if not sources:

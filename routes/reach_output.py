@@ -6,21 +6,25 @@ import csv
 import io
 from typing import Any
 
-from corridors.geo import model
+from corridors.geo import model, objectives
 from corridors.routes import output
 from corridors.routes.reach import EXTRA_TOTALS, PlaceReach, Reach, RegionReach, Within
 
 #: Version of the ``reach --json`` document.
 JSON_VERSION = 1
-_TOTALS = ("distance_km", "time_h", "cost_usd_per_t", *EXTRA_TOTALS)
+_TOTALS = (*objectives.attrs(), *EXTRA_TOTALS)
 
 
 def totals(place: PlaceReach | None) -> dict[str, float] | None:
-    """The route totals of a place (the three objectives, and ranges or CO2e where modelled)."""
+    """The route totals of a place: every objective, and time ranges where modelled."""
     if place is None or place.route is None:
         return None
-    r = place.route
-    return {k: round(getattr(r, k), 2) for k in _TOTALS if getattr(r, k, None) is not None}
+    out = {o.attr: o.rounded(place.route.total(o.name)) for o in objectives.OBJECTIVES}
+    for key in EXTRA_TOTALS:
+        value = getattr(place.route, key, None)
+        if isinstance(value, int | float):
+            out[key] = round(value, 3)
+    return out
 
 
 def place_dict(place: PlaceReach | None, network: model.Network, region: str | None = None) -> dict | None:
@@ -123,9 +127,7 @@ def _sort_key(d: dict | None, by: str) -> float:
 
 def output_key(by: str) -> str:
     """The totals key of an objective name."""
-    from corridors.routes import graph
-
-    return graph.OBJECTIVES[by]
+    return objectives.get(by).attr
 
 
 _CSV_COLUMNS = ["kind", "id", "name", "region", *_TOTALS, "port", "port_name", "gateway", "gateway_name"]
