@@ -72,7 +72,8 @@ def reach(runs: int) -> None:
     times = [timed([*corridors_cmd(), "reach"]) for _ in range(runs)]
     med = statistics.median(times)
     print(f"python -c 'import networkx'            {summary(nx_times)}")
-    print(f"corridors reach (whole process)        {summary(times)}  target < 2 s: {'OK' if med < 2 else 'MISSED'}")
+    verdict = "OK" if med < 2 else "MISSED"
+    print(f"corridors reach (whole process)        {summary(times)}  target < 2 s: {verdict}")
     print(f"ratio to importing networkx            {med / statistics.median(nx_times):8.2f}")
 
 
