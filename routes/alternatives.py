@@ -20,9 +20,9 @@ from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
-from corridors.geo import model
+from corridors.geo import model, objectives
 from corridors.geo.errors import NoRouteError
-from corridors.routes import countries, graph, pareto, search
+from corridors.routes import countries, pareto, search
 from corridors.routes.route import Route
 
 #: Each search for an alternative multiplies the weight of the links already used by this.
@@ -89,7 +89,7 @@ def best_route(
         return best, []
     if len(stops) > 2 or not isinstance(G, nx.DiGraph):
         return best, [f"the best route enters {again} twice (not avoided with --via or on large networks)"]
-    attr = graph.OBJECTIVES[by]
+    attr = objectives.get(by).attr
     front = pareto.search(
         G,
         network.nodes,
@@ -103,7 +103,7 @@ def best_route(
         return None, [f"every route enters {again} twice"]
     path, edges = front.paths[0]
     note = f"the plain best route entered {again} twice; this is the best route that does not"
-    return search.route_from_path(network, path, edges, by=by), [note]
+    return search.path_route(network, path, edges, by=by), [note]
 
 
 def alternatives(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from corridors.geo import model, paths
+from corridors.geo import model, objectives, paths
 from corridors.geo.errors import QueryError, UnknownPlaceError
 from corridors.routes import alternatives, cache, graph, places, search, tradeoffs
 from corridors.routes.route import Route
@@ -149,7 +149,8 @@ def plan(
     via
         Places visited in order.
     by
-        The objective: ``"time"`` (hours), ``"cost"`` (USD per tonne) or ``"distance"`` (km).
+        The objective, a name in :data:`corridors.geo.objectives.OBJECTIVES`: ``"time"``
+        (hours), ``"cost"`` (USD per tonne) or ``"distance"`` (km).
     k
         How many substantively different routes to return (see ``max_overlap``, ``max_stretch``).
     avoid
@@ -181,9 +182,7 @@ def plan(
     Plan
         ``plan.routes`` are :class:`routes.Route` objects, best first.
     """
-    if by not in graph.OBJECTIVES:
-        msg = f"unknown objective {by!r}; expected time, cost or distance"
-        raise QueryError(msg)
+    objectives.get(by)
     if k < 1:
         msg = f"k must be 1 or more, got {k}"
         raise QueryError(msg)

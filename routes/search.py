@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Union
 
 import networkx as nx
 
-from corridors.geo import geodesy, model
+from corridors.geo import geodesy, model, objectives
 from corridors.geo.errors import QueryError
-from corridors.routes import costs, graph
+from corridors.routes import costs
 from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
 
 if TYPE_CHECKING:
@@ -163,6 +163,11 @@ def best_path(
     return path, [G.edges[u, v] for u, v in itertools.pairwise(path)]
 
 
+def _figures(d: dict) -> dict[str, float]:
+    """An edge's figures, one per objective."""
+    return {attr: d[attr] for attr in objectives.attrs()}
+
+
 def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_seq: int) -> list[Step]:
     steps: list[Step] = []
     nodes = network.nodes
@@ -183,9 +188,7 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     mode=link.mode,
                     status=link.status,
                     corridor=link.corridor,
-                    distance_km=d["distance_km"],
-                    time_h=d["time_h"],
-                    cost_usd_per_t=d["cost_usd_per_t"],
+                    values=_figures(d),
                     coords=link.coords if forward else tuple(reversed(link.coords)),
                     gauge_mm=link.gauge_mm,
                     project=link.project,
@@ -205,8 +208,7 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     kind=d["transfer"],
                     from_layer=d["from_layer"],
                     to_layer=d["to_layer"],
-                    time_h=d["time_h"],
-                    cost_usd_per_t=d["cost_usd_per_t"],
+                    values=_figures(d),
                     lon=node.lon,
                     lat=node.lat,
                     sources=costs.price_transfer(node, d["transfer"], network.costs).sources,
@@ -222,8 +224,7 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     countries=node.border.countries,
                     mode=d["mode"],
                     status=node.status,
-                    time_h=d["time_h"],
-                    cost_usd_per_t=d["cost_usd_per_t"],
+                    values=_figures(d),
                     lon=node.lon,
                     lat=node.lat,
                     open_months=node.open_months,
@@ -269,7 +270,7 @@ def route_through(
     penalties: dict[str, float] | None = None,
 ) -> Route | None:
     """The best route visiting ``stops`` in order (each a set of candidate node ids), or None."""
-    attr = graph.OBJECTIVES[by]
+    attr = objectives.get(by).attr
     steps: list[Step] = []
     ends = []
     current = stops[0]
@@ -284,8 +285,8 @@ def route_through(
     return _route(network, steps, ends, by)
 
 
-def route_from_path(network: model.Network, path: list[tuple], edges: list[dict], *, by: str) -> Route:
-    """The route along one vertex path and the data of its edges (from origin to target)."""
+def path_route(network: model.Network, path: list[tuple], edges: list[dict], *, by: str) -> Route:
+    """The route along a vertex path of the graph, given the data of its edges."""
     return _route(network, _steps(network, path, edges, 0), [(path[0][0], path[-1][0])], by)
 
 

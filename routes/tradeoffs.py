@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import networkx as nx
 
-from corridors.geo import model
+from corridors.geo import model, objectives
 from corridors.geo.errors import QueryError
 from corridors.routes import alternatives, graph, pareto, search
 from corridors.routes.route import Route
@@ -39,7 +39,7 @@ class Gateway:
 
 
 def _criterion(name: str):
-    attr = graph.OBJECTIVES[name]
+    attr = objectives.get(name).attr
     return lambda d: d[attr]
 
 
@@ -58,8 +58,8 @@ def pareto_routes(
     Routes are sorted by the first criterion and ranked; the notes say how many there are and
     whether the search was capped.
     """
-    if unknown := [c for c in criteria if c not in graph.OBJECTIVES]:
-        msg = f"--pareto: unknown criterion {unknown[0]!r}; expected {', '.join(graph.OBJECTIVES)}"
+    if unknown := [c for c in criteria if c not in objectives.names()]:
+        msg = f"--pareto: unknown criterion {unknown[0]!r}; expected {', '.join(objectives.names())}"
         raise QueryError(msg)
     if len(set(criteria)) < 2:
         msg = f"--pareto needs two or more different criteria, got {','.join(criteria)}"
@@ -76,10 +76,10 @@ def pareto_routes(
         targets,
         values=[_criterion(c) for c in criteria],
         allows=constraints.allows,
-        bounds=[bounds.get(graph.OBJECTIVES[c], 0.0) for c in criteria],
+        bounds=[bounds.get(objectives.get(c).attr, 0.0) for c in criteria],
         max_labels=max_labels,
     )
-    found = [search.route_from_path(network, p, e, by=criteria[0]) for p, e in front.paths]
+    found = [search.path_route(network, p, e, by=criteria[0]) for p, e in front.paths]
     found.sort(key=lambda r: tuple(r.total(c) for c in criteria))
     routes = [replace(r, rank=i) for i, r in enumerate(found, 1)]
     both = " and ".join(criteria) if len(criteria) == 2 else ", ".join(criteria)

@@ -6,6 +6,7 @@ import csv
 import io
 from typing import Any
 
+from corridors.geo import objectives
 from corridors.routes import output
 from corridors.routes.api import Plan
 from corridors.routes.route import Crossing, Segment, Step, Transfer
@@ -29,18 +30,16 @@ def gateways_table(plan: Plan, names: dict[str, str]) -> str:
         f"{output.heading(plan, names) if plan.routes else plan.query['to']}: the best route by {by} "
         f"through each border crossing into {into}",
         "",
-        f"{'#':>2}  {'gateway':<18} {'from':<4} {'distance':>9} {'time':>7} {'cost':>10} {'borders':>7}",
+        f"{'#':>2}  {'gateway':<16} {'from':<4}{_columns()}  {'borders':>7}",
     ]
     ordered = sorted(plan.gateways, key=lambda g: (g.route is None, g.route.rank if g.route else 0, g.name))
     for g in ordered:
         r = g.route
         if r is None:
-            lines.append(f"{'-':>2}  {g.name[:18]:<18} {g.from_country:<4} no route: {g.reason}")
+            lines.append(f"{'-':>2}  {g.name[:16]:<16} {g.from_country:<4}  no route: {g.reason}")
             continue
-        lines.append(
-            f"{r.rank:>2}  {g.name[:18]:<18} {g.from_country:<4} {r.distance_km:>6,.0f} km "
-            f"{output.duration(r.time_h):>7} {r.cost_usd_per_t:>6,.0f} $/t {len(r.crossings):>7}"
-        )
+        figures = "".join(f"  {o.text(r.total(o.name)):>{o.width}}" for o in objectives.OBJECTIVES)
+        lines.append(f"{r.rank:>2}  {g.name[:16]:<16} {g.from_country:<4}{figures}  {len(r.crossings):>7}")
         lines += output._wrap("via", ", ".join(r.corridors))
         crossings = ", ".join(f"{c.name} ({c.countries[0]}→{c.countries[1]})" for c in r.crossings)
         lines += output._wrap("borders", crossings)
@@ -50,6 +49,10 @@ def gateways_table(plan: Plan, names: dict[str, str]) -> str:
             lines += output._wrap("note", "outside the query's scenario: closed or not built today")
     lines += [f"note: {n}" for n in plan.notes]
     return "\n".join(lines)
+
+
+def _columns() -> str:
+    return "".join(f"  {o.label:>{o.width}}" for o in objectives.OBJECTIVES)
 
 
 def safe_cell(value: Any) -> Any:
@@ -67,16 +70,17 @@ def _write(rows: list[list[Any]]) -> str:
     return buf.getvalue()
 
 
-ROUTE_COLUMNS = [
-    "rank", "origin", "destination", "gateway", "distance_km", "time_h", "cost_usd_per_t", "borders",
-    "countries", "modes", "border_crossings", "transfers", "corridors", "relies_on", "warnings",
-]  # fmt: skip
+def _route_columns() -> list[str]:
+    return [
+        "rank", "origin", "destination", "gateway", *objectives.attrs(), "borders",
+        "countries", "modes", "border_crossings", "transfers", "corridors", "relies_on", "warnings",
+    ]  # fmt: skip
 
 
 def routes_csv(plan: Plan, names: dict[str, str]) -> str:
     """One row per route: its totals and what it passes (lists joined with ``; ``)."""
     gateway = {g.route.rank: g.name for g in plan.gateways if g.route}
-    rows: list[list[Any]] = [ROUTE_COLUMNS]
+    rows: list[list[Any]] = [_route_columns()]
     for r in plan.routes:
         rows.append(
             [
@@ -84,9 +88,7 @@ def routes_csv(plan: Plan, names: dict[str, str]) -> str:
                 names.get(r.origin, r.origin),
                 names.get(r.destination, r.destination),
                 gateway.get(r.rank, ""),
-                round(r.distance_km, 2),
-                round(r.time_h, 3),
-                round(r.cost_usd_per_t, 3),
+                *(o.rounded(r.total(o.name)) for o in objectives.OBJECTIVES),
                 len(r.crossings),
                 " > ".join(r.countries),
                 "; ".join(r.modes),
@@ -100,23 +102,26 @@ def routes_csv(plan: Plan, names: dict[str, str]) -> str:
     return _write(rows)
 
 
-STEP_COLUMNS = [
-    "rank", "seq", "step", "place", "from", "to", "mode", "corridor", "status", "distance_km", "time_h",
-    "cost_usd_per_t", "cum_distance_km", "cum_time_h", "cum_cost_usd_per_t", "sources",
-]  # fmt: skip
+def _step_columns() -> list[str]:
+    attrs = objectives.attrs()
+    kinds = ["rank", "seq", "step", "place", "from", "to", "mode", "corridor", "status"]
+    return [*kinds, *attrs, *(f"cum_{a}" for a in attrs), "sources"]
 
 
 def steps_csv(plan: Plan) -> str:
     """One row per step of every route, with running totals (a time/cost-distance table)."""
-    rows: list[list[Any]] = [STEP_COLUMNS]
+    rows: list[list[Any]] = [_step_columns()]
     for r in plan.routes:
-        km = h = usd = 0.0
+        running = dict.fromkeys(objectives.attrs(), 0.0)
         for step in r.steps:
-            km, h, usd = km + step.distance_km, h + step.time_h, usd + step.cost_usd_per_t
-            figures = [round(step.distance_km, 2), round(step.time_h, 3), round(step.cost_usd_per_t, 3)]
-            running = [round(km, 2), round(h, 3), round(usd, 3)]
+            figures = []
+            for o in objectives.OBJECTIVES:
+                value = step.values.get(o.attr, 0.0)
+                running[o.attr] = o.total([running[o.attr], value])
+                figures.append(o.rounded(value))
+            totals = [o.rounded(running[o.attr]) for o in objectives.OBJECTIVES]
             sources = "; ".join(f"{k}: {v}" for k, v in step.sources.items())
-            rows.append([r.rank, step.seq, *_step_cells(step), *figures, *running, sources])
+            rows.append([r.rank, step.seq, *_step_cells(step), *figures, *totals, sources])
     return _write(rows)
 
 
