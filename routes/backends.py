@@ -21,6 +21,8 @@ from corridors.routes.constraints import Constraints
 
 #: A path found: its vertex tuples and the data of each edge along it.
 Path = tuple[list[tuple], list[dict]]
+#: Key of ``penalties`` whose value is added to the weight of every border crossing.
+BORDER_KEY = "*border"
 
 
 @runtime_checkable
@@ -86,8 +88,13 @@ def backend(G: nx.DiGraph | Backend) -> Backend:
 def weight_function(
     constraints: Constraints, attr: str, penalties: dict[str, float] | None = None
 ) -> Callable[[tuple, tuple, dict], float | None]:
-    """An edge weight for networkx: the objective, times any penalty, or None if hidden."""
+    """An edge weight for networkx: the objective, times any penalty, or None if hidden.
+
+    ``penalties`` maps link and crossing ids to factors; its :data:`BORDER_KEY` entry is added
+    to every border crossing.
+    """
     penalties = penalties or {}
+    border_extra = penalties.get(BORDER_KEY, 0.0)
     allows = constraints.edge_filter()
 
     def weight(u: tuple, v: tuple, d: dict) -> float | None:
@@ -95,8 +102,9 @@ def weight_function(
             return None
         value = d[attr]
         if penalties:
-            key = d.get("link") or (d.get("node") if d["kind"] == "border" else None)
-            value *= penalties.get(key, 1.0)
+            border = d["kind"] == "border"
+            key = d.get("link") or (d.get("node") if border else None)
+            value = value * penalties.get(key, 1.0) + (border_extra if border else 0.0)
         return value
 
     return weight

@@ -255,6 +255,8 @@ def _weights(ag: ArrayGraph, attr: str, penalties: dict[str, float] | None) -> n
     w = ag.values[attr]
     if not penalties:
         return w
+    from corridors.routes.search import BORDER_KEY
+
     link_pen = np.ones(len(ag.link_ids) + 1)
     node_pen = np.ones(len(ag.node_ids) + 1)
     for key, factor in penalties.items():
@@ -264,7 +266,7 @@ def _weights(ag: ArrayGraph, attr: str, penalties: dict[str, float] | None) -> n
             node_pen[ag.node_index[key]] = factor
     border = ag.kind == KINDS.index("border")
     factor = link_pen[ag.link] * np.where(border, node_pen[ag.node], 1.0)
-    return w * factor
+    return w * factor + np.where(border, penalties.get(BORDER_KEY, 0.0), 0.0)
 
 
 def _masked(ag: ArrayGraph, constraints) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -101,11 +101,29 @@ def route_dict(route: Route) -> dict[str, Any]:
 
 def plan_dict(plan: Plan) -> dict[str, Any]:
     """The whole ``--json`` document."""
-    return {
+    out = {
         "version": JSON_VERSION,
         "query": plan.query,
         "notes": plan.notes,
         "routes": [route_dict(r) for r in plan.routes],
+    }
+    if plan.gateways:
+        out["gateways"] = [gateway_dict(g) for g in plan.gateways]
+    return out
+
+
+def gateway_dict(g) -> dict[str, Any]:
+    """One gateway of ``route --gateways --json``: the crossing, its route's rank, what it needs."""
+    return {
+        "node": g.node_id,
+        "name": g.name,
+        "from_country": g.from_country,
+        "to_country": g.to_country,
+        "status": g.status,
+        "rank": g.route.rank if g.route else None,
+        "in_scenario": g.in_scenario,
+        "needs": list(g.needs),
+        "reason": g.reason,
     }
 
 
@@ -171,12 +189,17 @@ def _wrap(label: str, text: str, width: int = 80) -> list[str]:
     )
 
 
-def table(plan: Plan, names: dict[str, str]) -> str:
-    """The ranked table, readable at 80 columns."""
+def heading(plan: Plan, names: dict[str, str]) -> str:
+    """``Almaty → Karachi``: the query's endpoints as the user gave them (regions by name)."""
     first = plan.routes[0]
     ends = [plan.endpoints[0], plan.endpoints[-1]] if plan.endpoints else []
     origin, destination = (e.label for e in ends) if ends else (first.origin, first.destination)
-    head = f"{names.get(origin, origin)} → {names.get(destination, destination)}, best by {first.objective}"
+    return f"{names.get(origin, origin)} → {names.get(destination, destination)}"
+
+
+def table(plan: Plan, names: dict[str, str], *, title: str | None = None) -> str:
+    """The ranked table, readable at 80 columns (``title`` replaces "best by ...")."""
+    head = f"{heading(plan, names)}, {title or 'best by ' + plan.routes[0].objective}"
     columns = "".join(f"  {o.label:>{o.width}}" for o in objectives.OBJECTIVES)
     lines = [head, "", f"{'#':>2}{columns}  {'borders':>7}  modes"]
     for r in plan.routes:
