@@ -260,7 +260,7 @@ def test_every_kazakh_regional_centre_reaches_the_port_by_road(loaded, port):
 
 @pytest.mark.parametrize("port", RAIL_PORTS)
 def test_every_kazakh_regional_centre_on_rail_reaches_the_port_by_rail(loaded, port):
-    from routes import graph
+    from corridors.routes import graph
 
     layers = graph.layers_by_node(loaded.network)
     on_rail = {c for c in KAZ_REGIONAL_CENTRES if any(x.startswith("rail") for x in layers[c])}
