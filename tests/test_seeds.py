@@ -324,6 +324,9 @@ CIRCUITY_EXCUSED = [
     ({"andijan", "kokand"}, {"bishkek", "almaty", "konaev", "taldykorgan", "karaganda", "pavlodar", "taraz"},
      "Fergana valley to the Talas, Chui and Ili valleys: over the Tian Shan by the Bishkek–Osh road or round "
      "by Tashkent"),
+    ({"termez"}, {"kokand", "andijan", "angren"},
+     "Hisor and Turkestan ranges: from Termez the Fergana valley is reached through Tajikistan (Dushanbe, "
+     "Khujand), a route that enters Uzbekistan twice and that the search therefore avoids, or round by Tashkent"),
     ({"kyzylorda", "turkistan"}, {"bukhara", "navoi", "turkmenabat", "mary"},
      "Kyzylkum: no road south from the Syr Darya to the Zeravshan; traffic goes by Tashkent"),
     # Known gaps: roads that exist but have no sourced length or route here yet.
