@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from corridors.geo import geodesy, model
-from corridors.geo.validate import Problem
+from corridors.geo.schema import Problem
 
 #: A part farther than this from its place earns a warning (the wrong id?).
 MAX_PART_KM = 50.0

@@ -14,8 +14,9 @@ Vertices are tuples ``(node_id, layer, side)``:
   ``border`` edges too: a route that starts or ends at a crossing pays its dwell, exactly as a
   route through it does.
 
-Each edge has ``kind`` (``link``, ``transfer``, ``border``, ``access``), the objectives
-``distance_km``, ``time_h`` and ``cost_usd_per_t``, and what the filters need (``mode``,
+Each edge has ``kind`` (``link``, ``transfer``, ``border``, ``access``), one figure per
+objective under its attribute (:mod:`corridors.geo.objectives`: ``distance_km``, ``time_h``,
+``cost_usd_per_t``, ...), and what the filters need (``mode``,
 ``status``, ``months``, ``countries``, ``nodes``).
 """
 
@@ -27,12 +28,13 @@ from collections import defaultdict
 
 import networkx as nx
 
-from corridors.geo import geodesy, model
+from corridors.geo import geodesy, model, modes, objectives
 from corridors.routes import costs
 
 log = logging.getLogger(__name__)
 
-OBJECTIVES = {"distance": "distance_km", "time": "time_h", "cost": "cost_usd_per_t"}
+#: The edge attribute of each objective, by name (read from :data:`corridors.geo.objectives.OBJECTIVES`).
+OBJECTIVES = {o.name: o.attr for o in objectives.OBJECTIVES}
 
 
 def layers_by_node(network: model.Network) -> dict[str, set[str]]:
@@ -83,9 +85,7 @@ def build_graph(network: model.Network) -> nx.DiGraph:
             "months": link.open_months,
             "countries": frozenset((a.country, b.country)),
             "nodes": (a.id, b.id),
-            "distance_km": link.length_km,
-            "time_h": priced.time_h,
-            "cost_usd_per_t": priced.cost_usd_per_t,
+            **objectives.values(priced.values, what=f"link {link.id!r}"),
         }
         _add_link_edge(G, _vertex(a, link.layer, b), _vertex(b, link.layer, a), attrs)
         if not link.oneway:
@@ -115,13 +115,12 @@ def _add_link_edge(G: nx.DiGraph, u: tuple, v: tuple, attrs: dict) -> None:
         months=None,
         nodes=attrs["nodes"],
         countries=attrs["countries"],
-        distance_km=0.0,
-        time_h=0.0,
-        cost_usd_per_t=0.0,
+        **dict.fromkeys(objectives.attrs(), 0.0),
     )
 
 
 def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: list[str]) -> None:
+    common = {"months": None, "nodes": (node.id,), "countries": frozenset((node.country,))}
     sides = SIDES if node.is_crossing else ("",)
     for layer in layers:
         for side in sides:
@@ -140,12 +139,8 @@ def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: 
                 status="operational",
                 from_layer=a,
                 to_layer=b,
-                distance_km=0.0,
-                time_h=priced.time_h,
-                cost_usd_per_t=priced.cost_usd_per_t,
-                months=None,
-                nodes=(node.id,),
-                countries=frozenset((node.country,)),
+                **objectives.values(priced.values, what=f"the {kind} at {node.id!r}"),
+                **common,
             )
 
 
@@ -155,36 +150,33 @@ def _add_access(G: nx.DiGraph, network: model.Network, node: model.Node, layer: 
     At a crossing, entry and exit are priced like the border they stand for: a route that
     starts at a crossing has come over the border, one that ends there goes over it.
     """
-    mode = "rail" if layer.startswith("rail") else layer
+    mode = modes.mode_of(layer)
     vertex = (node.id, layer, side)
-    common = {"mode": mode, "nodes": (node.id,)}
     if node.is_crossing:
         priced = costs.price_border(node, mode, network.costs)
         border = {
-            **common,
             "kind": "border",
             "node": node.id,
+            "mode": mode,
             "status": node.status,
             "layer": layer,
             "months": node.open_months,
+            "nodes": (node.id,),
             "countries": frozenset(node.border.countries),
-            "distance_km": 0.0,
-            "time_h": priced.time_h,
-            "cost_usd_per_t": priced.cost_usd_per_t,
+            **objectives.values(priced.values, what=f"the crossing at {node.id!r}"),
         }
         G.add_edge(vertex, (node.id, layer, other_side(side)), **border)
         G.add_edge((node.id, "*", "origin"), vertex, **border)
         G.add_edge(vertex, (node.id, "*", "dest"), **border)
         return
     access = {
-        **common,
         "kind": "access",
+        "mode": mode,
         "status": "operational",
         "months": None,
+        "nodes": (node.id,),
         "countries": frozenset((node.country,)),
-        "distance_km": 0.0,
-        "time_h": 0.0,
-        "cost_usd_per_t": 0.0,
+        **dict.fromkeys(objectives.attrs(), 0.0),
     }
     G.add_edge((node.id, "*", "origin"), vertex, **access)
     G.add_edge(vertex, (node.id, "*", "dest"), **access)
@@ -196,7 +188,7 @@ def _lower_bounds(network: model.Network, G: nx.DiGraph) -> dict[str, float]:
     Multiplied by the great-circle distance to the target it gives an admissible A* heuristic:
     no path can cost less, since every step costs at least that much per km it advances.
     """
-    bounds = {attr: float("inf") for attr in OBJECTIVES.values()}
+    bounds = {attr: float("inf") for attr in objectives.attrs()}
     nodes = network.nodes
     for _, _, d in G.edges(data=True):
         if d["kind"] != "link":
