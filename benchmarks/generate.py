@@ -22,7 +22,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from geo import paths
+from corridors.geo import paths
 
 SOURCE = "synthetic benchmark network (benchmarks/generate.py); not real data"
 GRID = [  # (lat_min, lon_min, iso3): first match wins, scanning north to south

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo import io, model, paths, validate
-from geo.errors import NetworkDataError
-from geo.validate import Problem
+from corridors.geo import io, model, paths, validate
+from corridors.geo.errors import NetworkDataError
+from corridors.geo.validate import Problem
 
 log = logging.getLogger(__name__)
 

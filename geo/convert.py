@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from geo import model, paths
+from corridors.geo import model, paths
 
 
 def node_feature(node: model.Node) -> dict[str, Any]:

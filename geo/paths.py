@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geo.errors import NetworkDataError
+from corridors.geo.errors import NetworkDataError
 
 #: While ``corridors add`` writes a network folder, its staged files and journal live here.
 PENDING_DIR = ".corridors-add"
@@ -15,7 +15,7 @@ PENDING_DIR = ".corridors-add"
 
 def builtin_folder() -> Path:
     """The folder of the built-in network shipped with the package."""
-    import seeds
+    from corridors import seeds
 
     return Path(seeds.__file__).parent
 

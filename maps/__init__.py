@@ -7,7 +7,7 @@ Examples
 --------
 Draw routes (GeoJSON dicts) over the network and write a page that needs no network::
 
-    import maps
+    import corridors.maps as maps
 
     m = maps.routes_map(routes, network=network, countries=countries, tiles=None)
     maps.save_map(m, "route.html", offline=True)
@@ -15,8 +15,8 @@ Draw routes (GeoJSON dicts) over the network and write a page that needs no netw
 
 from __future__ import annotations
 
-from maps.errors import MapError
-from maps.render import network_map, routes_map
-from maps.save import save_map
+from corridors.maps.errors import MapError
+from corridors.maps.render import network_map, routes_map
+from corridors.maps.save import save_map
 
 __all__ = ["MapError", "network_map", "routes_map", "save_map"]

@@ -15,7 +15,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from maps import legend, style
+from corridors.maps import legend, style
 
 Vector = TypeVar("Vector", folium.PolyLine, folium.CircleMarker)
 

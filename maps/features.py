@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from maps import errors
+from corridors.maps import errors
 
 LatLng = tuple[float, float]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from maps import escape, features, labels, style
+from corridors.maps import escape, features, labels, style
 
 CSS_CLASS = "corridors-legend"
 

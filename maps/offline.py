@@ -19,7 +19,7 @@ from pathlib import Path
 import folium
 from branca.element import Element
 
-from maps import errors
+from corridors.maps import errors
 
 _SCRIPT_TAG = re.compile(r'<script\s+src="(?P<url>[^"]*)"\s*>\s*</script>')
 _STYLESHEET_TAG = re.compile(r'<link\s+rel="stylesheet"\s+href="(?P<url>[^"]*)"\s*/?>')

@@ -8,7 +8,7 @@ from typing import Any
 
 import folium
 
-from maps import _elements, features, labels, legend, style
+from corridors.maps import _elements, features, labels, legend, style
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import folium
 
-from maps import errors
-from maps import offline as offline_page
+from corridors.maps import errors
+from corridors.maps import offline as offline_page
 
 log = logging.getLogger(__name__)
 

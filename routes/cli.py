@@ -14,7 +14,9 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from geo.errors import CorridorError, NoRouteError, QueryError
+from corridors.geo import objectives
+from corridors.geo.errors import CorridorError, NoRouteError, QueryError
+from corridors.routes import cli_reach
 
 PROG = "corridors"
 
@@ -54,7 +56,10 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     r.add_argument("destination", metavar="TO", help="place, country, sea or 'lat,lon'")
     r.add_argument("--via", action="append", default=[], metavar="PLACE", help="visit in order (repeatable)")
     r.add_argument(
-        "--by", choices=("time", "cost", "distance"), default="time", help="objective (default: time)"
+        "--by",
+        choices=objectives.names(),
+        default=objectives.DEFAULT,
+        help=f"objective (default: {objectives.DEFAULT})",
     )
     r.add_argument("-k", type=int, default=1, metavar="N", help="number of different routes (default: 1)")
     r.add_argument(
@@ -97,11 +102,31 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="today's best route (operational links) beside the best with all projects",
     )
+    r.add_argument(
+        "--pareto",
+        type=_csv,
+        nargs="?",
+        const=["time", "cost"],
+        metavar="LIST",
+        help="every route no other beats on all these criteria (default time,cost), sorted by the first",
+    )
+    r.add_argument(
+        "--gateways",
+        action="store_true",
+        help="the best route through each border crossing into the destination's country",
+    )
     r.add_argument("--explain", action="store_true", help="itinerary leg by leg")
     r.add_argument("--sources", action="store_true", help="with --explain: the source of each figure")
     out = r.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="JSON output (documented contract)")
     out.add_argument("--geojson", metavar="OUT", help="write the routes as a GeoJSON FeatureCollection")
+    out.add_argument(
+        "--csv",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="one row per route (with --explain: per step) to FILE, or to stdout",
+    )
     r.add_argument("--map", metavar="OUT.html", help="write a Leaflet map of the routes")
     _map_options(r)
     _common(r)
@@ -152,7 +177,7 @@ def _add_rank(sub: argparse._SubParsersAction) -> None:
         metavar="TO",
         help="destinations: place, country or sea (default: Arabian Sea)",
     )
-    k.add_argument("--by", choices=("time", "cost", "distance"), default="time")
+    k.add_argument("--by", choices=objectives.names(), default=objectives.DEFAULT)
     k.add_argument("--month", type=int, metavar="M", help="1-12: close what is out of season")
     k.add_argument("--weights", metavar="CSV", help="origin,destination,weight rows (e.g. trade volumes)")
     fmt = k.add_mutually_exclusive_group()
@@ -204,6 +229,7 @@ SUBCOMMANDS = {
     "rank": _add_rank,
     "validate": _add_validate,
     "add": _add_add,
+    "reach": cli_reach.add_parser,
 }
 
 
@@ -231,7 +257,7 @@ def write_atomic(path: str | Path, text: str) -> None:
 
 def _load(args: argparse.Namespace):
     """Load the network of ``--network`` and ``--with``; warn (stderr) about the extra files."""
-    from routes import api
+    from corridors.routes import api
 
     problems: list | None = [] if args.extra else None
     loaded = api.load(args.network, extra=args.extra, problems=problems)
@@ -241,7 +267,7 @@ def _load(args: argparse.Namespace):
 
 
 def cmd_route(args: argparse.Namespace) -> int:
-    from routes import api, output
+    from corridors.routes import api, output
 
     loaded = _load(args)
     result = api.plan(
@@ -258,6 +284,8 @@ def cmd_route(args: argparse.Namespace) -> int:
         max_overlap=args.max_overlap,
         max_stretch=args.max_stretch,
         network=loaded,
+        pareto=args.pareto,
+        gateways=args.gateways,
     )
     names = {n.id: n.name for n in loaded.network.nodes.values()}
     if args.compare:
@@ -266,18 +294,41 @@ def cmd_route(args: argparse.Namespace) -> int:
         write_atomic(args.geojson, json.dumps(output.plan_geojson(result, names), ensure_ascii=False))
     if args.map:
         _write_map(args, loaded.network, [output.route_geojson(r, names) for r in result.routes])
-    if args.json:
+    if args.csv:
+        _write_csv(args, result, names)
+    elif args.json:
         print(json.dumps(output.plan_dict(result), ensure_ascii=False, indent=1))
     elif args.explain:
         print(output.explain(result, sources=args.sources))
     else:
-        print(output.table(result, names))
+        print(_table(args, result, names))
     return 0
 
 
+def _table(args: argparse.Namespace, result, names: dict[str, str]) -> str:
+    from corridors.routes import output, views
+
+    if args.gateways:
+        return views.gateways_table(result, names)
+    if args.pareto:
+        return output.table(result, names, title=views.pareto_title(result))
+    return output.table(result, names)
+
+
+def _write_csv(args: argparse.Namespace, result, names: dict[str, str]) -> None:
+    from corridors.routes import views
+
+    text = views.steps_csv(result) if args.explain else views.routes_csv(result, names)
+    if args.csv == "-":
+        sys.stdout.write(text)
+        return
+    write_atomic(args.csv, text)
+    print(f"CSV written to {args.csv}", file=sys.stderr)
+
+
 def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> None:
-    import maps
-    from geo import convert
+    from corridors import maps
+    from corridors.geo import convert
 
     countries = convert.countries_geojson(network)
     net_fc = convert.network_geojson(network)
@@ -291,7 +342,7 @@ def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> 
 
 
 def _compare(args: argparse.Namespace, loaded, future, names: dict[str, str]) -> int:
-    from routes import api, output
+    from corridors.routes import api, output
 
     today = api.plan(
         args.origin,
@@ -313,8 +364,8 @@ def _compare(args: argparse.Namespace, loaded, future, names: dict[str, str]) ->
 
 
 def cmd_projects(args: argparse.Namespace) -> int:
-    from geo import io
-    from routes import scenarios
+    from corridors.geo import io
+    from corridors.routes import scenarios
 
     network = io.read_network(args.network, extra=args.extra)
     found = scenarios.projects(network)
@@ -346,7 +397,7 @@ def cmd_projects(args: argparse.Namespace) -> int:
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
-    from routes import output, scenarios
+    from corridors.routes import output, scenarios
 
     loaded = _load(args)
     weights = scenarios.pair_weights(args.weights, loaded.network) if args.weights else None
@@ -378,8 +429,8 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
 
 def cmd_places(args: argparse.Namespace) -> int:
-    from geo import io
-    from routes import places
+    from corridors.geo import io
+    from corridors.routes import places
 
     network = io.read_network(args.network, extra=args.extra)
     found = places.search(network, args.query, country=args.country, kind=args.kind)
@@ -415,7 +466,7 @@ def cmd_places(args: argparse.Namespace) -> int:
 
 
 def cmd_network(args: argparse.Namespace) -> int:
-    from geo import io
+    from corridors.geo import io
 
     problems: list = []
     network = io.read_network(args.network, extra=args.extra, problems=problems)
@@ -455,7 +506,7 @@ def summary(network) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from geo import authoring
+    from corridors.geo import authoring
 
     check = authoring.check_files(args.files, folder=args.network, extra=args.extra)
     if not args.quiet:
@@ -502,7 +553,7 @@ def _additions(check) -> list[str]:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from geo import authoring
+    from corridors.geo import authoring
 
     if not args.network:
         msg = (
@@ -545,7 +596,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_network_init(args: argparse.Namespace) -> int:
-    from geo import authoring, paths
+    from corridors.geo import authoring, paths
 
     if args.dir is None or args.map or args.extra:
         msg = "usage: corridors network init DIR [--network SOURCE]"
@@ -576,6 +627,7 @@ COMMANDS = {
     "add": cmd_add,
     "projects": cmd_projects,
     "rank": cmd_rank,
+    "reach": cli_reach.run,
 }
 
 

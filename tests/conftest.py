@@ -21,7 +21,7 @@ def tiny_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def tiny():
-    from routes import api
+    from corridors.routes import api
 
     return api.load(TINY)
 
@@ -35,9 +35,9 @@ def tiny_copy(tmp_path: Path) -> Path:
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run ``corridors`` as a real process (``python -m routes``)."""
+    """Run ``corridors`` as a real process (``python -m corridors``)."""
     return subprocess.run(
-        [sys.executable, "-m", "routes", *args],
+        [sys.executable, "-m", "corridors", *args],
         capture_output=True,
         text=True,
         cwd=cwd,

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import authoring, geodesy, io, paths, validate
-from geo.errors import NetworkDataError, NoRouteError
-from routes import api
+from corridors.geo import authoring, geodesy, io, paths, validate
+from corridors.geo.errors import NetworkDataError, NoRouteError
+from corridors.routes import api
 from tests.conftest import run_cli
 
 DATA = Path(__file__).parent / "data"
@@ -441,7 +441,7 @@ def test_interrupt_while_writing_rolls_back(region_copy, monkeypatch):
 
 KILL_ON_SECOND_RENAME = """
 import os, signal, sys
-from geo import authoring
+from corridors.geo import authoring
 real, calls = os.replace, []
 def replace(src, dst):
     calls.append(dst)

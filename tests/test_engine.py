@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import io
-from routes import api, cache, engine, search
+from corridors.geo import io
+from corridors.routes import api, cache, engine, search
 
 DATA = Path(__file__).parent / "data"
 

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo import authoring, geodesy, io, model, validate
-from geo.errors import NetworkDataError
-from geo.validate import Problem
+from corridors.geo import authoring, geodesy, io, model, validate
+from corridors.geo.errors import NetworkDataError
+from corridors.geo.validate import Problem
 
 DATA = Path(__file__).parent / "data"
 REGION = DATA / "region"

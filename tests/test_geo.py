@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from geo import geodesy, io
-from geo.errors import NetworkDataError
+from corridors.geo import geodesy, io
+from corridors.geo.errors import NetworkDataError
 
 
 def test_great_circle_one_degree_of_latitude():

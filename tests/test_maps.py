@@ -10,8 +10,8 @@ from pathlib import Path
 import folium
 import pytest
 
-import maps
-from maps import escape, labels, offline, style
+from corridors import maps
+from corridors.maps import escape, labels, offline, style
 from tests import maps_fixtures
 
 #: The dash pattern of each status on a 3 px network link, written out independently.

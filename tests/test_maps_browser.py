@@ -12,7 +12,7 @@ from pathlib import Path
 import folium
 import pytest
 
-import maps
+from corridors import maps
 from tests import browser as chromium
 from tests import maps_fixtures
 

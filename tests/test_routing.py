@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo.errors import NoRouteError, QueryError, UnknownPlaceError
-from routes import api, places
-from routes.route import Crossing, Segment, Transfer
+from corridors.geo.errors import NoRouteError, QueryError, UnknownPlaceError
+from corridors.routes import api, places
+from corridors.routes.route import Crossing, Segment, Transfer
 from tests.conftest import fixture_links
 
 # Hand-worked answers.

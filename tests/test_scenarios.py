@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from routes import api, scenarios
+from corridors.routes import api, scenarios
 
 PROJECTS = Path(__file__).parent / "data" / "projects"
 

@@ -9,8 +9,8 @@ import pytest
 from shapely.geometry import Point, shape
 from shapely.strtree import STRtree
 
-from geo import geodesy, io, paths
-from routes import api
+from corridors.geo import geodesy, io, paths
+from corridors.routes import api
 
 SEEDS = paths.builtin_folder()
 #: Rail gauges by country (mm); the exceptions below are documented in seeds/SOURCES.md.
@@ -145,7 +145,7 @@ def test_gauges_agree_with_countries(loaded):
 
 
 def test_gauge_breaks_where_gauges_meet(loaded):
-    from routes import graph
+    from corridors.routes import graph
 
     layers = graph.layers_by_node(loaded.network)
     breaks = {n for n, ls in layers.items() if len({x for x in ls if x.startswith("rail")}) > 1}
@@ -190,7 +190,7 @@ def test_every_kazakh_city_reaches_the_arabian_sea_by_road(loaded):
 
 
 def test_every_kazakh_city_on_rail_reaches_the_arabian_sea_by_rail(loaded):
-    from routes import graph
+    from corridors.routes import graph
 
     layers = graph.layers_by_node(loaded.network)
     on_rail = [c for c in _kaz_cities(loaded) if any(x.startswith("rail") for x in layers[c])]
