@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from routes import api
+from corridors.routes import api
 
 TODAY = ("operational",)
 
