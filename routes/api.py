@@ -145,7 +145,8 @@ def plan(
     via
         Places visited in order.
     by
-        The objective: ``"time"`` (hours), ``"cost"`` (USD per tonne) or ``"distance"`` (km).
+        The objective: ``"time"`` (central hours), ``"time-high"`` (the high end of the time
+        range), ``"cost"`` (USD per tonne) or ``"distance"`` (km).
     k
         How many substantively different routes to return (see ``max_overlap``, ``max_stretch``).
     avoid
@@ -172,7 +173,7 @@ def plan(
         ``plan.routes`` are :class:`routes.Route` objects, best first.
     """
     if by not in graph.OBJECTIVES:
-        msg = f"unknown objective {by!r}; expected time, cost or distance"
+        msg = f"unknown objective {by!r}; expected time, time-high, cost or distance"
         raise QueryError(msg)
     if k < 1:
         msg = f"k must be 1 or more, got {k}"

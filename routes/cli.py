@@ -54,7 +54,10 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     r.add_argument("destination", metavar="TO", help="place, country, sea or 'lat,lon'")
     r.add_argument("--via", action="append", default=[], metavar="PLACE", help="visit in order (repeatable)")
     r.add_argument(
-        "--by", choices=("time", "cost", "distance"), default="time", help="objective (default: time)"
+        "--by",
+        choices=("time", "time-high", "cost", "distance"),
+        default="time",
+        help="objective (default: time, the central time; time-high: the high end, for shipments that must not be late)",
     )
     r.add_argument("-k", type=int, default=1, metavar="N", help="number of different routes (default: 1)")
     r.add_argument(

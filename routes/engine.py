@@ -16,13 +16,13 @@ import networkx as nx
 import numpy as np
 
 from corridors.geo import model
-from corridors.routes import costs
+from corridors.routes import costs, graph
 
 KINDS = ("link", "transfer", "border", "access")
 MODES = model.MODES
 STATUSES = model.LINK_STATUSES
 TRANSFERS = model.TRANSFER_KINDS
-SIDES = ("", "in", "out", "origin", "dest", "via")
+SIDES = ("", "in", "out", "origin", "dest", "via", "in<", "out<")
 
 
 @dataclass(slots=True)
@@ -143,7 +143,7 @@ def from_graph(G: nx.DiGraph, network: model.Network) -> ArrayGraph:
         )
     }
     months = np.zeros(n_e, np.int16)
-    values = {attr: np.zeros(n_e) for attr in ("distance_km", "time_h", "cost_usd_per_t")}
+    values = {attr: np.zeros(n_e) for attr in graph.VALUES}
     for e, (_, _, d) in enumerate(edges):
         kind = d["kind"]
         cols["kind"][e] = KINDS.index(kind)

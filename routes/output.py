@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 from typing import Any
 
@@ -20,6 +21,19 @@ def _layer(layer: str) -> str:
     return f"rail {layer[4:]} mm" if layer.startswith("rail") else layer
 
 
+def _time_fields(step: Step) -> dict[str, Any]:
+    """A step's time range (low, central, high) and where its time goes, in hours."""
+    return {
+        "time_h_low": _r(step.time_h_low, 3),
+        "time_h": _r(step.time_h, 3),
+        "time_h_high": _r(step.time_h_high, 3),
+        "time_parts": {
+            name: {"low": _r(lo, 3), "central": _r(c, 3), "high": _r(hi, 3)}
+            for name, (lo, c, hi) in step.time_parts.items()
+        },
+    }
+
+
 def segment_dict(s: Segment) -> dict[str, Any]:
     return {
         "seq": s.seq,
@@ -34,7 +48,7 @@ def segment_dict(s: Segment) -> dict[str, Any]:
         "project": s.project,
         "gauge_mm": s.gauge_mm,
         "distance_km": _r(s.distance_km),
-        "time_h": _r(s.time_h, 3),
+        **_time_fields(s),
         "cost_usd_per_t": _r(s.cost_usd_per_t, 3),
         "length_estimated": s.length_estimated,
         "sources": s.sources,
@@ -49,7 +63,7 @@ def transfer_dict(t: Transfer) -> dict[str, Any]:
         "kind": t.kind,
         "from_layer": t.from_layer,
         "to_layer": t.to_layer,
-        "time_h": _r(t.time_h, 3),
+        **_time_fields(t),
         "cost_usd_per_t": _r(t.cost_usd_per_t, 3),
         "sources": t.sources,
     }
@@ -64,7 +78,7 @@ def crossing_dict(c: Crossing) -> dict[str, Any]:
         "to_country": c.countries[1],
         "mode": c.mode,
         "status": c.status,
-        "time_h": _r(c.time_h, 3),
+        **_time_fields(c),
         "cost_usd_per_t": _r(c.cost_usd_per_t, 3),
         "sources": c.sources,
     }
@@ -82,7 +96,9 @@ def route_dict(route: Route) -> dict[str, Any]:
         "destination": route.destination,
         "totals": {
             "distance_km": _r(route.distance_km),
+            "time_h_low": _r(route.time_h_low, 3),
             "time_h": _r(route.time_h, 3),
+            "time_h_high": _r(route.time_h_high, 3),
             "cost_usd_per_t": _r(route.cost_usd_per_t, 3),
         },
         "countries": list(route.countries),
@@ -159,6 +175,14 @@ def duration(hours: float) -> str:
     return f"{days}d {rest:02d}h"
 
 
+def time_range(low_h: float, high_h: float) -> str:
+    """A time range for a table: ``"6–9 d"`` in whole days from a day up, else ``"5–12 h"``."""
+    if high_h < 24:
+        return f"{low_h:.0f}–{high_h:.0f} h" if round(low_h) != round(high_h) else f"{high_h:.0f} h"
+    low_d, high_d = math.floor(low_h / 24 * 2) / 2, math.ceil(high_h / 24 * 2) / 2
+    return f"{low_d:g}–{high_d:g} d" if low_d != high_d else f"{high_d:g} d"
+
+
 def step_detail(step: Step) -> str:
     if isinstance(step, Transfer):
         return f"{_layer(step.from_layer)} → {_layer(step.to_layer)} ({step.kind.replace('_', ' ')})"
@@ -179,10 +203,15 @@ def table(plan: Plan, names: dict[str, str]) -> str:
     ends = [plan.endpoints[0], plan.endpoints[-1]] if plan.endpoints else []
     origin, destination = (e.label for e in ends) if ends else (first.origin, first.destination)
     head = f"{names.get(origin, origin)} → {names.get(destination, destination)}, best by {first.objective}"
-    lines = [head, "", f"{'#':>2}  {'distance':>10}  {'time':>8}  {'cost':>10}  {'borders':>7}  modes"]
+    lines = [
+        head,
+        "",
+        f"{'#':>2}  {'distance':>10}  {'time':>8}  {'range':>11}  {'cost':>10}  {'borders':>7}  modes",
+    ]
     for r in plan.routes:
         lines.append(
             f"{r.rank:>2}  {r.distance_km:>7,.0f} km  {duration(r.time_h):>8}  "
+            f"{time_range(r.time_h_low, r.time_h_high):>11}  "
             f"{r.cost_usd_per_t:>6,.0f} $/t  {len(r.crossings):>7}  {'+'.join(r.modes)}"
         )
         if len({r.origin for r in plan.routes} | {r.destination for r in plan.routes}) > 2:
@@ -208,7 +237,8 @@ def explain(plan: Plan, *, sources: bool = False) -> str:
     out = []
     for r in plan.routes:
         out.append(
-            f"Route {r.rank}: {r.distance_km:,.1f} km, {r.time_h:,.1f} h ({duration(r.time_h)}), "
+            f"Route {r.rank}: {r.distance_km:,.1f} km, {r.time_h:,.1f} h ({duration(r.time_h)}; "
+            f"range {r.time_h_low:,.0f}–{r.time_h_high:,.0f} h, {time_range(r.time_h_low, r.time_h_high)}), "
             f"{r.cost_usd_per_t:,.2f} USD/t; countries {' → '.join(r.countries)}"
         )
         for step in r.steps:
@@ -221,21 +251,40 @@ def explain(plan: Plan, *, sources: bool = False) -> str:
     return "\n".join(out).rstrip()
 
 
+def _parts(step: Step) -> str:
+    """Where a step's time goes: ``moving 12.0 h + rest 0–20 h``."""
+    out = []
+    for name, (lo, c, hi) in step.time_parts.items():
+        if name == "dwell" or (hi == 0 and name in ("rest", "yard", "wait")):
+            continue
+        span = f"{c:.1f}" if lo == hi else f"{c:.1f} ({lo:.1f}–{hi:.1f})"
+        out.append(f"{name} {span} h")
+    return " + ".join(out)
+
+
 def _explain_step(step: Step) -> str:
-    figures = f"{step.time_h:7.1f} h {step.cost_usd_per_t:8.2f} $/t"
+    spread = f"({step.time_h_low:.1f}–{step.time_h_high:.1f})"
+    figures = f"{step.time_h:7.1f} h {spread:>13} {step.cost_usd_per_t:8.2f} $/t"
     if isinstance(step, Segment):
         gauge = f" {step.gauge_mm} mm" if step.gauge_mm else ""
         est = "~" if step.length_estimated else " "
         head = f"  {step.mode:<4} {step.from_name} → {step.to_name}"
+        parts = _parts(step)
         return (
             f"{head}\n        {est}{step.distance_km:7.1f} km {figures}  "
             f"{step.corridor} ({step.status.replace('_', ' ')}{gauge})"
+            + (f"\n                   {parts}" if parts else "")
         )
     label = "change" if isinstance(step, Transfer) else "border"
     return f"  {label:<6} {step.name}: {step_detail(step)}\n                   {figures}"
 
 
-UNITS = {"time": ("h", "hours"), "cost": ("$/t", "USD per tonne"), "distance": ("km", "km")}
+UNITS = {
+    "time": ("h", "hours"),
+    "time-high": ("h", "hours at the high end"),
+    "cost": ("$/t", "USD per tonne"),
+    "distance": ("km", "km"),
+}
 
 
 def _diff(future: Route, today: Route) -> dict[str, float]:

@@ -28,6 +28,11 @@ class Segment:
     length_estimated: bool = False
     open_months: frozenset[int] | None = None
     sources: dict[str, str] = field(default_factory=dict)
+    #: Low and high ends of the time range (``time_h`` is the central time).
+    time_h_low: float = 0.0
+    time_h_high: float = 0.0
+    #: Where the time goes: part name -> (low, central, high) hours.
+    time_parts: dict[str, tuple[float, float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,11 @@ class Transfer:
     lon: float
     lat: float
     sources: dict[str, str] = field(default_factory=dict)
+    #: Low and high ends of the time range (``time_h`` is the central time).
+    time_h_low: float = 0.0
+    time_h_high: float = 0.0
+    #: Where the time goes: part name -> (low, central, high) hours.
+    time_parts: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     distance_km: float = 0.0
 
 
@@ -64,6 +74,11 @@ class Crossing:
     lat: float
     open_months: frozenset[int] | None = None
     sources: dict[str, str] = field(default_factory=dict)
+    #: Low and high ends of the time range (``time_h`` is the central time).
+    time_h_low: float = 0.0
+    time_h_high: float = 0.0
+    #: Where the time goes: part name -> (low, central, high) hours.
+    time_parts: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     distance_km: float = 0.0
 
 
@@ -99,15 +114,26 @@ class Route:
 
     @property
     def time_h(self) -> float:
+        """The central door-to-door time: the sum of every step's central time."""
         return sum(s.time_h for s in self.steps)
+
+    @property
+    def time_h_low(self) -> float:
+        """The low end of the time range: every step at its low end."""
+        return sum(s.time_h_low for s in self.steps)
+
+    @property
+    def time_h_high(self) -> float:
+        """The high end of the time range: every step at its high end."""
+        return sum(s.time_h_high for s in self.steps)
 
     @property
     def cost_usd_per_t(self) -> float:
         return sum(s.cost_usd_per_t for s in self.steps)
 
     def total(self, objective: str | None = None) -> float:
-        """The route's total by ``distance``, ``time`` or ``cost`` (default: its objective)."""
-        attr = {"distance": "distance_km", "time": "time_h", "cost": "cost_usd_per_t"}
+        """The route's total by ``distance``, ``time``, ``time-high`` or ``cost`` (default: its objective)."""
+        attr = {"distance": "distance_km", "time": "time_h", "time-high": "time_h_high", "cost": "cost_usd_per_t"}
         return getattr(self, attr[objective or self.objective])
 
     @property

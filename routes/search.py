@@ -168,6 +168,13 @@ def best_path(
     return path, [G.edges[u, v] for u, v in itertools.pairwise(path)]
 
 
+def _range(priced: costs.Priced) -> dict:
+    """The time fields of a step: central, low, high and where the time goes."""
+    t = priced.time
+    parts = {name: (p.low, p.central, p.high) for name, p in priced.parts.items()}
+    return {"time_h": t.central, "time_h_low": t.low, "time_h_high": t.high, "time_parts": parts}
+
+
 def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_seq: int) -> list[Step]:
     steps: list[Step] = []
     nodes = network.nodes
@@ -177,6 +184,7 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
             link = network.links[d["link"]]
             forward = u[0] == link.from_id
             a, b = (link.from_id, link.to_id) if forward else (link.to_id, link.from_id)
+            priced = costs.price_link(link, nodes, network.costs)
             steps.append(
                 Segment(
                     seq=seq,
@@ -189,7 +197,6 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     status=link.status,
                     corridor=link.corridor,
                     distance_km=d["distance_km"],
-                    time_h=d["time_h"],
                     cost_usd_per_t=d["cost_usd_per_t"],
                     coords=link.coords if forward else tuple(reversed(link.coords)),
                     gauge_mm=link.gauge_mm,
@@ -197,11 +204,13 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     year=link.year,
                     length_estimated=link.length_estimated,
                     open_months=link.open_months,
-                    sources=costs.price_link(link, nodes, network.costs).sources,
+                    sources=priced.sources,
+                    **_range(priced),
                 )
             )
         elif d["kind"] == "transfer":
             node = nodes[d["node"]]
+            priced = costs.price_transfer(node, d["transfer"], network.costs)
             steps.append(
                 Transfer(
                     seq=seq,
@@ -210,46 +219,34 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     kind=d["transfer"],
                     from_layer=d["from_layer"],
                     to_layer=d["to_layer"],
-                    time_h=d["time_h"],
                     cost_usd_per_t=d["cost_usd_per_t"],
                     lon=node.lon,
                     lat=node.lat,
-                    sources=costs.price_transfer(node, d["transfer"], network.costs).sources,
+                    sources=priced.sources,
+                    **_range(priced),
                 )
             )
         elif d["kind"] == "border":
             node = nodes[d["node"]]
+            way = graph.direction(node, u[2])
+            priced = costs.price_border(node, d["mode"], network.costs, way)
             steps.append(
                 Crossing(
                     seq=seq,
                     node_id=node.id,
                     name=node.name,
-                    countries=node.border.countries,
+                    countries=way,
                     mode=d["mode"],
                     status=node.status,
-                    time_h=d["time_h"],
                     cost_usd_per_t=d["cost_usd_per_t"],
                     lon=node.lon,
                     lat=node.lat,
                     open_months=node.open_months,
-                    sources=costs.price_border(node, d["mode"], network.costs).sources,
+                    sources=priced.sources,
+                    **_range(priced),
                 )
             )
     return steps
-
-
-def _orient_crossings(steps: list[Step], nodes: dict[str, model.Node]) -> list[Step]:
-    """Order each crossing's countries in the direction travelled."""
-    out = list(steps)
-    for i, step in enumerate(out):
-        if not isinstance(step, Crossing):
-            continue
-        before = next((s.from_id for s in reversed(out[:i]) if isinstance(s, Segment)), None)
-        after = next((s.to_id for s in out[i + 1 :] if isinstance(s, Segment)), None)
-        a, b = step.countries
-        if (before and nodes[before].country == b) or (after and nodes[after].country == a):
-            out[i] = replace(step, countries=(b, a))
-    return out
 
 
 def _countries(steps: list[Step], nodes: dict[str, model.Node]) -> tuple[str, ...]:
@@ -286,7 +283,6 @@ def route_through(
         ends.append((path[0][0], path[-1][0]))
         steps.extend(_steps(network, path, edges, len(steps)))
         current = (path[-1][0],)
-    steps = _orient_crossings(steps, network.nodes)
     return Route(
         origin=ends[0][0],
         destination=ends[-1][1],
