@@ -292,7 +292,8 @@ def _optional(value: Any) -> float | None:
 
 def _check_order(file: str, key: str, span: model.Span) -> None:
     if not span.low <= span.central <= span.high:
-        msg = f"{file}: [{key}] expected low <= central <= high, got {span.low:g}, {span.central:g}, {span.high:g}"
+        got = f"{span.low:g}, {span.central:g}, {span.high:g}"
+        msg = f"{file}: [{key}] expected low <= central <= high, got {got}"
         raise NetworkDataError(msg)
 
 

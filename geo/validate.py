@@ -514,13 +514,12 @@ def _border(feat: _Feature, *, required: bool) -> model.Border | None:
         feat.error(
             "border.hours",
             "expected {mode: hours} for road/rail, hours a number >= 0, {low, central, high} or by "
-            f'direction {{"in": .., "out": ..}} / {{"{countries[0]}>{countries[1]}": ..}}, got {brief(hours)}',
+            f'direction {{"in": .., "out": ..}} / {{"{countries[0]}>{countries[1]}": ..}}, '
+            f"got {brief(hours)}",
         )
         return None
     usd = value.get("usd_per_t", {})
-    if not isinstance(usd, dict) or any(
-        m not in ("road", "rail") or not _amount(v) for m, v in usd.items()
-    ):
+    if not isinstance(usd, dict) or any(m not in ("road", "rail") or not _amount(v) for m, v in usd.items()):
         feat.error("border.usd_per_t", f"expected {{mode: number >= 0}} for road/rail, got {brief(usd)}")
         return None
     return model.Border(

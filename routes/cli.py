@@ -57,7 +57,7 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
         "--by",
         choices=("time", "time-high", "cost", "distance"),
         default="time",
-        help="objective (default: time, the central time; time-high: the high end, for shipments that must not be late)",
+        help="objective (default: time, the central time; time-high: the high end of the time range)",
     )
     r.add_argument("-k", type=int, default=1, metavar="N", help="number of different routes (default: 1)")
     r.add_argument(

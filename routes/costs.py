@@ -165,4 +165,6 @@ def transfer_kind(layer_a: str, layer_b: str) -> str:
 def price_transfer(node: model.Node, kind: str, costs: model.CostModel) -> Priced:
     """Time (a range) and cost of a transfer at ``node``: the node's own figure, else the default."""
     fig = node.transfer.get(kind) or costs.transfer[kind]
-    return Priced(fig.span, fig.usd_per_t, {"hours": fig.source, "usd_per_t": fig.source}, {"dwell": fig.span})
+    return Priced(
+        fig.span, fig.usd_per_t, {"hours": fig.source, "usd_per_t": fig.source}, {"dwell": fig.span}
+    )

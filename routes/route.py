@@ -133,7 +133,12 @@ class Route:
 
     def total(self, objective: str | None = None) -> float:
         """The route's total by ``distance``, ``time``, ``time-high`` or ``cost`` (default: its objective)."""
-        attr = {"distance": "distance_km", "time": "time_h", "time-high": "time_h_high", "cost": "cost_usd_per_t"}
+        attr = {
+            "distance": "distance_km",
+            "time": "time_h",
+            "time-high": "time_h_high",
+            "cost": "cost_usd_per_t",
+        }
         return getattr(self, attr[objective or self.objective])
 
     @property
