@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from corridors.geo import model, paths
+from corridors.geo import model, objectives, paths
 from corridors.geo.errors import QueryError, UnknownPlaceError
 from corridors.routes import cache, graph, places, search
 from corridors.routes.route import Route
@@ -145,8 +145,9 @@ def plan(
     via
         Places visited in order.
     by
-        The objective: ``"time"`` (central hours), ``"time-high"`` (the high end of the time
-        range), ``"cost"`` (USD per tonne) or ``"distance"`` (km).
+        The objective, a name in :data:`corridors.geo.objectives.OBJECTIVES`: ``"time"``
+        (central hours), ``"time-high"`` (the high end of the time range: for shipments that
+        must not be late), ``"cost"`` (USD per tonne) or ``"distance"`` (km).
     k
         How many substantively different routes to return (see ``max_overlap``, ``max_stretch``).
     avoid
@@ -172,9 +173,7 @@ def plan(
     Plan
         ``plan.routes`` are :class:`routes.Route` objects, best first.
     """
-    if by not in graph.OBJECTIVES:
-        msg = f"unknown objective {by!r}; expected time, time-high, cost or distance"
-        raise QueryError(msg)
+    objectives.get(by)
     if k < 1:
         msg = f"k must be 1 or more, got {k}"
         raise QueryError(msg)

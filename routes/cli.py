@@ -14,7 +14,9 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from corridors.geo import objectives
 from corridors.geo.errors import CorridorError, NoRouteError, QueryError
+from corridors.routes import cli_reach
 
 PROG = "corridors"
 
@@ -55,9 +57,9 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--via", action="append", default=[], metavar="PLACE", help="visit in order (repeatable)")
     r.add_argument(
         "--by",
-        choices=("time", "time-high", "cost", "distance"),
-        default="time",
-        help="objective (default: time, the central time; time-high: the high end of the time range)",
+        choices=objectives.names(),
+        default=objectives.DEFAULT,
+        help=f"objective (default: {objectives.DEFAULT})",
     )
     r.add_argument("-k", type=int, default=1, metavar="N", help="number of different routes (default: 1)")
     r.add_argument(
@@ -155,7 +157,7 @@ def _add_rank(sub: argparse._SubParsersAction) -> None:
         metavar="TO",
         help="destinations: place, country or sea (default: Arabian Sea)",
     )
-    k.add_argument("--by", choices=("time", "cost", "distance"), default="time")
+    k.add_argument("--by", choices=objectives.names(), default=objectives.DEFAULT)
     k.add_argument("--month", type=int, metavar="M", help="1-12: close what is out of season")
     k.add_argument("--weights", metavar="CSV", help="origin,destination,weight rows (e.g. trade volumes)")
     fmt = k.add_mutually_exclusive_group()
@@ -207,6 +209,7 @@ SUBCOMMANDS = {
     "rank": _add_rank,
     "validate": _add_validate,
     "add": _add_add,
+    "reach": cli_reach.add_parser,
 }
 
 
@@ -579,6 +582,7 @@ COMMANDS = {
     "add": cmd_add,
     "projects": cmd_projects,
     "rank": cmd_rank,
+    "reach": cli_reach.run,
 }
 
 

@@ -1,4 +1,4 @@
-"""The cost model: time (low, central, high) and cost of each link, transfer and border crossing.
+"""The cost model: time (low, central, high) and cost of each link, transfer and crossing.
 
 Where the time goes, by mode (figures and sources in ``costs.toml``):
 
@@ -9,6 +9,9 @@ Where the time goes, by mode (figures and sources in ``costs.toml``):
 - sea: sailing time plus the wait for a sailing (from the sailing frequency);
 - borders and transfers: dwell hours from the crossing or the place, else the defaults; a
   crossing may give its dwell by direction.
+
+The three ends of a step's time are the objectives ``time_h_low``, ``time_h`` (central) and
+``time_h_high``; a route's ends are the sums of its steps' ends.
 """
 
 from __future__ import annotations
@@ -25,18 +28,30 @@ DWELL_FIELDS = {"road": "rest_h_per_moving_h", "rail": "yard_h_per_100km", "sea"
 
 @dataclass(frozen=True)
 class Priced:
-    """Time (a range) and cost of one step, where the time goes, and the source of each figure."""
+    """The figures of one step, one per objective (keyed by ``Objective.attr``), and their sources."""
 
-    time: model.Span
-    cost_usd_per_t: float
+    values: dict[str, float]
     sources: dict[str, str]
     #: Where the time goes: part name -> hours (``moving``/``rest``, ``running``/``yard``, ...).
     parts: dict[str, model.Span] = field(default_factory=dict)
 
     @property
     def time_h(self) -> float:
-        """The central time."""
-        return self.time.central
+        return self.values["time_h"]
+
+    @property
+    def cost_usd_per_t(self) -> float:
+        return self.values["cost_usd_per_t"]
+
+
+def _times(time: model.Span) -> dict[str, float]:
+    return {"time_h_low": time.low, "time_h": time.central, "time_h_high": time.high}
+
+
+def _stop(time: model.Span, usd_per_t: float, sources: dict[str, str]) -> Priced:
+    """The figures of a step that covers no ground: a transfer or a border crossing."""
+    values = {"distance_km": 0.0, **_times(time), "cost_usd_per_t": usd_per_t}
+    return Priced(values, sources, {"dwell": time})
 
 
 def link_country(link: model.Link, nodes: dict[str, model.Node]) -> str:
@@ -74,9 +89,10 @@ def price_link(link: model.Link, nodes: dict[str, model.Node], costs: model.Cost
         cost = link.length_km * rate
     moving_h = link.length_km / speed
     dwell = link_dwell(link.mode, moving_h, link.length_km, country, costs, sources)
+    time = model.Span.point(moving_h) + dwell
     moving_name, dwell_name = PART_NAMES[link.mode]
-    parts = {moving_name: model.Span.point(moving_h), dwell_name: dwell}
-    return Priced(model.Span.point(moving_h) + dwell, cost, sources, parts)
+    figures = {"distance_km": link.length_km, **_times(time), "cost_usd_per_t": cost}
+    return Priced(figures, sources, {moving_name: model.Span.point(moving_h), dwell_name: dwell})
 
 
 def link_dwell(
@@ -137,19 +153,17 @@ def price_border(
     none for the mode) pays the mode's default.
     """
     if mode not in ("road", "rail"):
-        return Priced(model.Span.point(0.0), 0.0, {})
+        return _stop(model.Span.point(0.0), 0.0, {})
     default = costs.border[mode]
     hours = border_hours(node, mode, direction)
     usd = node.border.usd_per_t.get(mode) if node.border else None
-    time = default.span if hours is None else hours
-    return Priced(
-        time,
+    return _stop(
+        default.span if hours is None else hours,
         default.usd_per_t if usd is None else usd,
         {
             "hours": default.source if hours is None else node.source,
             "usd_per_t": default.source if usd is None else node.source,
         },
-        {"dwell": time},
     )
 
 
@@ -165,6 +179,4 @@ def transfer_kind(layer_a: str, layer_b: str) -> str:
 def price_transfer(node: model.Node, kind: str, costs: model.CostModel) -> Priced:
     """Time (a range) and cost of a transfer at ``node``: the node's own figure, else the default."""
     fig = node.transfer.get(kind) or costs.transfer[kind]
-    return Priced(
-        fig.span, fig.usd_per_t, {"hours": fig.source, "usd_per_t": fig.source}, {"dwell": fig.span}
-    )
+    return _stop(fig.span, fig.usd_per_t, {"hours": fig.source, "usd_per_t": fig.source})

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from corridors.geo import model
-from corridors.routes import costs, graph
+from corridors.geo import model, objectives
+from corridors.routes import costs
 
 KINDS = ("link", "transfer", "border", "access")
 MODES = model.MODES
@@ -143,7 +143,7 @@ def from_graph(G: nx.DiGraph, network: model.Network) -> ArrayGraph:
         )
     }
     months = np.zeros(n_e, np.int16)
-    values = {attr: np.zeros(n_e) for attr in graph.VALUES}
+    values = {attr: np.zeros(n_e) for attr in objectives.attrs()}
     for e, (_, _, d) in enumerate(edges):
         kind = d["kind"]
         cols["kind"][e] = KINDS.index(kind)

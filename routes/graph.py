@@ -14,9 +14,10 @@ Vertices are tuples ``(node_id, layer, side)``:
 - ``(node_id, "*", "origin")`` and ``(node_id, "*", "dest")`` are entry and exit vertices, so a
   search starts or ends at a place on whichever layer suits it.
 
-Each edge has ``kind`` (``link``, ``transfer``, ``border``, ``access``), the objectives
-``distance_km``, ``time_h`` (central), ``time_h_low``, ``time_h_high`` and ``cost_usd_per_t``,
-and what the filters need (``mode``, ``status``, ``months``, ``countries``, ``nodes``).
+Each edge has ``kind`` (``link``, ``transfer``, ``border``, ``access``), one figure per
+objective under its attribute (:mod:`corridors.geo.objectives`: ``distance_km``, ``time_h``,
+``cost_usd_per_t``, ...), and what the filters need (``mode``,
+``status``, ``months``, ``countries``, ``nodes``).
 """
 
 from __future__ import annotations
@@ -27,23 +28,13 @@ from collections import defaultdict
 
 import networkx as nx
 
-from corridors.geo import geodesy, model
+from corridors.geo import geodesy, model, objectives
 from corridors.routes import costs
 
 log = logging.getLogger(__name__)
 
-OBJECTIVES = {
-    "distance": "distance_km",
-    "time": "time_h",
-    "time-high": "time_h_high",
-    "cost": "cost_usd_per_t",
-}
-#: Edge attributes of a time range, besides the central ``time_h``.
-TIME_ENDS = ("time_h_low", "time_h_high")
-#: Every numeric edge attribute (what the array form stores).
-VALUES = ("distance_km", "time_h", "time_h_low", "time_h_high", "cost_usd_per_t")
-#: Exit and entry sides of a crossing, by direction: A to B, B to A.
-FORWARD, BACKWARD = ("in", "out"), ("in<", "out<")
+#: The edge attribute of each objective, by name (read from :data:`corridors.geo.objectives.OBJECTIVES`).
+OBJECTIVES = {o.name: o.attr for o in objectives.OBJECTIVES}
 
 
 def layers_by_node(network: model.Network) -> dict[str, set[str]]:
@@ -55,9 +46,8 @@ def layers_by_node(network: model.Network) -> dict[str, set[str]]:
     return layers
 
 
-def _times(priced: costs.Priced) -> dict[str, float]:
-    t = priced.time
-    return {"time_h": t.central, "time_h_low": t.low, "time_h_high": t.high}
+#: Entry and exit sides of a crossing, by direction: A to B, B to A.
+FORWARD, BACKWARD = ("in", "out"), ("in<", "out<")
 
 
 def _from_side_a(node: model.Node, other_country: str) -> bool:
@@ -84,6 +74,11 @@ def direction(node: model.Node, side: str) -> tuple[str, str]:
     return (a, b) if side == FORWARD[0] else (b, a)
 
 
+def _sides(node: model.Node) -> list[tuple[str, str]]:
+    """The (entry, exit) vertex sides of a place: one pair per direction at a crossing."""
+    return [FORWARD, BACKWARD] if node.is_crossing else [("", "")]
+
+
 def build_graph(network: model.Network) -> nx.DiGraph:
     """Build the layered, directed graph of a network with every step priced."""
     G = nx.DiGraph()
@@ -99,9 +94,7 @@ def build_graph(network: model.Network) -> nx.DiGraph:
             "months": link.open_months,
             "countries": frozenset((a.country, b.country)),
             "nodes": (a.id, b.id),
-            "distance_km": link.length_km,
-            **_times(priced),
-            "cost_usd_per_t": priced.cost_usd_per_t,
+            **objectives.values(priced.values, what=f"link {link.id!r}"),
         }
         _add_link_edge(G, _leave(a, link.layer, b.country), _enter(b, link.layer, a.country), attrs)
         if not link.oneway:
@@ -131,21 +124,12 @@ def _add_link_edge(G: nx.DiGraph, u: tuple, v: tuple, attrs: dict) -> None:
         months=None,
         nodes=attrs["nodes"],
         countries=attrs["countries"],
-        distance_km=0.0,
-        time_h=0.0,
-        time_h_low=0.0,
-        time_h_high=0.0,
-        cost_usd_per_t=0.0,
+        **dict.fromkeys(objectives.attrs(), 0.0),
     )
 
 
-def _sides(node: model.Node) -> list[tuple[str, str]]:
-    """The (entry, exit) vertex sides of a place: one pair per direction at a crossing."""
-    return [FORWARD, BACKWARD] if node.is_crossing else [("", "")]
-
-
 def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: list[str]) -> None:
-    zero = {"distance_km": 0.0, "time_h": 0.0, "time_h_low": 0.0, "time_h_high": 0.0, "cost_usd_per_t": 0.0}
+    zero = dict.fromkeys(objectives.attrs(), 0.0)
     common = {"months": None, "nodes": (node.id,), "countries": frozenset((node.country,))}
     for layer in layers:
         mode = "rail" if layer.startswith("rail") else layer
@@ -160,9 +144,7 @@ def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: 
                     mode=mode,
                     status=node.status,
                     layer=layer,
-                    distance_km=0.0,
-                    **_times(priced),
-                    cost_usd_per_t=priced.cost_usd_per_t,
+                    **objectives.values(priced.values, what=f"the crossing at {node.id!r}"),
                     **{**common, "months": node.open_months, "countries": frozenset(node.border.countries)},
                 )
             G.add_edge(
@@ -197,9 +179,7 @@ def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: 
                 status="operational",
                 from_layer=a,
                 to_layer=b,
-                distance_km=0.0,
-                **_times(priced),
-                cost_usd_per_t=priced.cost_usd_per_t,
+                **objectives.values(priced.values, what=f"the {kind} at {node.id!r}"),
                 **common,
             )
 
@@ -210,7 +190,7 @@ def _lower_bounds(network: model.Network, G: nx.DiGraph) -> dict[str, float]:
     Multiplied by the great-circle distance to the target it gives an admissible A* heuristic:
     no path can cost less, since every step costs at least that much per km it advances.
     """
-    bounds = {attr: float("inf") for attr in OBJECTIVES.values()}
+    bounds = {attr: float("inf") for attr in objectives.attrs()}
     nodes = network.nodes
     for _, _, d in G.edges(data=True):
         if d["kind"] != "link":

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Union
 
 import networkx as nx
 
-from corridors.geo import geodesy, model
+from corridors.geo import geodesy, model, objectives
 from corridors.geo.errors import NoRouteError, QueryError
 from corridors.routes import costs, graph
 from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
@@ -168,11 +168,15 @@ def best_path(
     return path, [G.edges[u, v] for u, v in itertools.pairwise(path)]
 
 
-def _range(priced: costs.Priced) -> dict:
-    """The time fields of a step: central, low, high and where the time goes."""
-    t = priced.time
+def _figures(d: dict) -> dict[str, float]:
+    """An edge's figures, one per objective."""
+    return {attr: d[attr] for attr in objectives.attrs()}
+
+
+def _sourced(priced: costs.Priced) -> dict:
+    """A step's sources and where its time goes (part -> (low, central, high) hours)."""
     parts = {name: (p.low, p.central, p.high) for name, p in priced.parts.items()}
-    return {"time_h": t.central, "time_h_low": t.low, "time_h_high": t.high, "time_parts": parts}
+    return {"sources": priced.sources, "time_parts": parts}
 
 
 def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_seq: int) -> list[Step]:
@@ -184,7 +188,6 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
             link = network.links[d["link"]]
             forward = u[0] == link.from_id
             a, b = (link.from_id, link.to_id) if forward else (link.to_id, link.from_id)
-            priced = costs.price_link(link, nodes, network.costs)
             steps.append(
                 Segment(
                     seq=seq,
@@ -196,21 +199,18 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     mode=link.mode,
                     status=link.status,
                     corridor=link.corridor,
-                    distance_km=d["distance_km"],
-                    cost_usd_per_t=d["cost_usd_per_t"],
+                    values=_figures(d),
                     coords=link.coords if forward else tuple(reversed(link.coords)),
                     gauge_mm=link.gauge_mm,
                     project=link.project,
                     year=link.year,
                     length_estimated=link.length_estimated,
                     open_months=link.open_months,
-                    sources=priced.sources,
-                    **_range(priced),
+                    **_sourced(costs.price_link(link, nodes, network.costs)),
                 )
             )
         elif d["kind"] == "transfer":
             node = nodes[d["node"]]
-            priced = costs.price_transfer(node, d["transfer"], network.costs)
             steps.append(
                 Transfer(
                     seq=seq,
@@ -219,17 +219,15 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     kind=d["transfer"],
                     from_layer=d["from_layer"],
                     to_layer=d["to_layer"],
-                    cost_usd_per_t=d["cost_usd_per_t"],
+                    values=_figures(d),
                     lon=node.lon,
                     lat=node.lat,
-                    sources=priced.sources,
-                    **_range(priced),
+                    **_sourced(costs.price_transfer(node, d["transfer"], network.costs)),
                 )
             )
         elif d["kind"] == "border":
             node = nodes[d["node"]]
             way = graph.direction(node, u[2])
-            priced = costs.price_border(node, d["mode"], network.costs, way)
             steps.append(
                 Crossing(
                     seq=seq,
@@ -238,15 +236,28 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     countries=way,
                     mode=d["mode"],
                     status=node.status,
-                    cost_usd_per_t=d["cost_usd_per_t"],
+                    values=_figures(d),
                     lon=node.lon,
                     lat=node.lat,
                     open_months=node.open_months,
-                    sources=priced.sources,
-                    **_range(priced),
+                    **_sourced(costs.price_border(node, d["mode"], network.costs, way)),
                 )
             )
     return steps
+
+
+def _orient_crossings(steps: list[Step], nodes: dict[str, model.Node]) -> list[Step]:
+    """Order each crossing's countries in the direction travelled."""
+    out = list(steps)
+    for i, step in enumerate(out):
+        if not isinstance(step, Crossing):
+            continue
+        before = next((s.from_id for s in reversed(out[:i]) if isinstance(s, Segment)), None)
+        after = next((s.to_id for s in out[i + 1 :] if isinstance(s, Segment)), None)
+        a, b = step.countries
+        if (before and nodes[before].country == b) or (after and nodes[after].country == a):
+            out[i] = replace(step, countries=(b, a))
+    return out
 
 
 def _countries(steps: list[Step], nodes: dict[str, model.Node]) -> tuple[str, ...]:
@@ -271,7 +282,7 @@ def route_through(
     penalties: dict[str, float] | None = None,
 ) -> Route | None:
     """The best route visiting ``stops`` in order (each a set of candidate node ids), or None."""
-    attr = graph.OBJECTIVES[by]
+    attr = objectives.get(by).attr
     steps: list[Step] = []
     ends = []
     current = stops[0]
@@ -283,9 +294,22 @@ def route_through(
         ends.append((path[0][0], path[-1][0]))
         steps.extend(_steps(network, path, edges, len(steps)))
         current = (path[-1][0],)
+    steps = _orient_crossings(steps, network.nodes)
     return Route(
         origin=ends[0][0],
         destination=ends[-1][1],
+        steps=tuple(steps),
+        objective=by,
+        countries=_countries(steps, network.nodes),
+    )
+
+
+def path_route(network: model.Network, path: list[tuple], edges: list[dict], *, by: str) -> Route:
+    """The route along a vertex path of the graph, given the data of its edges."""
+    steps = _orient_crossings(_steps(network, path, edges, 0), network.nodes)
+    return Route(
+        origin=path[0][0],
+        destination=path[-1][0],
         steps=tuple(steps),
         objective=by,
         countries=_countries(steps, network.nodes),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from corridors.geo import objectives
 from corridors.geo.errors import NoRouteError
 from corridors.routes import api, search
 
@@ -135,7 +136,7 @@ def test_astar_matches_dijkstra(folder):
     G, net = loaded.G, loaded.network
     ids = sorted(net.nodes)[:8]
     for by in ("time", "distance", "cost"):
-        attr = search.graph.OBJECTIVES[by]
+        attr = objectives.get(by).attr
         for constraints in (search.Constraints(), search.Constraints(statuses=frozenset({"operational"}))):
             weight = search.weight_function(constraints, attr)
             for o, d in itertools.permutations(ids, 2):
