@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from corridors.geo import model
+from corridors.geo import model, modes
 
 #: The name of each mode's moving and dwell parts in :attr:`Priced.parts`.
 PART_NAMES = {"road": ("moving", "rest"), "rail": ("running", "yard"), "sea": ("sailing", "wait")}
@@ -90,7 +90,7 @@ def price_link(link: model.Link, nodes: dict[str, model.Node], costs: model.Cost
     moving_h = link.length_km / speed
     dwell = link_dwell(link.mode, moving_h, link.length_km, country, costs, sources)
     time = model.Span.point(moving_h) + dwell
-    moving_name, dwell_name = PART_NAMES[link.mode]
+    moving_name, dwell_name = PART_NAMES.get(link.mode, ("moving", "dwell"))
     figures = {"distance_km": link.length_km, **_times(time), "cost_usd_per_t": cost}
     return Priced(figures, sources, {moving_name: model.Span.point(moving_h), dwell_name: dwell})
 
@@ -108,7 +108,7 @@ def link_dwell(
     Adds the source of the rate used to ``sources``; a cost model without dwell gives none.
     """
     dwell = costs.dwell.get(mode)
-    if dwell is None:
+    if dwell is None or mode not in DWELL_FIELDS:
         return model.Span.point(0.0)
     rate, sources[DWELL_FIELDS[mode]] = dwell.by_country.get(country, (dwell.span, dwell.source))
     if mode == "road":
@@ -150,9 +150,10 @@ def price_border(
     """Dwell (a range) and cost of crossing the border at ``node`` by ``mode`` (``sea`` crosses free).
 
     ``direction`` is (from country, to country); a crossing that gives no dwell for it (or
-    none for the mode) pays the mode's default.
+    none for the mode) pays the mode's default. Which modes pay is
+    :attr:`corridors.geo.modes.Mode.crosses_borders`.
     """
-    if mode not in ("road", "rail"):
+    if not modes.get(mode).crosses_borders:
         return _stop(model.Span.point(0.0), 0.0, {})
     default = costs.border[mode]
     hours = border_hours(node, mode, direction)
@@ -168,12 +169,11 @@ def price_border(
 
 
 def transfer_kind(layer_a: str, layer_b: str) -> str:
-    """Which transfer joins two layers: a gauge change, a road-rail or a port transshipment."""
-    if "sea" in (layer_a, layer_b):
-        return "port"
-    if layer_a.startswith("rail") and layer_b.startswith("rail"):
-        return "gauge_change"
-    return "road_rail"
+    """Which transfer joins two layers: a gauge change, a road-rail or a port transshipment.
+
+    The rule is the modes' (:func:`corridors.geo.modes.transfer_kind`).
+    """
+    return modes.transfer_kind(layer_a, layer_b)
 
 
 def price_transfer(node: model.Node, kind: str, costs: model.CostModel) -> Priced:

@@ -6,7 +6,7 @@ import math
 import textwrap
 from typing import Any
 
-from corridors.geo import objectives
+from corridors.geo import modes, objectives
 from corridors.routes.api import Plan
 from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
 
@@ -37,8 +37,7 @@ def _totals(values: dict[str, float]) -> dict[str, float]:
     return {o.attr: o.rounded(values[o.attr]) for o in objectives.OBJECTIVES}
 
 
-def _layer(layer: str) -> str:
-    return f"rail {layer[4:]} mm" if layer.startswith("rail") else layer
+_layer = modes.layer_label
 
 
 def segment_dict(s: Segment) -> dict[str, Any]:
@@ -111,11 +110,29 @@ def route_dict(route: Route) -> dict[str, Any]:
 
 def plan_dict(plan: Plan) -> dict[str, Any]:
     """The whole ``--json`` document."""
-    return {
+    out = {
         "version": JSON_VERSION,
         "query": plan.query,
         "notes": plan.notes,
         "routes": [route_dict(r) for r in plan.routes],
+    }
+    if plan.gateways:
+        out["gateways"] = [gateway_dict(g) for g in plan.gateways]
+    return out
+
+
+def gateway_dict(g) -> dict[str, Any]:
+    """One gateway of ``route --gateways --json``: the crossing, its route's rank, what it needs."""
+    return {
+        "node": g.node_id,
+        "name": g.name,
+        "from_country": g.from_country,
+        "to_country": g.to_country,
+        "status": g.status,
+        "rank": g.route.rank if g.route else None,
+        "in_scenario": g.in_scenario,
+        "needs": list(g.needs),
+        "reason": g.reason,
     }
 
 
@@ -190,17 +207,22 @@ def _wrap(label: str, text: str, width: int = 80) -> list[str]:
     )
 
 
-def table(plan: Plan, names: dict[str, str]) -> str:
-    """The ranked table, readable at 80 columns."""
+def heading(plan: Plan, names: dict[str, str]) -> str:
+    """``Almaty → Karachi``: the query's endpoints as the user gave them (regions by name)."""
     first = plan.routes[0]
     ends = [plan.endpoints[0], plan.endpoints[-1]] if plan.endpoints else []
     origin, destination = (e.label for e in ends) if ends else (first.origin, first.destination)
-    head = f"{names.get(origin, origin)} → {names.get(destination, destination)}, best by {first.objective}"
-    columns = "".join(f"  {o.label:>{o.width}}" + _range_head(o) for o in objectives.columns())
+    return f"{names.get(origin, origin)} → {names.get(destination, destination)}"
+
+
+def table(plan: Plan, names: dict[str, str], *, title: str | None = None) -> str:
+    """The ranked table, readable at 80 columns (``title`` replaces "best by ...")."""
+    head = f"{heading(plan, names)}, {title or 'best by ' + plan.routes[0].objective}"
+    columns = "".join(f"  {o.label:>{o.width}}" + range_head(o) for o in objectives.columns())
     lines = [head, "", f"{'#':>2}{columns}  {'borders':>7}  modes"]
     for r in plan.routes:
         figures = "".join(
-            f"  {o.text(r.total(o.name)):>{o.width}}" + _range_cell(o, r) for o in objectives.columns()
+            f"  {o.text(r.total(o.name)):>{o.width}}" + range_cell(o, r) for o in objectives.columns()
         )
         lines.append(f"{r.rank:>2}{figures}  {len(r.crossings):>7}  {'+'.join(r.modes)}")
         if len({r.origin for r in plan.routes} | {r.destination for r in plan.routes}) > 2:
@@ -225,11 +247,13 @@ def table(plan: Plan, names: dict[str, str]) -> str:
 RANGE_WIDTH = 11
 
 
-def _range_head(o: objectives.Objective) -> str:
+def range_head(o: objectives.Objective) -> str:
+    """The header of the time range column that follows the time column ("" for others)."""
     return f"  {'range':>{RANGE_WIDTH}}" if o.name == "time" else ""
 
 
-def _range_cell(o: objectives.Objective, r: Route) -> str:
+def range_cell(o: objectives.Objective, r: Route) -> str:
+    """A route's time range after its time (``6–9 d``), "" after other columns."""
     return f"  {time_range(r.time_h_low, r.time_h_high):>{RANGE_WIDTH}}" if o.name == "time" else ""
 
 
