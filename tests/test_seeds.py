@@ -354,7 +354,6 @@ CIRCUITY_EXCUSED = [
     ({"semey"}, {"karaganda"}, "the Semey–Kainar–Karkaraly road is not modelled (no sourced length)"),
     ({"kostanay"}, {"navoi", "bukhara", "turkistan"},
      "the Kostanay–Arkalyk–Zhezkazgan road (KAZ13) is not modelled"),
-    ({"pavlodar"}, {"taraz"}, "the Merke–Burylbaital road (262 km, kt.kz 2021) is not modelled"),
     ({"turkmenabat", "mary"}, {"urgench", "dashoguz"},
      "Karakum: the Turkmenabat–Dashoguz road along the Amu Darya is not modelled"),
     ({"kerki"}, None,
