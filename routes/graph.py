@@ -66,6 +66,29 @@ def other_side(side: str) -> str:
     return SIDES[1 - SIDES.index(side)]
 
 
+def direction(node: model.Node, side: str) -> tuple[str, str]:
+    """The (from, to) countries of crossing ``node`` for traffic that starts on ``side``."""
+    a, b = node.border.countries
+    return (a, b) if side == SIDES[0] else (b, a)
+
+
+def border_edge(node: model.Node, layer: str, side: str, cost_model: model.CostModel) -> dict:
+    """The data of the border edge at crossing ``node`` on ``layer``, from ``side`` to the other."""
+    mode = modes.mode_of(layer)
+    priced = costs.price_border(node, mode, cost_model, direction(node, side))
+    return {
+        "kind": "border",
+        "node": node.id,
+        "mode": mode,
+        "status": node.status,
+        "layer": layer,
+        "months": node.open_months,
+        "nodes": (node.id,),
+        "countries": frozenset(node.border.countries),
+        **objectives.values(priced.values, what=f"the crossing at {node.id!r}"),
+    }
+
+
 def _vertex(node: model.Node, layer: str, other: model.Node) -> tuple:
     return (node.id, layer, side_toward(node, other) if node.is_crossing else "")
 
@@ -153,21 +176,12 @@ def _add_access(G: nx.DiGraph, network: model.Network, node: model.Node, layer: 
     mode = modes.mode_of(layer)
     vertex = (node.id, layer, side)
     if node.is_crossing:
-        priced = costs.price_border(node, mode, network.costs)
-        border = {
-            "kind": "border",
-            "node": node.id,
-            "mode": mode,
-            "status": node.status,
-            "layer": layer,
-            "months": node.open_months,
-            "nodes": (node.id,),
-            "countries": frozenset(node.border.countries),
-            **objectives.values(priced.values, what=f"the crossing at {node.id!r}"),
-        }
-        G.add_edge(vertex, (node.id, layer, other_side(side)), **border)
-        G.add_edge((node.id, "*", "origin"), vertex, **border)
-        G.add_edge(vertex, (node.id, "*", "dest"), **border)
+        outward = border_edge(node, layer, side, network.costs)
+        G.add_edge(vertex, (node.id, layer, other_side(side)), **outward)
+        G.add_edge(vertex, (node.id, "*", "dest"), **outward)
+        G.add_edge(
+            (node.id, "*", "origin"), vertex, **border_edge(node, layer, other_side(side), network.costs)
+        )
         return
     access = {
         "kind": "access",

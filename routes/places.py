@@ -114,8 +114,9 @@ def resolve(network: model.Network, text: str) -> Endpoint:
     """Resolve an endpoint text against the network.
 
     Tried in order: a node id, name or alias; a country (ISO3 code or name: its cities and
-    ports); a sea (its ports); ``lat,lon`` (the nearest node). A place's name or id answers
-    for the place and its parts (``part_of``): a city's stations and ports, a crossing's sides.
+    ports); a sea (its ports); ``lat,lon`` (the nearest node). A place's name answers for the
+    place and its parts (``part_of``): a city's stations and ports; a crossing's side stands for
+    the crossing. A node id is that node alone.
 
     Raises
     ------
@@ -127,7 +128,11 @@ def resolve(network: model.Network, text: str) -> Endpoint:
         msg = "empty place name"
         raise UnknownPlaceError(msg)
     if text in network.nodes:
-        return _place(network, text, (text,))
+        # A node id is that node alone (scripts that name a station or a port keep working);
+        # a crossing's id still stands for both its sides when avoided.
+        node = network.nodes[text]
+        sides = parts_index(network).get(text, ()) if node.is_crossing else ()
+        return Endpoint(text, node.name, "place", (text,), members=(text, *sides))
     ids = name_index(network).get(key)
     if ids:
         return _place(network, text, ids)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Union
 
 import networkx as nx
 
-from corridors.geo import model, modes, objectives
+from corridors.geo import model, objectives
 from corridors.routes import backends, costs, graph
 from corridors.routes.backends import BORDER_KEY as BORDER_KEY
 from corridors.routes.backends import weight_function as weight_function
@@ -64,6 +64,12 @@ def _crossed(node: model.Node, u: tuple, v: tuple) -> tuple[str, str]:
     return (a, b) if to_side == graph.SIDES[1] else (b, a)
 
 
+def _sourced(priced: costs.Priced) -> dict:
+    """A step's sources and where its time goes (part -> (low, central, high) hours)."""
+    parts = {name: (p.low, p.central, p.high) for name, p in priced.parts.items()}
+    return {"sources": priced.sources, "time_parts": parts}
+
+
 def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_seq: int) -> list[Step]:
     steps: list[Step] = []
     nodes = network.nodes
@@ -91,7 +97,7 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     year=link.year,
                     length_estimated=link.length_estimated,
                     open_months=link.open_months,
-                    sources=costs.price_link(link, nodes, network.costs).sources,
+                    **_sourced(costs.price_link(link, nodes, network.costs)),
                 )
             )
         elif d["kind"] == "transfer":
@@ -107,24 +113,25 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     values=_figures(d),
                     lon=node.lon,
                     lat=node.lat,
-                    sources=costs.price_transfer(node, d["transfer"], network.costs).sources,
+                    **_sourced(costs.price_transfer(node, d["transfer"], network.costs)),
                 )
             )
         elif d["kind"] == "border":
             node = nodes[d["node"]]
+            way = _crossed(node, u, v)
             steps.append(
                 Crossing(
                     seq=seq,
                     node_id=node.id,
                     name=node.name,
-                    countries=_crossed(node, u, v),
+                    countries=way,
                     mode=d["mode"],
                     status=node.status,
                     values=_figures(d),
                     lon=node.lon,
                     lat=node.lat,
                     open_months=node.open_months,
-                    sources=costs.price_border(node, d["mode"], network.costs).sources,
+                    **_sourced(costs.price_border(node, d["mode"], network.costs, way)),
                 )
             )
     return steps
@@ -237,7 +244,7 @@ def _pass_crossing(
             continue
         u = into[0][-1]
         v = (crossing.id, u[1], graph.other_side(side))
-        over = _border_edge(crossing, u[1], network.costs)
+        over = graph.border_edge(crossing, u[1], side, network.costs)
         if not constraints.allows(over):
             continue
         out = best_path(G, (), targets, attr=attr, constraints=closed, penalties=penalties, start=[v])
@@ -247,23 +254,6 @@ def _pass_crossing(
         if value < best_value:
             best, best_value = [into, ([u, v], [over]), out], value
     return best
-
-
-def _border_edge(crossing: model.Node, layer: str, cost_model: model.CostModel) -> dict:
-    """The data of the border edge of ``crossing`` on ``layer``, as the graph holds it."""
-    mode = modes.mode_of(layer)
-    priced = costs.price_border(crossing, mode, cost_model)
-    return {
-        "kind": "border",
-        "node": crossing.id,
-        "mode": mode,
-        "status": crossing.status,
-        "layer": layer,
-        "months": crossing.open_months,
-        "nodes": (crossing.id,),
-        "countries": frozenset(crossing.border.countries),
-        **objectives.values(priced.values, what=f"the crossing at {crossing.id!r}"),
-    }
 
 
 def path_route(network: model.Network, path: list[tuple], edges: list[dict], *, by: str) -> Route:

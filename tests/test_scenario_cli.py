@@ -30,10 +30,15 @@ def best(doc: dict) -> dict:
     return doc["routes"][0]
 
 
+def central(totals: dict) -> dict:
+    """Distance, central time and cost of a totals object (the fixtures give no time ranges)."""
+    return {k: totals[k] for k in ("distance_km", "time_h", "cost_usd_per_t")}
+
+
 def test_today_is_the_default():
     doc = route_json("Oskel", "Portu")
     assert doc["version"] == 2
-    assert best(doc)["totals"] == {"distance_km": 750, "time_h": 15, "cost_usd_per_t": 75}
+    assert central(best(doc)["totals"]) == {"distance_km": 750, "time_h": 15, "cost_usd_per_t": 75}
     assert best(doc)["relies_on"] == [] and best(doc)["relies_on_links"] == []
     assert doc["query"]["scenario"]["label"] == "today's network"
     assert doc["query"]["status"] == ["operational"]
@@ -94,7 +99,7 @@ def test_compare_names_today_and_the_scenario():
     doc = route_json("Oskel", "Portu", "--compare", "--projects", "Shortcut")
     assert doc["today"]["query"]["scenario"]["label"] == "today's network"
     assert doc["scenario"]["query"]["scenario"]["label"] == "today + Shortcut"
-    assert doc["difference"] == {"distance_km": -100, "time_h": -2, "cost_usd_per_t": -10}
+    assert central(doc["difference"]) == {"distance_km": -100, "time_h": -2, "cost_usd_per_t": -10}
     res = run_cli("route", "Oskel", "Portu", "--compare", "--network", PROJECTS)
     assert res.stdout.splitlines()[0] == "scenario: today + all projects"
 
@@ -107,7 +112,8 @@ def test_reopen_a_suspended_crossing_by_name():
     assert res.returncode == 1 and "--reopen all" in res.stderr
     for option in (["--reopen", "khybergate"], ["--reopen", "all"], ["--include-suspended"]):
         doc = route_json("Kapa", "Pport", "--avoid", "CHN,IRN", *option, network=REGION)
-        assert best(doc)["totals"] == {"distance_km": 3874.9, "time_h": 123.498, "cost_usd_per_t": 410.49}
+        totals = central(best(doc)["totals"])
+        assert totals == {"distance_km": 3874.9, "time_h": 123.498, "cost_usd_per_t": 410.49}
         assert {"kind": "crossing", "node": "ap", "name": "Khybergate", "status": "suspended"} in best(doc)[
             "relies_on"
         ]
