@@ -73,7 +73,8 @@ PUBLISHED = [
     ("Kotri", "Peshawar", "road", 1264),  # NHA list / en-WP, N-55 Indus Highway
     ("Khuzdar", "Basima", "road", 106),  # CPEC Authority 2021, N-30
     ("Yakmach", "Kharan", "road", 200),  # The Nation 2018
-    ("Karachi", "Jebel Ali", "sea", 1278),  # ~690 nm Karachi–Dubai (Ministry of Maritime Affairs via cruise-arabia 2018)
+    # ~690 nm Karachi–Dubai (Ministry of Maritime Affairs via cruise-arabia 2018)
+    ("Karachi", "Jebel Ali", "sea", 1278),
     ("Chabahar", "Karachi", "sea", 643),  # 347 nm (Ministry of Ports and Shipping, 2015)
 ]
 # The 1435 mm Khaf–Herat railway runs into western Afghanistan (Iranian gauge; seeds/SOURCES.md).
@@ -357,8 +358,9 @@ CIRCUITY_EXCUSED = [
     ({"turkmenabat", "mary"}, {"urgench", "dashoguz"},
      "Karakum: the Turkmenabat–Dashoguz road along the Amu Darya is not modelled"),
     ({"kerki"}, None,
-     "Kerki's modelled roads go only to Turkmenabat and to the Afghan border at Ymamnazar; the road up the "
-     "Amu Darya (Kelif) and the river crossings towards Karshi and Termez are not modelled (no sourced length)"),
+     "Kerki's modelled roads go only to Turkmenabat and to the Afghan border at Ymamnazar; the road "
+     "up the Amu Darya (Kelif) and the river crossings towards Karshi and Termez are not modelled "
+     "(no sourced length)"),
 ]
 
 
