@@ -75,7 +75,7 @@ class ApiError(Exception):
 
 
 class _Query(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid")
 
     #: Fields that are not keyword options of the library function (the subject, the format).
     own_fields: ClassVar[frozenset[str]] = frozenset({"origin", "destination"})
@@ -114,6 +114,8 @@ class RankQuery(_Query):
     by: str = Field("time", description=f"objective: {', '.join(graph.OBJECTIVES)}")
     month: int | None = Field(None, description="1-12: close what is out of season")
 
+    own_fields: ClassVar[frozenset[str]] = frozenset()
+
 
 def options(query: _Query) -> dict[str, Any]:
     """The keyword options of a query, with comma-separated lists split as the command line does."""
@@ -125,6 +127,18 @@ def options(query: _Query) -> dict[str, Any]:
     return values
 
 
+def _check_repeats(request: Request, query_type: type[_Query]) -> None:
+    """A parameter that takes one value must not be given twice (the last would win silently)."""
+    for name, field in query_type.model_fields.items():
+        param = field.alias or name
+        if len(request.query_params.getlist(param)) > 1 and not _is_list(field.annotation):
+            raise ApiError(400, f"{param}: expected one value, got several", param)
+
+
+def _is_list(annotation: Any) -> bool:
+    return "list" in str(annotation)
+
+
 def _check_limits(query: _Query, limits: Limits) -> None:
     for name in type(query).model_fields:
         value = getattr(query, name)
@@ -132,6 +146,9 @@ def _check_limits(query: _Query, limits: Limits) -> None:
             if isinstance(text, str) and len(text) > limits.max_text:
                 msg = f"{_param(query, name)}: longer than {limits.max_text} characters"
                 raise ApiError(400, msg, _param(query, name))
+    for name in ("origin", "destination"):
+        if not places.normalize(getattr(query, name)):
+            raise ApiError(400, "empty place name", _param(query, name))  # as the library says it
     if isinstance(query, RouteQuery):
         if not 1 <= query.k <= limits.max_k:
             raise ApiError(400, f"k must be 1-{limits.max_k} here, got {query.k}", "k")
@@ -325,17 +342,20 @@ def _add_api(app: FastAPI, planner: Planner) -> None:
     net = planner.loaded.network
     v = f"/{API_VERSION}"
 
-    @app.api_route("/health", methods=["GET", "HEAD"], tags=["server"])
+    @app.get("/health", tags=["server"])
     async def health() -> dict:
-        """Whether the server is up, and the size of the network it holds."""
+        """Whether the server is up, and the size of the network it holds (HEAD works too)."""
         return {"status": "ok", "nodes": len(net.nodes), "links": len(net.links)}
 
+    app.add_api_route("/health", health, methods=["HEAD"], include_in_schema=False)
+
     @app.get(f"{v}/route", tags=["routes"])
-    async def route(query: Annotated[RouteQuery, Query()]) -> Response:
+    async def route(request: Request, query: Annotated[RouteQuery, Query()]) -> Response:
         """Routes from one place, country or sea to another: `corridors route FROM TO --json`.
 
         `format=geojson` answers with the FeatureCollection that `--geojson` writes instead.
         """
+        _check_repeats(request, RouteQuery)
         _check_limits(query, planner.limits)
 
         def plan() -> dict:
@@ -347,8 +367,9 @@ def _add_api(app: FastAPI, planner: Planner) -> None:
         return _json(await planner.run(plan, query))
 
     @app.get(f"{v}/rank", tags=["routes"])
-    async def rank(query: Annotated[RankQuery, Query()]) -> Response:
+    async def rank(request: Request, query: Annotated[RankQuery, Query()]) -> Response:
         """The value of each project for a set of origin-destination pairs: `corridors rank --json`."""
+        _check_repeats(request, RankQuery)
         _check_limits(query, planner.limits)
         return _json(await planner.run(functools.partial(planner.rank, query), query))
 
