@@ -15,6 +15,7 @@ import functools
 import json
 import logging
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -205,7 +206,8 @@ class Planner:
         countries = convert.countries_geojson(loaded.network)
         self.countries_json = _json_bytes(countries) if countries else None
         self.pool = concurrent.futures.ThreadPoolExecutor(limits.workers, thread_name_prefix="corridors")
-        self._rankings: OrderedDict[tuple, dict] = OrderedDict()
+        self._rankings: OrderedDict[tuple, concurrent.futures.Future] = OrderedDict()
+        self._rank_lock = threading.Lock()
 
     async def run(self, fn: Callable[[], Any], query: _Query) -> Any:
         """Run a query on the pool within the time limit; turn library errors into `ApiError`."""
@@ -222,17 +224,30 @@ class Planner:
             raise ApiError(400, str(err), _blame(err, query)) from None
 
     def rank(self, query: RankQuery) -> dict:
-        """``rank --json`` for a query; the last few answers are kept (a ranking costs many searches)."""
+        """``rank --json`` for a query, computed once for concurrent and repeated requests.
+
+        A ranking costs many searches: the last few answers are kept, and a request that comes
+        while the same ranking is being computed waits for it.
+        """
         key = tuple(sorted(options(query).items()))
-        if key in self._rankings:
-            self._rankings.move_to_end(key)
-            return self._rankings[key]
-        ranking = scenarios.rank(self.loaded, **options(query))
-        doc = output.ranking_dict(ranking, self.names)
-        self._rankings[key] = doc
-        while len(self._rankings) > 16:
-            self._rankings.popitem(last=False)
-        return doc
+        with self._rank_lock:
+            future = self._rankings.get(key)
+            owner = future is None
+            if owner:
+                future = self._rankings[key] = concurrent.futures.Future()
+                while len(self._rankings) > 16:
+                    self._rankings.popitem(last=False)
+            else:
+                self._rankings.move_to_end(key)
+        if owner:
+            try:
+                ranking = scenarios.rank(self.loaded, **options(query))
+                future.set_result(output.ranking_dict(ranking, self.names))
+            except BaseException as err:
+                with self._rank_lock:
+                    self._rankings.pop(key, None)
+                future.set_exception(err)
+        return future.result()
 
 
 def _json_bytes(doc: Any) -> bytes:
