@@ -22,6 +22,7 @@ import pytest
 from corridors.routes import api, output, server
 from tests import browser as chromium
 from tests.conftest import DATA, run_cli
+from tests.test_server import cli_json
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 
@@ -199,11 +200,7 @@ def test_a_shared_url_restores_the_query(open_page, base_url):
     assert page.input_value("#by") == "cost"
     assert page.input_value("#month") == "1"
     assert page.input_value("#avoid") == "AFG"
-    plan = json.loads(
-        run_cli(
-            "route", "Almaty", "Gwadar", "--by", "cost", "-k", "2", "--month", "1", "--avoid", "AFG", "--json"
-        ).stdout
-    )
+    plan = cli_json("route", "Almaty", "Gwadar", "--by", "cost", "-k", "2", "--month", "1", "--avoid", "AFG")
     assert table_rows(page) == expected_rows(plan)
 
 
