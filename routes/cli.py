@@ -14,7 +14,9 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from corridors.geo import objectives
 from corridors.geo.errors import CorridorError, NoRouteError, QueryError
+from corridors.routes import cli_reach
 
 PROG = "corridors"
 
@@ -54,7 +56,10 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     r.add_argument("destination", metavar="TO", help="place, country, sea or 'lat,lon'")
     r.add_argument("--via", action="append", default=[], metavar="PLACE", help="visit in order (repeatable)")
     r.add_argument(
-        "--by", choices=("time", "cost", "distance"), default="time", help="objective (default: time)"
+        "--by",
+        choices=objectives.names(),
+        default=objectives.DEFAULT,
+        help=f"objective (default: {objectives.DEFAULT})",
     )
     r.add_argument("-k", type=int, default=1, metavar="N", help="number of different routes (default: 1)")
     r.add_argument(
@@ -97,11 +102,31 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="today's best route (operational links) beside the best with all projects",
     )
+    r.add_argument(
+        "--pareto",
+        type=_csv,
+        nargs="?",
+        const=["time", "cost"],
+        metavar="LIST",
+        help="every route no other beats on all these criteria (default time,cost), sorted by the first",
+    )
+    r.add_argument(
+        "--gateways",
+        action="store_true",
+        help="the best route through each border crossing into the destination's country",
+    )
     r.add_argument("--explain", action="store_true", help="itinerary leg by leg")
     r.add_argument("--sources", action="store_true", help="with --explain: the source of each figure")
     out = r.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="JSON output (documented contract)")
     out.add_argument("--geojson", metavar="OUT", help="write the routes as a GeoJSON FeatureCollection")
+    out.add_argument(
+        "--csv",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="one row per route (with --explain: per step) to FILE, or to stdout",
+    )
     r.add_argument("--map", metavar="OUT.html", help="write a Leaflet map of the routes")
     _map_options(r)
     _common(r)
@@ -152,7 +177,7 @@ def _add_rank(sub: argparse._SubParsersAction) -> None:
         metavar="TO",
         help="destinations: place, country or sea (default: Arabian Sea)",
     )
-    k.add_argument("--by", choices=("time", "cost", "distance"), default="time")
+    k.add_argument("--by", choices=objectives.names(), default=objectives.DEFAULT)
     k.add_argument("--month", type=int, metavar="M", help="1-12: close what is out of season")
     k.add_argument("--weights", metavar="CSV", help="origin,destination,weight rows (e.g. trade volumes)")
     fmt = k.add_mutually_exclusive_group()
@@ -213,6 +238,7 @@ SUBCOMMANDS = {
     "rank": _add_rank,
     "validate": _add_validate,
     "add": _add_add,
+    "reach": cli_reach.add_parser,
     "serve": _add_serve,
 }
 
@@ -268,6 +294,8 @@ def cmd_route(args: argparse.Namespace) -> int:
         max_overlap=args.max_overlap,
         max_stretch=args.max_stretch,
         network=loaded,
+        pareto=args.pareto,
+        gateways=args.gateways,
     )
     names = {n.id: n.name for n in loaded.network.nodes.values()}
     if args.compare:
@@ -276,13 +304,36 @@ def cmd_route(args: argparse.Namespace) -> int:
         write_atomic(args.geojson, json.dumps(output.plan_geojson(result, names), ensure_ascii=False))
     if args.map:
         _write_map(args, loaded.network, [output.route_geojson(r, names) for r in result.routes])
-    if args.json:
+    if args.csv:
+        _write_csv(args, result, names)
+    elif args.json:
         print(json.dumps(output.plan_dict(result), ensure_ascii=False, indent=1))
     elif args.explain:
         print(output.explain(result, sources=args.sources))
     else:
-        print(output.table(result, names))
+        print(_table(args, result, names))
     return 0
+
+
+def _table(args: argparse.Namespace, result, names: dict[str, str]) -> str:
+    from corridors.routes import output, views
+
+    if args.gateways:
+        return views.gateways_table(result, names)
+    if args.pareto:
+        return output.table(result, names, title=views.pareto_title(result))
+    return output.table(result, names)
+
+
+def _write_csv(args: argparse.Namespace, result, names: dict[str, str]) -> None:
+    from corridors.routes import views
+
+    text = views.steps_csv(result) if args.explain else views.routes_csv(result, names)
+    if args.csv == "-":
+        sys.stdout.write(text)
+        return
+    write_atomic(args.csv, text)
+    print(f"CSV written to {args.csv}", file=sys.stderr)
 
 
 def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> None:
@@ -597,6 +648,7 @@ COMMANDS = {
     "add": cmd_add,
     "projects": cmd_projects,
     "rank": cmd_rank,
+    "reach": cli_reach.run,
     "serve": cmd_serve,
 }
 

@@ -1,148 +1,33 @@
-"""Search the layered graph: best routes under constraints, substantively different alternatives.
+"""Search the layered graph: best routes under constraints, and why none exists.
 
 Best route: A* with an admissible great-circle heuristic between two places, Dijkstra from
-every origin vertex when an endpoint is a region (a country or a sea). Constraints hide edges
-through the weight function (``None`` hides an edge), so the cached graph is never copied or
-changed. Alternatives come from the penalty method: the links and crossings of the routes
-found so far cost more in the next search; a candidate is kept only if it shares at most
-``max_overlap`` of its length with every kept route (physical links, by km) and costs at most
-``max_stretch`` times the best route by the objective.
+every origin vertex when an endpoint is a region (a country or a sea), on either backend
+(:mod:`routes.backends`). Constraints (:mod:`routes.constraints`) hide edges, so the cached
+graph is never copied or changed; penalties (for alternatives, :mod:`routes.alternatives`)
+scale or add to weights.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Union
 
 import networkx as nx
 
-from corridors.geo import geodesy, model
-from corridors.geo.errors import NoRouteError, QueryError
-from corridors.routes import costs, graph
+from corridors.geo import model, objectives
+from corridors.routes import backends, costs, graph
+from corridors.routes.backends import BORDER_KEY as BORDER_KEY
+from corridors.routes.backends import weight_function as weight_function
+from corridors.routes.constraints import DEFAULT_STATUSES, Constraints
 from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
 
 if TYPE_CHECKING:
     from corridors.routes.engine import ArrayGraph
 
-DEFAULT_STATUSES = frozenset({"operational", "under_construction", "proposed"})
-#: Each search for an alternative multiplies the weight of the links already used by this.
-PENALTY_FACTOR = 2.0
 
 #: What searches run on: the networkx graph, or its array form for large networks.
 SearchGraph = Union[nx.DiGraph, "ArrayGraph"]
-
-
-@dataclass(frozen=True)
-class Constraints:
-    """What exists in the scenario and what the route must avoid."""
-
-    modes: frozenset[str] = frozenset(model.MODES)
-    statuses: frozenset[str] = DEFAULT_STATUSES
-    month: int | None = None
-    include_suspended: bool = False
-    avoid_countries: frozenset[str] = frozenset()
-    avoid_nodes: frozenset[str] = frozenset()
-    #: Links that exist whatever their status (a scenario's projects).
-    extra_links: frozenset[str] = frozenset()
-
-    def __post_init__(self) -> None:
-        if unknown := self.modes - set(model.MODES):
-            msg = f"unknown mode {sorted(unknown)[0]!r}; expected road, rail or sea"
-            raise QueryError(msg)
-        if unknown := self.statuses - set(model.LINK_STATUSES):
-            msg = f"unknown status {sorted(unknown)[0]!r}; expected {', '.join(model.LINK_STATUSES)}"
-            raise QueryError(msg)
-        if self.month is not None and not 1 <= self.month <= 12:
-            msg = f"month must be 1-12, got {self.month}"
-            raise QueryError(msg)
-
-    def allows(self, d: dict) -> bool:
-        """Whether an edge exists under these constraints."""
-        if self.avoid_nodes and not self.avoid_nodes.isdisjoint(d["nodes"]):
-            return False
-        kind = d["kind"]
-        if kind == "access":
-            return True
-        if self.avoid_countries and not self.avoid_countries.isdisjoint(d["countries"]):
-            return False
-        if kind == "transfer":
-            return all(_layer_mode(layer) in self.modes for layer in (d["from_layer"], d["to_layer"]))
-        if d["mode"] not in self.modes:
-            return False
-        status = d["status"]
-        if self.extra_links and d.get("link") in self.extra_links:
-            pass
-        elif status == "suspended":
-            if not (self.include_suspended or "suspended" in self.statuses):
-                return False
-        elif status not in self.statuses:
-            return False
-        months = d["months"]
-        return self.month is None or months is None or self.month in months
-
-
-def _layer_mode(layer: str) -> str:
-    return "rail" if layer.startswith("rail") else layer
-
-
-@dataclass(frozen=True)
-class Alternatives:
-    """The routes found and, when fewer than asked, why."""
-
-    routes: list[Route]
-    notes: list[str] = field(default_factory=list)
-
-
-def weight_function(
-    constraints: Constraints, attr: str, penalties: dict[str, float] | None = None
-) -> Callable[[tuple, tuple, dict], float | None]:
-    """An edge weight for networkx: the objective, times any penalty, or None if hidden."""
-    penalties = penalties or {}
-
-    def weight(u: tuple, v: tuple, d: dict) -> float | None:
-        if not constraints.allows(d):
-            return None
-        value = d[attr]
-        if penalties:
-            key = d.get("link") or (d.get("node") if d["kind"] == "border" else None)
-            value *= penalties.get(key, 1.0)
-        return value
-
-    return weight
-
-
-def _vertex_path(
-    G: nx.DiGraph,
-    origins: Sequence[str],
-    targets: Sequence[str],
-    weight: Callable,
-    attr: str,
-) -> list[tuple] | None:
-    """Best vertex path in the networkx graph: A* between two places, else Dijkstra."""
-    sources = [(n, "*", "origin") for n in origins if (n, "*", "origin") in G]
-    goals = {(n, "*", "dest") for n in targets if (n, "*", "dest") in G}
-    if not sources or not goals:
-        return None
-    if len(sources) == 1 and len(goals) == 1:
-        goal = next(iter(goals))
-        positions, bound = G.graph["positions"], G.graph["lower_bounds"][attr]
-        tx, ty = positions[goal[0]]
-
-        def heuristic(u: tuple, _target: tuple) -> float:
-            x, y = positions[u[0]]
-            return geodesy.great_circle_km(x, y, tx, ty) * bound
-
-        try:
-            return nx.astar_path(G, sources[0], goal, heuristic=heuristic, weight=weight)
-        except nx.NetworkXNoPath:
-            return None
-    dist, paths = nx.multi_source_dijkstra(G, sources, weight=weight)
-    reached = [g for g in goals if g in dist]
-    if not reached:
-        return None
-    return paths[min(reached, key=lambda g: (dist[g], g))]
 
 
 def best_path(
@@ -156,16 +41,21 @@ def best_path(
 ) -> tuple[list[tuple], list[dict]] | None:
     """The best path from any origin to any target: its vertices and the data of its edges.
 
-    ``G`` is the networkx graph, or its array form (:mod:`routes.engine`) for large networks.
+    ``G`` is the networkx graph, or its array form (:mod:`routes.engine`) for large networks;
+    either answers through the one interface of :mod:`routes.backends`.
     """
-    if not isinstance(G, nx.DiGraph):
-        from corridors.routes import engine
+    return backends.backend(G).best(origins, targets, attr=attr, constraints=constraints, penalties=penalties)
 
-        return engine.shortest(G, list(origins), list(targets), constraints, attr, penalties)
-    path = _vertex_path(G, origins, targets, weight_function(constraints, attr, penalties), attr)
-    if path is None:
-        return None
-    return path, [G.edges[u, v] for u, v in itertools.pairwise(path)]
+
+def _figures(d: dict) -> dict[str, float]:
+    """An edge's figures, one per objective."""
+    return {attr: d[attr] for attr in objectives.attrs()}
+
+
+def _sourced(priced: costs.Priced) -> dict:
+    """A step's sources and where its time goes (part -> (low, central, high) hours)."""
+    parts = {name: (p.low, p.central, p.high) for name, p in priced.parts.items()}
+    return {"sources": priced.sources, "time_parts": parts}
 
 
 def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_seq: int) -> list[Step]:
@@ -188,16 +78,14 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     mode=link.mode,
                     status=link.status,
                     corridor=link.corridor,
-                    distance_km=d["distance_km"],
-                    time_h=d["time_h"],
-                    cost_usd_per_t=d["cost_usd_per_t"],
+                    values=_figures(d),
                     coords=link.coords if forward else tuple(reversed(link.coords)),
                     gauge_mm=link.gauge_mm,
                     project=link.project,
                     year=link.year,
                     length_estimated=link.length_estimated,
                     open_months=link.open_months,
-                    sources=costs.price_link(link, nodes, network.costs).sources,
+                    **_sourced(costs.price_link(link, nodes, network.costs)),
                 )
             )
         elif d["kind"] == "transfer":
@@ -210,29 +98,28 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     kind=d["transfer"],
                     from_layer=d["from_layer"],
                     to_layer=d["to_layer"],
-                    time_h=d["time_h"],
-                    cost_usd_per_t=d["cost_usd_per_t"],
+                    values=_figures(d),
                     lon=node.lon,
                     lat=node.lat,
-                    sources=costs.price_transfer(node, d["transfer"], network.costs).sources,
+                    **_sourced(costs.price_transfer(node, d["transfer"], network.costs)),
                 )
             )
         elif d["kind"] == "border":
             node = nodes[d["node"]]
+            way = graph.direction(node, u[2])
             steps.append(
                 Crossing(
                     seq=seq,
                     node_id=node.id,
                     name=node.name,
-                    countries=node.border.countries,
+                    countries=way,
                     mode=d["mode"],
                     status=node.status,
-                    time_h=d["time_h"],
-                    cost_usd_per_t=d["cost_usd_per_t"],
+                    values=_figures(d),
                     lon=node.lon,
                     lat=node.lat,
                     open_months=node.open_months,
-                    sources=costs.price_border(node, d["mode"], network.costs).sources,
+                    **_sourced(costs.price_border(node, d["mode"], network.costs, way)),
                 )
             )
     return steps
@@ -274,7 +161,7 @@ def route_through(
     penalties: dict[str, float] | None = None,
 ) -> Route | None:
     """The best route visiting ``stops`` in order (each a set of candidate node ids), or None."""
-    attr = graph.OBJECTIVES[by]
+    attr = objectives.get(by).attr
     steps: list[Step] = []
     ends = []
     current = stops[0]
@@ -286,6 +173,15 @@ def route_through(
         ends.append((path[0][0], path[-1][0]))
         steps.extend(_steps(network, path, edges, len(steps)))
         current = (path[-1][0],)
+    return _route(network, steps, ends, by)
+
+
+def path_route(network: model.Network, path: list[tuple], edges: list[dict], *, by: str) -> Route:
+    """The route along a vertex path of the graph, given the data of its edges."""
+    return _route(network, _steps(network, path, edges, 0), [(path[0][0], path[-1][0])], by)
+
+
+def _route(network: model.Network, steps: list[Step], ends: list[tuple[str, str]], by: str) -> Route:
     steps = _orient_crossings(steps, network.nodes)
     return Route(
         origin=ends[0][0],
@@ -294,99 +190,6 @@ def route_through(
         objective=by,
         countries=_countries(steps, network.nodes),
     )
-
-
-def _length_by_link(route: Route) -> dict[str, float]:
-    return {s.link_id: s.distance_km for s in route.segments}
-
-
-def _repeats(route: Route) -> int:
-    """How many times the route goes over a physical link it already used (out and back)."""
-    return len(route.segments) - len(route.link_ids)
-
-
-def overlap(a: Route, b: Route) -> float:
-    """Share (0-1) of the shorter route's length on physical links both routes use.
-
-    Each physical link counts once, whatever the direction or how often a route uses it.
-    """
-    la, lb = _length_by_link(a), _length_by_link(b)
-    shortest = min(sum(la.values()), sum(lb.values()))
-    shared = sum(la[k] for k in la.keys() & lb.keys())
-    return 0.0 if shortest <= 0 else shared / shortest
-
-
-def alternatives(
-    G: SearchGraph,
-    network: model.Network,
-    stops: Sequence[Sequence[str]],
-    *,
-    by: str,
-    constraints: Constraints,
-    k: int = 1,
-    max_overlap: float = 0.5,
-    max_stretch: float = 3.0,
-    max_tries: int | None = None,
-) -> Alternatives:
-    """Up to ``k`` substantively different routes, best first, and why fewer were found.
-
-    Raises
-    ------
-    NoRouteError
-        If not even one route exists; the message names the constraint that cut it off.
-    """
-    best = route_through(G, network, stops, by=by, constraints=constraints)
-    if best is None:
-        raise NoRouteError(diagnose(G, network, stops, by=by, constraints=constraints))
-    kept = [best]
-    penalties: dict[str, float] = {}
-    rejected = {"overlap": 0, "stretch": 0, "repeat": 0, "loop": 0}
-    tries = 0
-    limit = max_tries if max_tries is not None else 6 * k
-    exhausted = False
-    last = best
-    while len(kept) < k and tries < limit:
-        tries += 1
-        for key in [*last.link_ids, *(c.node_id for c in last.crossings)]:
-            penalties[key] = penalties.get(key, 1.0) * PENALTY_FACTOR
-        cand = route_through(G, network, stops, by=by, constraints=constraints, penalties=penalties)
-        if cand is None:
-            exhausted = True
-            break
-        last = cand
-        if any(cand.link_ids == r.link_ids for r in kept):
-            rejected["repeat"] += 1
-        elif _repeats(cand) > _repeats(best):
-            rejected["loop"] += 1
-        elif cand.total(by) > max_stretch * best.total(by):
-            rejected["stretch"] += 1
-        elif max(overlap(cand, r) for r in kept) > max_overlap:
-            rejected["overlap"] += 1
-        else:
-            kept.append(cand)
-    kept.sort(key=lambda r: r.total(by))
-    routes = [replace(r, rank=i) for i, r in enumerate(kept, 1)]
-    notes = []
-    if len(routes) < k:
-        why = []
-        if rejected["stretch"]:
-            why.append(f"{rejected['stretch']} cost over {max_stretch:g} times the best by {by}")
-        if rejected["overlap"]:
-            why.append(
-                f"{rejected['overlap']} shared over {max_overlap:.0%} of their length with a kept route"
-            )
-        if rejected["loop"]:
-            why.append(f"{rejected['loop']} went back over their own links")
-        if rejected["repeat"]:
-            why.append(f"{rejected['repeat']} repeated a kept route")
-        reason = "; ".join(why) if why else "the network offers no other route"
-        if exhausted and not why:
-            reason = "no other route exists under the constraints"
-        notes.append(
-            f"found {len(routes)} of {k} routes after {tries} further searches: {reason} "
-            "(see --max-overlap and --max-stretch)"
-        )
-    return Alternatives(routes, notes)
 
 
 def diagnose(
@@ -447,9 +250,9 @@ def _what_it_needs(route: Route, constraints: Constraints, network: model.Networ
     ]
     if places:
         return f"the best route without it passes {', '.join(dict.fromkeys(places))}"
-    modes = [m for m in route.modes if m not in constraints.modes]
-    if modes:
-        return f"the best route without it uses {', '.join(modes)}"
+    barred = [m for m in route.modes if m not in constraints.modes]
+    if barred:
+        return f"the best route without it uses {', '.join(barred)}"
     needs = [
         f"{s.link_id} ({s.status})"
         for s in route.segments

@@ -31,9 +31,9 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from corridors.geo import convert, model
+from corridors.geo import convert, model, objectives
 from corridors.geo.errors import CorridorError, NoRouteError
-from corridors.routes import api, graph, output, places, scenarios
+from corridors.routes import api, output, places, scenarios
 
 log = logging.getLogger("corridors.server")
 
@@ -90,7 +90,7 @@ class RouteQuery(_Query):
     origin: str = Field(alias="from", description="place, country, sea or 'lat,lon'", examples=["Almaty"])
     destination: str = Field(alias="to", description="place, country, sea or 'lat,lon'", examples=["Karachi"])
     via: list[str] = Field([], description="places visited in order (repeat the parameter)")
-    by: str = Field("time", description=f"objective: {', '.join(graph.OBJECTIVES)}")
+    by: str = Field("time", description=f"objective: {', '.join(objectives.names())}")
     k: int = Field(1, description="number of substantively different routes")
     avoid: list[str] = Field([], description="countries (ISO3 or name) and places, comma-separated")
     modes: list[str] | None = Field(None, description="allowed modes, comma-separated (default: all)")
@@ -99,12 +99,16 @@ class RouteQuery(_Query):
     include_suspended: bool = Field(False, description="use suspended links and crossings")
     max_overlap: float = Field(0.5, description="largest share of length an alternative shares with another")
     max_stretch: float = Field(3.0, description="an alternative costs at most this multiple of the best")
+    pareto: list[str] | None = Field(
+        None, description="every route no other beats on all these criteria, comma-separated (e.g. time,cost)"
+    )
+    gateways: bool = Field(False, description="the best route through each crossing into the destination")
     format: str = Field("json", description="json (the --json contract) or geojson (as --geojson writes)")
 
     #: Fields that are not options of ``corridors.plan``.
     own_fields: ClassVar[frozenset[str]] = frozenset({"origin", "destination", "format"})
     #: Fields that take comma-separated lists, as the command line does.
-    list_fields: ClassVar[frozenset[str]] = frozenset({"avoid", "modes", "status"})
+    list_fields: ClassVar[frozenset[str]] = frozenset({"avoid", "modes", "status", "pareto"})
 
 
 class RankQuery(_Query):
@@ -112,7 +116,7 @@ class RankQuery(_Query):
 
     origin: str = Field("Kazakhstan", alias="from", description="origins: place, country or sea")
     destination: str = Field("Arabian Sea", alias="to", description="destinations: place, country or sea")
-    by: str = Field("time", description=f"objective: {', '.join(graph.OBJECTIVES)}")
+    by: str = Field("time", description=f"objective: {', '.join(objectives.names())}")
     month: int | None = Field(None, description="1-12: close what is out of season")
 
     own_fields: ClassVar[frozenset[str]] = frozenset()

@@ -21,7 +21,7 @@ import pytest
 
 from corridors.routes import api, output, server
 from tests import browser as chromium
-from tests.conftest import DATA, run_cli
+from tests.conftest import run_cli
 from tests.test_server import cli_json
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
@@ -79,13 +79,35 @@ def base_url():
 
 @pytest.fixture(scope="module")
 def hostile_file(tmp_path_factory) -> Path:
-    """The example user file with a script payload in every name, corridor and note."""
-    data = json.loads((DATA / "user" / "serhetabat_herat.geojson").read_text(encoding="utf-8"))
-    for feature in data["features"]:
-        props = feature["properties"]
-        for key in ("name", "corridor", "note"):
-            if key in props:
-                props[key] += PAYLOAD
+    """A user file: a new town with a script payload in its name and note, and a road to Almaty."""
+    town = {
+        "name": "Hostileabad" + PAYLOAD,
+        "country": "KAZ",
+        "kind": "city",
+        "source": "test fixture",
+        "note": "a note" + PAYLOAD,
+    }
+    road = {
+        "mode": "road",
+        "status": "operational",
+        "corridor": "Hostile Road" + PAYLOAD,
+        "source": "test fixture",
+    }
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": town,
+                "geometry": {"type": "Point", "coordinates": [77.6, 43.9]},
+            },
+            {
+                "type": "Feature",
+                "properties": road,
+                "geometry": {"type": "LineString", "coordinates": [[77.6, 43.9], [76.9126, 43.2567]]},
+            },
+        ],
+    }
     path = tmp_path_factory.mktemp("hostile") / "hostile.geojson"
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
@@ -231,25 +253,24 @@ def test_clicks_on_the_map_set_the_endpoints(open_page, base_url):
 
 def test_hostile_names_from_a_with_file_stay_text(open_page, hostile_url):
     page, _ = open_page(hostile_url)
-    page.fill("#from", "Serhetabat" + PAYLOAD)
-    page.fill("#to", "Herat")
-    page.check("input[name=include_suspended]")
+    page.fill("#from", "Hostileabad" + PAYLOAD)
+    page.fill("#to", "Karachi")
     page.click("#submit")
     page.wait_for_selector("#routes tbody tr")
     itinerary = page.inner_text("#itinerary")
-    assert f"Serhetabat{PAYLOAD} → Herat" in itinerary
-    assert f"Herat Railway{PAYLOAD}" in itinerary
+    assert f"Hostileabad{PAYLOAD} → Karachi" in itinerary
+    assert f"Hostile Road{PAYLOAD}" in itinerary
     for i in range(page.locator("path.corridors-stop").count()):
         page.mouse.move(*chromium.centre_of(page, "path.corridors-stop", i))
         page.wait_for_timeout(30)
     tooltips = page.eval_on_selector_all(".leaflet-tooltip", "ts => ts.map(t => t.textContent)")
     assert any(PAYLOAD in t for t in tooltips)
     page.fill("#to", "")
-    page.locator("#to").press_sequentially("Torgh", delay=20)
+    page.locator("#to").press_sequentially("Hostil", delay=20)
     page.wait_for_function(
-        "[...document.querySelectorAll('#places option')].some(o => o.value.startsWith('Torgh'))"
+        "[...document.querySelectorAll('#places option')].some(o => o.value.startsWith('Hostil'))"
     )
     assert page.eval_on_selector_all("#places option", "os => os.map(o => o.value)") == [
-        "Torghundi" + PAYLOAD
+        "Hostileabad" + PAYLOAD
     ]
     assert page.locator("img:not(.leaflet-tile)").count() == 0
