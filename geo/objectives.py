@@ -58,6 +58,9 @@ class Objective:
         Dijkstra or A* must sum) or ``max``.
     width
         Width of the figure's column in the route table.
+    column
+        Whether tables, itineraries and maps show the figure always (generalised cost is shown
+        only when a query asks for it: it depends on the query's value of time).
     """
 
     name: str
@@ -73,6 +76,7 @@ class Objective:
     on_stops: bool = True
     combine: str = "sum"
     width: int = 10
+    column: bool = True
 
     def __post_init__(self) -> None:
         if self.combine not in COMBINE:
@@ -152,6 +156,30 @@ OBJECTIVES: tuple[Objective, ...] = (
         shown=1,
         precise=2,
     ),
+    Objective(
+        name="co2",
+        attr="co2e_kg_per_t",
+        unit="kg/t",
+        symbol="kg CO2e/t",
+        label="CO2e",
+        words="kg CO2e per tonne (well-to-wheel)",
+        digits=3,
+        shown=1,
+        precise=2,
+    ),
+    Objective(
+        name="generalised",
+        attr="generalised_usd_per_t",
+        unit="$/t",
+        symbol="USD/t",
+        label="generalised",
+        words="USD per tonne, cost plus time at the value of time",
+        digits=3,
+        shown=1,
+        precise=2,
+        width=11,
+        column=False,
+    ),
 )
 
 #: The objective a search uses when none is given.
@@ -159,6 +187,11 @@ DEFAULT = "time"
 
 _BY_NAME = {o.name: o for o in OBJECTIVES}
 _BY_ATTR = {o.attr: o for o in OBJECTIVES}
+
+
+def shown(by: str | None = None) -> tuple[Objective, ...]:
+    """The objectives tables and maps show: every ``column`` one, and ``by`` if it is not."""
+    return tuple(o for o in OBJECTIVES if o.column or o.name == by)
 
 
 def names() -> tuple[str, ...]:

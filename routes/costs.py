@@ -1,4 +1,9 @@
-"""The cost model: time and cost of each link, transfer and border crossing, with sources."""
+"""The cost model: time, cost and CO2e of each link, transfer and border crossing, with sources.
+
+Costs are per tonne for the payload of ``costs.toml`` (``[payload]``); generalised cost values time
+at the network's default value of time. A query with another payload or value of time reprices
+the graph (:mod:`routes.pricing`).
+"""
 
 from __future__ import annotations
 
@@ -23,9 +28,29 @@ class Priced:
         return self.values["cost_usd_per_t"]
 
 
-def _stop(hours: float, usd_per_t: float, sources: dict[str, str]) -> Priced:
+#: Hours in a day: the value of time is per tonne per day.
+HOURS_PER_DAY = 24.0
+#: Why border crossings carry no emissions.
+BORDER_CO2E_SOURCE = "not modelled: engines idling and refrigeration at the border are not counted, so zero"
+
+
+def generalised(cost_usd_per_t: float, time_h: float, value_of_time_usd_per_t_day: float) -> float:
+    """Generalised cost: money plus time valued at ``value_of_time_usd_per_t_day``."""
+    return cost_usd_per_t + time_h / HOURS_PER_DAY * value_of_time_usd_per_t_day
+
+
+def _stop(
+    hours: float, usd_per_t: float, co2e_kg_per_t: float, sources: dict[str, str], costs: model.CostModel
+) -> Priced:
     """The figures of a step that covers no ground: a transfer or a border crossing."""
-    return Priced({"distance_km": 0.0, "time_h": hours, "cost_usd_per_t": usd_per_t}, sources)
+    figures = {
+        "distance_km": 0.0,
+        "time_h": hours,
+        "cost_usd_per_t": usd_per_t,
+        "co2e_kg_per_t": co2e_kg_per_t,
+        "generalised_usd_per_t": generalised(usd_per_t, hours, costs.value_of_time_usd_per_t_day),
+    }
+    return Priced(figures, sources)
 
 
 def link_country(link: model.Link, nodes: dict[str, model.Node]) -> str:
@@ -61,14 +86,22 @@ def price_link(link: model.Link, nodes: dict[str, model.Node], costs: model.Cost
         else:
             rate, sources["usd_per_t_km"] = defaults.usd_per_t_km, defaults.source
         cost = link.length_km * rate
-    figures = {"distance_km": link.length_km, "time_h": link.length_km / speed, "cost_usd_per_t": cost}
+    intensity, sources["co2e_kg_per_t_km"] = costs.co2e[link.mode].intensity(country)
+    time_h = link.length_km / speed
+    figures = {
+        "distance_km": link.length_km,
+        "time_h": time_h,
+        "cost_usd_per_t": cost,
+        "co2e_kg_per_t": link.length_km * intensity,
+        "generalised_usd_per_t": generalised(cost, time_h, costs.value_of_time_usd_per_t_day),
+    }
     return Priced(figures, sources)
 
 
 def price_border(node: model.Node, mode: str, costs: model.CostModel) -> Priced:
     """Dwell and cost of crossing the border at ``node`` by ``mode`` (``sea`` crosses free)."""
     if mode not in ("road", "rail"):
-        return _stop(0.0, 0.0, {})
+        return _stop(0.0, 0.0, 0.0, {}, costs)
     default = costs.border[mode]
     border = node.border
     hours = border.hours.get(mode) if border else None
@@ -76,10 +109,13 @@ def price_border(node: model.Node, mode: str, costs: model.CostModel) -> Priced:
     return _stop(
         default.hours if hours is None else hours,
         default.usd_per_t if usd is None else usd,
+        0.0,
         {
             "hours": default.source if hours is None else node.source,
             "usd_per_t": default.source if usd is None else node.source,
+            "co2e_kg_per_t": BORDER_CO2E_SOURCE,
         },
+        costs,
     )
 
 
@@ -95,4 +131,6 @@ def transfer_kind(layer_a: str, layer_b: str) -> str:
 def price_transfer(node: model.Node, kind: str, costs: model.CostModel) -> Priced:
     """Time and cost of a transfer at ``node``: the node's own figure, else the default."""
     fig = node.transfer.get(kind) or costs.transfer[kind]
-    return _stop(fig.hours, fig.usd_per_t, {"hours": fig.source, "usd_per_t": fig.source})
+    co2e, co2e_source = costs.co2e_transfer[kind]
+    sources = {"hours": fig.source, "usd_per_t": fig.source, "co2e_kg_per_t": co2e_source}
+    return _stop(fig.hours, fig.usd_per_t, co2e, sources, costs)

@@ -201,10 +201,11 @@ def heading(plan: Plan, names: dict[str, str]) -> str:
 def table(plan: Plan, names: dict[str, str], *, title: str | None = None) -> str:
     """The ranked table, readable at 80 columns (``title`` replaces "best by ...")."""
     head = f"{heading(plan, names)}, {title or 'best by ' + plan.routes[0].objective}"
-    columns = "".join(f"  {o.label:>{o.width}}" for o in objectives.OBJECTIVES)
+    shown = objectives.shown(plan.routes[0].objective)
+    columns = "".join(f"  {o.label:>{o.width}}" for o in shown)
     lines = [head, "", f"{'#':>2}{columns}  {'borders':>7}  modes"]
     for r in plan.routes:
-        figures = "".join(f"  {o.text(r.total(o.name)):>{o.width}}" for o in objectives.OBJECTIVES)
+        figures = "".join(f"  {o.text(r.total(o.name)):>{o.width}}" for o in shown)
         lines.append(f"{r.rank:>2}{figures}  {len(r.crossings):>7}  {'+'.join(r.modes)}")
         if len({r.origin for r in plan.routes} | {r.destination for r in plan.routes}) > 2:
             lines += _wrap(
@@ -228,7 +229,7 @@ def explain(plan: Plan, *, sources: bool = False) -> str:
     """Each route leg by leg: links, transfers and crossings with their figures and warnings."""
     out = []
     for r in plan.routes:
-        totals = ", ".join(o.long(r.total(o.name)) for o in objectives.OBJECTIVES)
+        totals = ", ".join(o.long(r.total(o.name)) for o in objectives.shown(r.objective))
         out.append(f"Route {r.rank}: {totals}; countries {' → '.join(r.countries)}")
         for step in r.steps:
             out.append(_explain_step(step))
@@ -241,7 +242,8 @@ def explain(plan: Plan, *, sources: bool = False) -> str:
 
 
 def _explain_step(step: Step) -> str:
-    figures = f"{step.time_h:7.1f} h {step.cost_usd_per_t:8.2f} $/t"
+    co2e = step.values.get("co2e_kg_per_t", 0.0)
+    figures = f"{step.time_h:7.1f} h {step.cost_usd_per_t:8.2f} $/t {co2e:7.2f} kg CO2e/t"
     if isinstance(step, Segment):
         gauge = f" {step.gauge_mm} mm" if step.gauge_mm else ""
         est = "~" if step.length_estimated else " "
@@ -276,7 +278,7 @@ def compare(today: Plan, future: Plan, names: dict[str, str]) -> str:
     rows = [("", "today", "with projects", "difference")]
     rows += [
         (o.label, o.text(a.total(o.name)), o.text(b.total(o.name)), o.delta(d[o.attr]))
-        for o in objectives.OBJECTIVES
+        for o in objectives.shown(a.objective)
     ]
     rows.append(("borders", str(len(a.crossings)), str(len(b.crossings)), ""))
     lines = [f"{r[0]:<10}{r[1]:>16}{r[2]:>16}{r[3]:>14}".rstrip() for r in rows]
