@@ -59,8 +59,14 @@ class Objective:
     width
         Width of the figure's column in the route table.
     column
-        Whether tables, itineraries and maps show the figure always (generalised cost is shown
-        only when a query asks for it: it depends on the query's value of time).
+        Whether tables, comparisons and the itinerary's heading give the figure a column of its
+        own (the ends of the time range do not: they are shown as the time's range; CO2e and
+        generalised cost get one when a query is by them).
+    search
+        Whether ``--by`` offers it.
+    per_query
+        Whether the figure depends on the query (the value of time): maps of stored routes
+        leave it out.
     """
 
     name: str
@@ -77,6 +83,8 @@ class Objective:
     combine: str = "sum"
     width: int = 10
     column: bool = True
+    search: bool = True
+    per_query: bool = False
 
     def __post_init__(self) -> None:
         if self.combine not in COMBINE:
@@ -133,6 +141,21 @@ OBJECTIVES: tuple[Objective, ...] = (
         on_stops=False,
     ),
     Objective(
+        name="time-low",
+        attr="time_h_low",
+        unit="h",
+        symbol="h",
+        label="time, low end",
+        words="hours at the low end of the range",
+        digits=3,
+        shown=1,
+        precise=1,
+        duration=True,
+        width=8,
+        column=False,
+        search=False,
+    ),
+    Objective(
         name="time",
         attr="time_h",
         unit="h",
@@ -144,6 +167,20 @@ OBJECTIVES: tuple[Objective, ...] = (
         precise=1,
         duration=True,
         width=8,
+    ),
+    Objective(
+        name="time-high",
+        attr="time_h_high",
+        unit="h",
+        symbol="h",
+        label="time, high end",
+        words="hours at the high end of the range",
+        digits=3,
+        shown=1,
+        precise=1,
+        duration=True,
+        width=8,
+        column=False,
     ),
     Objective(
         name="cost",
@@ -166,6 +203,7 @@ OBJECTIVES: tuple[Objective, ...] = (
         digits=3,
         shown=1,
         precise=2,
+        column=False,
     ),
     Objective(
         name="generalised",
@@ -179,6 +217,7 @@ OBJECTIVES: tuple[Objective, ...] = (
         precise=2,
         width=11,
         column=False,
+        per_query=True,
     ),
 )
 
@@ -189,14 +228,28 @@ _BY_NAME = {o.name: o for o in OBJECTIVES}
 _BY_ATTR = {o.attr: o for o in OBJECTIVES}
 
 
-def shown(by: str | None = None) -> tuple[Objective, ...]:
-    """The objectives tables and maps show: every ``column`` one, and ``by`` if it is not."""
-    return tuple(o for o in OBJECTIVES if o.column or o.name == by)
+def shown(*by: str | None) -> tuple[Objective, ...]:
+    """The objectives with a column in tables: every ``column`` one, and those named in ``by``.
+
+    CO2e and generalised cost get a column when a query is by them (tables fit 80 columns);
+    JSON, CSV, the itinerary and the maps always carry CO2e.
+    """
+    return tuple(o for o in OBJECTIVES if o.column or o.name in by)
+
+
+def stored() -> tuple[Objective, ...]:
+    """The objectives whose figures mean the same for every query (maps of stored routes)."""
+    return tuple(o for o in OBJECTIVES if not o.per_query)
 
 
 def names() -> tuple[str, ...]:
-    """The objectives' names, the default first (the ``--by`` choices)."""
-    return (DEFAULT, *(o.name for o in OBJECTIVES if o.name != DEFAULT))
+    """The names ``--by`` offers, the default first."""
+    return (DEFAULT, *(o.name for o in OBJECTIVES if o.name != DEFAULT and o.search))
+
+
+def columns() -> tuple[Objective, ...]:
+    """The objectives with a column of their own in tables and comparisons."""
+    return tuple(o for o in OBJECTIVES if o.column)
 
 
 def attrs() -> tuple[str, ...]:

@@ -16,7 +16,8 @@ def test_route_json_contract(tiny_dir):
     assert doc["query"]["by"] == "distance"
     (route,) = doc["routes"]
     assert route["rank"] == 1
-    totals = {"distance_km", "time_h", "cost_usd_per_t", "co2e_kg_per_t", "generalised_usd_per_t"}
+    totals = {"distance_km", "time_h_low", "time_h", "time_h_high", "cost_usd_per_t"}
+    totals |= {"co2e_kg_per_t", "generalised_usd_per_t"}
     assert set(route["totals"]) == totals
     for seg in route["segments"]:
         assert {

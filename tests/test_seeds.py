@@ -315,7 +315,8 @@ CIRCUITY_EXCUSED = [
      "northern Kazakhstan: the direct roads between the northern regions run through Russia (Troitsk, "
      "Kurgan, Orenburg) and the Zhezkazgan–Arkalyk road (KAZ13) is not modelled"),
     ({"balkhash"}, None,
-     "Lake Balkhash and the Saryarka/Betpak-Dala steppe: roads from Balkhash go only to Karaganda and Almaty"),
+     "Lake Balkhash and the Saryarka/Betpak-Dala steppe: roads from Balkhash go only to Karaganda "
+     "and Almaty"),
     ({"zhezkazgan"}, {"taldykorgan", "jalal_abad", "aktobe", "aktau", "kuryk", "atyrau", "serdar",
                       "turkmenbashi", "navoi", "kostanay"},
      "Betpak-Dala: Zhezkazgan's roads go only to Karaganda and Kyzylorda"),
@@ -326,7 +327,8 @@ CIRCUITY_EXCUSED = [
      "by Tashkent"),
     ({"termez"}, {"kokand", "andijan", "angren"},
      "Hisor and Turkestan ranges: from Termez the Fergana valley is reached through Tajikistan (Dushanbe, "
-     "Khujand), a route that enters Uzbekistan twice and that the search therefore avoids, or round by Tashkent"),
+     "Khujand), a route that enters Uzbekistan twice and that the search therefore avoids, or round "
+     "by Tashkent"),
     ({"kyzylorda", "turkistan"}, {"bukhara", "navoi", "turkmenabat", "mary"},
      "Kyzylkum: no road south from the Syr Darya to the Zeravshan; traffic goes by Tashkent"),
     # Known gaps: roads that exist but have no sourced length or route here yet.
@@ -359,7 +361,9 @@ def test_heartland_road_circuity(loaded):
             gc = geodesy.great_circle_km(a.lon, a.lat, b.lon, b.lat)
             if not 50 <= gc <= 1500:
                 continue
-            routes = api.plan(a.id, b.id, by="distance", modes=["road"], status=["operational"], network=loaded)
+            routes = api.plan(
+                a.id, b.id, by="distance", modes=["road"], status=["operational"], network=loaded
+            )
             ratio = routes.routes[0].distance_km / gc
             if ratio <= CIRCUITY_BOUND:
                 continue
