@@ -324,13 +324,11 @@ def compare(today: Plan, future: Plan, names: dict[str, str]) -> str:
     a, b = today.routes[0], future.routes[0]
     d = _diff(b, a)
     rows = [("", "today", "with projects", "difference")]
-    rows += [
-        (o.label, o.text(a.total(o.name)), o.text(b.total(o.name)), o.delta(d[o.attr]))
-        for o in objectives.shown(a.objective)
-    ]
-    rows.append(
-        ("range", time_range(a.time_h_low, a.time_h_high), time_range(b.time_h_low, b.time_h_high), "")
-    )
+    for o in objectives.shown(a.objective):
+        rows.append((o.label, o.text(a.total(o.name)), o.text(b.total(o.name)), o.delta(d[o.attr])))
+        if o.name == "time":
+            ranges = (time_range(a.time_h_low, a.time_h_high), time_range(b.time_h_low, b.time_h_high))
+            rows.append(("range", *ranges, ""))
     rows.append(("borders", str(len(a.crossings)), str(len(b.crossings)), ""))
     lines = [f"{r[0]:<10}{r[1]:>16}{r[2]:>16}{r[3]:>14}".rstrip() for r in rows]
     lines += ["", "today:", *_wrap("via", ", ".join(a.corridors))]
