@@ -35,6 +35,7 @@ class Endpoint:
             object.__setattr__(self, "members", self.node_ids)
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Fold case and accents and squeeze punctuation: ``"Bandar-e Abbās"`` -> ``"bandar e abbas"``."""
     decomposed = unicodedata.normalize("NFKD", text)

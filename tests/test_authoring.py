@@ -541,8 +541,9 @@ def test_network_without_init_still_summarises():
 
 def _seeds_without(folder: Path, node_ids: set[str]) -> Path:
     """A copy of the built-in network without some nodes and the links that touch them."""
-    ignore = shutil.ignore_patterns("__init__.py", "__pycache__")
-    shutil.copytree(paths.builtin_folder(), folder, ignore=ignore)
+    shutil.copytree(
+        paths.builtin_folder(), folder, ignore=shutil.ignore_patterns("__init__.py", "__pycache__")
+    )
     for file in [folder / "nodes.geojson", *sorted((folder / "links").glob("*.geojson"))]:
         data = json.loads(file.read_text())
         data["features"] = [

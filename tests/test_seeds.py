@@ -358,8 +358,8 @@ CIRCUITY_EXCUSED = [
     ({"turkmenabat", "mary"}, {"urgench", "dashoguz"},
      "Karakum: the Turkmenabat–Dashoguz road along the Amu Darya is not modelled"),
     ({"kerki"}, None,
-     "Kerki's modelled roads go only to Turkmenabat and to the Afghan border at Ymamnazar; the road up the "
-     "Amu Darya (Kelif) and the river crossings towards Karshi and Termez are not modelled "
+     "Kerki's modelled roads go only to Turkmenabat and to the Afghan border at Ymamnazar; the road "
+     "up the Amu Darya (Kelif) and the river crossings towards Karshi and Termez are not modelled "
      "(no sourced length)"),
 ]
 

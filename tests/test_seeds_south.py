@@ -70,16 +70,23 @@ def test_kerki_andkhoy_rail_is_1520_through_aqina(loaded):
 def test_khaf_herat_railway_reaches_herat_only_with_the_sections_under_construction(loaded):
     with pytest.raises(NoRouteError):
         best(loaded, "Khaf", "Herat", modes=["rail"])
-    statuses = ("operational", "under_construction")
-    route = best(loaded, "Khaf", "Herat", modes=["rail"], by="distance", status=statuses)
+    route = best(
+        loaded, "Khaf", "Herat", modes=["rail"], by="distance", status=("operational", "under_construction")
+    )
     assert [c.node_id for c in route.crossings] == ["shamtigh"]
     assert {s.gauge_mm for s in route.segments} == {1435}
     assert set(route.relies_on) == {"khr_rozanak_robat_paryan", "khr_robat_paryan_herat"}
 
 
 def test_zahedan_mashhad_railway_is_a_project(loaded):
-    statuses = ("operational", "under_construction", "proposed")
-    route = best(loaded, "Zahedan", "Mashhad", modes=["rail"], by="distance", status=statuses)
+    route = best(
+        loaded,
+        "Zahedan",
+        "Mashhad",
+        modes=["rail"],
+        by="distance",
+        status=("operational", "under_construction", "proposed"),
+    )
     assert "birjand" in places(route)
     projects = {s.project for s in route.segments if s.status != "operational"}
     assert projects == {"Zahedan–Birjand–Mashhad Railway"}
@@ -108,13 +115,12 @@ def test_new_pakistan_afghanistan_crossings_are_suspended(loaded):
 def test_sea_feeders_link_the_iranian_ports_karachi_and_jebel_ali(loaded):
     node = loaded.network.nodes["jebel_ali"]
     assert (node.country, node.kind, node.sea) == ("ARE", "port", "Persian Gulf")
-    pairs = (
+    for a, b in (
         ("Bandar Abbas", "Jebel Ali"),
         ("Chabahar", "Jebel Ali"),
         ("Karachi", "Jebel Ali"),
         ("Chabahar", "Karachi"),
-    )
-    for a, b in pairs:
+    ):
         route = best(loaded, a, b, modes=["sea"])
         assert route.modes == ["sea"]
         assert len(route.segments) == 1
