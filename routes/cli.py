@@ -140,6 +140,11 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
         help="one row per route (with --explain: per step) to FILE, or to stdout",
     )
     r.add_argument("--map", metavar="OUT.html", help="write a Leaflet map of the routes")
+    r.add_argument(
+        "--chart",
+        metavar="FILE",
+        help="write a time/cost-distance chart of the routes (.svg, .png or .html)",
+    )
     _map_options(r)
     _common(r)
 
@@ -252,15 +257,16 @@ def _map_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--offline", action="store_true", help="self-contained page: no request to any host")
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write a file through a temporary file in the same folder, then rename it into place."""
+def write_atomic(path: str | Path, text: str | bytes) -> None:
+    """Write a file (text as UTF-8, or bytes) through a temporary file in the same folder, then
+    rename it into place."""
     import tempfile
 
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -308,6 +314,8 @@ def cmd_route(args: argparse.Namespace) -> int:
         write_atomic(args.geojson, json.dumps(output.plan_geojson(result, names), ensure_ascii=False))
     if args.map:
         _write_map(args, loaded.network, [output.route_geojson(r, names) for r in result.routes])
+    if args.chart:
+        _write_chart(args, result, names)
     if args.csv:
         _write_csv(args, result, names)
     elif args.json:
@@ -327,6 +335,20 @@ def _table(args: argparse.Namespace, result, names: dict[str, str]) -> str:
     if args.pareto:
         return output.table(result, names, title=views.pareto_title(result))
     return output.table(result, names)
+
+
+def _write_chart(args: argparse.Namespace, result, names: dict[str, str]) -> None:
+    from corridors.routes import chart
+
+    data = chart.write(result.routes, names, args.chart, title=_chart_title(result, names))
+    write_atomic(args.chart, data)
+    print(f"chart written to {args.chart}", file=sys.stderr)
+
+
+def _chart_title(result, names: dict[str, str]) -> str:
+    from corridors.routes import output
+
+    return f"{output.heading(result, names)}: cumulative cost and time against distance"
 
 
 def _write_csv(args: argparse.Namespace, result, names: dict[str, str]) -> None:
