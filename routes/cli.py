@@ -313,7 +313,12 @@ def cmd_route(args: argparse.Namespace) -> int:
     if args.geojson:
         write_atomic(args.geojson, json.dumps(output.plan_geojson(result, names), ensure_ascii=False))
     if args.map:
-        _write_map(args, loaded.network, [output.route_geojson(r, names) for r in result.routes])
+        _write_map(
+            args,
+            loaded.network,
+            [output.route_geojson(r, names) for r in result.routes],
+            _chart_svg(result, names),
+        )
     if args.chart:
         _write_chart(args, result, names)
     if args.csv:
@@ -345,6 +350,14 @@ def _write_chart(args: argparse.Namespace, result, names: dict[str, str]) -> Non
     print(f"chart written to {args.chart}", file=sys.stderr)
 
 
+def _chart_svg(result, names: dict[str, str]) -> tuple[str, str]:
+    """The route map's side panel: the time/cost-distance chart of the routes."""
+    from corridors.routes import chart
+
+    svg = chart.render(result.routes, names, "svg", title=_chart_title(result, names)).decode("utf-8")
+    return "Time/cost–distance", svg
+
+
 def _chart_title(result, names: dict[str, str]) -> str:
     from corridors.routes import output
 
@@ -362,7 +375,10 @@ def _write_csv(args: argparse.Namespace, result, names: dict[str, str]) -> None:
     print(f"CSV written to {args.csv}", file=sys.stderr)
 
 
-def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> None:
+def _write_map(
+    args: argparse.Namespace, network, routes: list[dict] | None, figure: tuple[str, str] | None = None
+) -> None:
+    """Write ``--map``: the network, or the routes over it; ``figure`` is (title, svg) for a side panel."""
     from corridors import maps
     from corridors.geo import convert
 
@@ -373,6 +389,8 @@ def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> 
         m = maps.network_map(net_fc, countries=countries, tiles=tiles)
     else:
         m = maps.routes_map(routes, network=net_fc, countries=countries, tiles=tiles)
+    if figure is not None:
+        maps.add_figure(m, figure[1], title=figure[0])
     maps.save_map(m, args.map, offline=args.offline)
     print(f"map written to {args.map}", file=sys.stderr)
 

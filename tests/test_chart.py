@@ -56,3 +56,24 @@ def test_plain_route_does_not_import_matplotlib(tiny_dir):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_route_map_carries_the_chart_in_a_side_panel(tiny_dir, tmp_path):
+    target = tmp_path / "map.html"
+    out = run_cli(
+        "route", "a", "c", "-k", "2", "--map", str(target), "--tiles", "none", "--network", str(tiny_dir)
+    )
+    assert out.returncode == 0, out.stderr
+    page = target.read_text(encoding="utf-8")
+    assert '<details class="corridors-panel"><summary>Time/cost–distance</summary><svg' in page
+
+
+def test_panel_refuses_a_drawing_with_scripts():
+    import folium
+
+    from corridors.maps import MapError, add_figure
+
+    with pytest.raises(MapError, match="without scripts"):
+        add_figure(folium.Map(tiles=None), '<svg onload="alert(1)"></svg>', title="x")
+    m = add_figure(folium.Map(tiles=None), "<svg></svg>", title="<b>")
+    assert "&lt;b&gt;" in m.get_root().render()
