@@ -237,6 +237,9 @@ def plan(
         open_crossings=named.open_crossings,
     )
     stops = [[n for n in e.node_ids if n not in avoid_nodes] or list(e.node_ids) for e in endpoints]
+    # A place named twice in a row (a crossing and then its other side) is one stop.
+    collapsed = [stop for i, stop in enumerate(stops) if i == 0 or stop != stops[i - 1]]
+    stops = collapsed if len(collapsed) >= 2 else stops
     _check_modes(k, via, pareto, gateways)
     priced = pricing.pricing(net.costs, payload_t, value_of_time)
     G = pricing.reprice(loaded.G, net, priced)
