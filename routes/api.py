@@ -146,6 +146,7 @@ def plan(
     max_stretch: float = 3.0,
     network: Loaded | str | Path | None = None,
     extra: Iterable[str | Path] = (),
+    snap_km: float = places.MAX_SNAP_KM,
     pareto: Sequence[str] | None = None,
     gateways: bool = False,
     payload_t: float | None = None,
@@ -192,6 +193,9 @@ def plan(
         A :class:`Loaded` network, or a network folder; default the built-in network.
     extra
         Extra GeoJSON files of nodes and links used for this plan only.
+    snap_km
+        A ``lat,lon`` endpoint farther than this from every place is refused; one farther
+        than :data:`routes.places.WARN_SNAP_KM` earns a warning in the notes.
     pareto
         Criteria (``("time", "cost")``): return every route that no other route beats on all of
         them, sorted by the first, in place of the best route and its alternatives.
@@ -215,7 +219,10 @@ def plan(
         raise QueryError(msg)
     loaded = network if isinstance(network, Loaded) else load(network, extra=extra)
     net = loaded.network
-    endpoints = [places.resolve(net, text) for text in (origin, *via, destination)]
+    if not snap_km > 0:
+        msg = f"--snap-km must be a distance above 0 km, got {snap_km:g}"
+        raise QueryError(msg)
+    endpoints = [places.resolve(net, text, snap_km=snap_km) for text in (origin, *via, destination)]
     avoid_countries, avoid_nodes = _avoid(net, avoid)
     named = scenario.resolve(
         net,
@@ -267,7 +274,7 @@ def plan(
     found_notes = _pricing_notes(net.costs, priced, by, pareto) + found_notes
     notes = (
         [
-            f"{e.text!r} snapped to {e.label} ({e.snap_km:.1f} km away)"
+            _snap_note(e)
             for e in endpoints
             if e.snap_km is not None
         ]
@@ -324,6 +331,17 @@ def _pricing_notes(
             + ("" if vot else " (no --value-of-time given: it equals the cost)")
         )
     return notes
+
+
+def _snap_note(e: places.Endpoint) -> str:
+    """What a ``lat,lon`` endpoint snapped to; a warning when it is far from every place."""
+    note = f"{e.text!r} snapped to {e.label} ({e.snap_km:.1f} km away)"
+    if e.snap_km > places.WARN_SNAP_KM:
+        note = (
+            f"warning: {note}, over {places.WARN_SNAP_KM:g} km from any place of the network: the route "
+            f"starts or ends there, not at the point given"
+        )
+    return note
 
 
 def _check_modes(k: int, via: Sequence[str], pareto: Sequence[str] | None, gateways: bool) -> None:

@@ -73,6 +73,13 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--modes", type=_csv, metavar="LIST", help="allowed modes: road,rail,sea (default: all)")
     _scenario_options(r)
     r.add_argument(
+        "--snap-km",
+        type=float,
+        default=300.0,
+        metavar="KM",
+        help="a 'lat,lon' farther than this from every place is refused (default 300)",
+    )
+    r.add_argument(
         "--max-overlap",
         type=float,
         default=0.5,
@@ -345,6 +352,7 @@ def cmd_route(args: argparse.Namespace) -> int:
         network=loaded,
         pareto=args.pareto,
         gateways=args.gateways,
+        snap_km=args.snap_km,
         payload_t=args.payload_t,
         value_of_time=args.value_of_time,
     )

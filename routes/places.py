@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import heapq
 import json
 import re
 import unicodedata
@@ -15,6 +16,10 @@ from corridors.geo.errors import UnknownPlaceError
 
 #: Node kinds that stand for a country when a country is given as an endpoint.
 COUNTRY_KINDS = ("city", "port", "dry_port")
+#: A ``lat,lon`` farther than this from every node earns a warning in the notes.
+WARN_SNAP_KM = 50.0
+#: A ``lat,lon`` farther than this from every node is refused (``snap_km`` overrides it).
+MAX_SNAP_KM = 300.0
 _LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
@@ -111,7 +116,7 @@ def _place(network: model.Network, text: str, ids: tuple[str, ...]) -> Endpoint:
     return Endpoint(text, label, "place", tuple(stops), members=tuple(members))
 
 
-def resolve(network: model.Network, text: str) -> Endpoint:
+def resolve(network: model.Network, text: str, *, snap_km: float = MAX_SNAP_KM) -> Endpoint:
     """Resolve an endpoint text against the network.
 
     Tried in order: a node id, name or alias; a country (ISO3 code or name: its cities and
@@ -138,7 +143,7 @@ def resolve(network: model.Network, text: str) -> Endpoint:
     if ids:
         return _place(network, text, ids)
     if (point := _LATLON.match(text)) is not None:
-        return _nearest(network, text, float(point[1]), float(point[2]))
+        return _nearest(network, text, float(point[1]), float(point[2]), limit_km=snap_km)
     if (country := _country(network, key)) is not None:
         return country
     for sea, ids in seas(network).items():
@@ -178,15 +183,24 @@ def _country(network: model.Network, key: str) -> Endpoint | None:
     return None
 
 
-def _nearest(network: model.Network, text: str, lat: float, lon: float) -> Endpoint:
+def _nearest(network: model.Network, text: str, lat: float, lon: float, *, limit_km: float) -> Endpoint:
+    """The node nearest a position; farther than ``limit_km`` from every node, an error."""
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         msg = f"{text!r}: expected 'lat,lon' in degrees"
         raise UnknownPlaceError(msg)
-    node, dist = min(
-        ((n, geodesy.great_circle_km(lon, lat, n.lon, n.lat)) for n in network.nodes.values()),
-        key=lambda pair: pair[1],
+    near = heapq.nsmallest(
+        3,
+        ((geodesy.great_circle_km(lon, lat, n.lon, n.lat), n.name, n.id) for n in network.nodes.values()),
     )
-    return Endpoint(text, node.name, "point", (node.id,), snap_km=dist)
+    dist, _, node_id = near[0]
+    if dist > limit_km:
+        nearest = ", ".join(f"{name} {km:,.0f} km" for km, name, _ in near)
+        msg = (
+            f"{text!r} is {dist:,.0f} km from the nearest place of the network, over the "
+            f"{limit_km:g} km limit (nearest: {nearest}); give a place nearer the network, or --snap-km"
+        )
+        raise UnknownPlaceError(msg)
+    return Endpoint(text, network.nodes[node_id].name, "point", (node_id,), snap_km=dist)
 
 
 def suggest(network: model.Network, text: str, n: int = 3) -> list[str]:
