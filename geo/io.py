@@ -293,7 +293,20 @@ def read_costs(path: str | Path) -> model.CostModel:
         value_of_time_usd_per_t_day=float(vot["usd_per_t_day"]),
         value_of_time_source=vot["source"],
         dwell=_read_dwell(file, data.get("dwell") or {}, table),
+        port_customs=_read_port_customs(data.get("port_customs"), table),
     )
+
+
+def _read_port_customs(value: Any, table) -> dict[str, model.Figure]:
+    """``[port_customs]``: the default clearance at a port and ``[port_customs.country.XXX]``."""
+    if value is None:
+        return {}
+    default = table("port_customs", value, ["hours", "usd_per_t"])
+    out = {"default": model.Figure(float(default["hours"]), float(default["usd_per_t"]), default["source"])}
+    for iso3, override in (value.get("country") or {}).items():
+        t = table(f"port_customs.country.{iso3}", override, ["hours", "usd_per_t"])
+        out[iso3] = model.Figure(float(t["hours"]), float(t["usd_per_t"]), t["source"])
+    return out
 
 
 def _optional(value: Any) -> float | None:

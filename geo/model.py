@@ -214,6 +214,9 @@ class CostModel:
     value_of_time_source: str = ""
     #: Dwell by mode; a mode without an entry (older cost files) has none.
     dwell: dict[str, Dwell] = field(default_factory=dict)
+    #: Customs at a port, for a sea link between two countries: by ISO3, and ``"default"``
+    #: (``[port_customs]`` in ``costs.toml``; a cost file without it charges none).
+    port_customs: dict[str, Figure] = field(default_factory=dict)
 
 
 @dataclass

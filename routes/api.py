@@ -272,15 +272,7 @@ def plan(
         )
         routes, found_notes, gates = found.routes, found.notes, []
     found_notes = _pricing_notes(net.costs, priced, by, pareto) + found_notes
-    notes = (
-        [
-            _snap_note(e)
-            for e in endpoints
-            if e.snap_km is not None
-        ]
-        + list(named.notes)
-        + found_notes
-    )
+    notes = [_snap_note(e) for e in endpoints if e.snap_km is not None] + list(named.notes) + found_notes
     query = {
         "from": origin,
         "to": destination,

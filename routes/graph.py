@@ -110,6 +110,11 @@ def build_graph(network: model.Network) -> nx.DiGraph:
             "nodes": (a.id, b.id),
             **objectives.values(priced.values, what=f"link {link.id!r}"),
         }
+        if link.mode == "sea" and a.country != b.country and network.costs.port_customs:
+            _add_sea_crossing(G, network, link.id, a, b, attrs)
+            if not link.oneway:
+                _add_sea_crossing(G, network, link.id, b, a, attrs)
+            continue
         _add_link_edge(G, _vertex(a, link.layer, b), _vertex(b, link.layer, a), attrs)
         if not link.oneway:
             _add_link_edge(G, _vertex(b, link.layer, a), _vertex(a, link.layer, b), attrs)
@@ -119,6 +124,52 @@ def build_graph(network: model.Network) -> nx.DiGraph:
     G.graph["lower_bounds"] = lower_bounds(network, G)
     G.graph["positions"] = {n.id: (n.lon, n.lat) for n in nodes.values()}
     return G
+
+
+#: Layer prefixes of the vertices between a port's customs and a sea link to another country.
+DEPART, ARRIVE = "customs>", "customs<"
+
+
+def _add_sea_crossing(
+    G: nx.DiGraph, network: model.Network, link_id: str, a: model.Node, b: model.Node, attrs: dict
+) -> None:
+    """A sea link from ``a`` to ``b`` in another country: customs at both ports, then the sea.
+
+    The route clears customs at the port it leaves (a ``border`` edge at ``a``), sails, and
+    clears at the port it reaches (at ``b``), each priced by :func:`routes.costs.price_port_customs`.
+    """
+    departed, arrived = (a.id, DEPART + link_id, "via"), (b.id, ARRIVE + link_id, "via")
+    G.add_edge(_vertex(a, "sea", b), departed, **_customs_edge(network, a, b))
+    G.add_edge(departed, arrived, **attrs)
+    G.add_edge(arrived, _vertex(b, "sea", a), **_customs_edge(network, b, a))
+
+
+def _customs_edge(network: model.Network, port: model.Node, other: model.Node) -> dict:
+    priced = costs.price_port_customs(port, network.costs)
+    return {
+        "kind": "border",
+        "node": port.id,
+        "mode": "sea",
+        "status": "operational",
+        "layer": "sea",
+        "months": None,
+        "nodes": (port.id,),
+        "countries": frozenset((port.country, other.country)),
+        **objectives.values(priced.values, what=f"customs at {port.id!r}"),
+    }
+
+
+def sea_crossing(network: model.Network, u: tuple, v: tuple) -> tuple[str, str] | None:
+    """The (from, to) countries of a port's customs edge ``u -> v``, or None for another edge."""
+    for vertex, leaving in ((v, True), (u, False)):
+        for prefix in (DEPART, ARRIVE):
+            if vertex[1].startswith(prefix):
+                link = network.links[vertex[1][len(prefix) :]]
+                here = u[0] if leaving else v[0]
+                other = link.to_id if here == link.from_id else link.from_id
+                ends = (network.nodes[here].country, network.nodes[other].country)
+                return ends if leaving else ends[::-1]
+    return None
 
 
 def _add_link_edge(G: nx.DiGraph, u: tuple, v: tuple, attrs: dict) -> None:

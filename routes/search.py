@@ -116,6 +116,8 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     **_sourced(costs.price_transfer(node, d["transfer"], network.costs)),
                 )
             )
+        elif d["kind"] == "border" and not nodes[d["node"]].is_crossing:
+            steps.append(_port_customs(network, nodes[d["node"]], u, v, d, seq))
         elif d["kind"] == "border":
             node = nodes[d["node"]]
             way = _crossed(node, u, v)
@@ -135,6 +137,24 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                 )
             )
     return steps
+
+
+def _port_customs(
+    network: model.Network, node: model.Node, u: tuple, v: tuple, d: dict, seq: int
+) -> Crossing:
+    """Customs at a port for a sea link to or from another country, as a border crossing."""
+    return Crossing(
+        seq=seq,
+        node_id=node.id,
+        name=f"{node.name} customs",
+        countries=graph.sea_crossing(network, u, v),
+        mode="sea",
+        status="operational",
+        values=_figures(d),
+        lon=node.lon,
+        lat=node.lat,
+        **_sourced(costs.price_port_customs(node, network.costs)),
+    )
 
 
 def _countries(steps: list[Step], nodes: dict[str, model.Node]) -> tuple[str, ...]:
