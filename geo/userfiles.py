@@ -104,6 +104,11 @@ def user_features(
                 uf.links.append((index, link))
         uf.filled = {i: v for (f, i), v in user.filled.items() if f == file}
     parts.check_parts(all_nodes, problems, items=[item for uf in out for item in uf.nodes])
+    user_links = [item for uf in out for item in uf.links]
+    if user_links:  # shapely is imported only to check user links
+        from corridors.geo import borders
+
+        borders.check_links(user_links, all_nodes, problems)
     return out
 
 
