@@ -7,13 +7,18 @@ when the code prices a step differently from what the data says:
 - a link takes ``length_km`` (else its drawn length, a great-circle sum on the IUGG sphere
   computed here with the Vincenty formula, times the ``circuity`` of its mode) divided by its
   ``speed_kmh``, else the ``[line_haul.<mode>.country.<ISO3>]`` speed of the country that
-  prices it, else the mode's default; and ``usd_per_t``, else the length times
-  ``usd_per_t_km`` chosen in the same order;
+  prices it, else the mode's default; plus the dwell of ``[dwell.<mode>]`` (or its country
+  table): rest hours per moving hour on roads, yard hours per 100 km on rail, a flat wait at
+  sea (central values); and ``usd_per_t``, else the length times ``usd_per_t_km`` chosen in
+  the same order as the speed;
 - the country that prices a link is the one both ends share; else the end's that is not a
   border crossing; else the start's;
 - a transfer takes the node's own ``transfer.<kind>`` figures, else ``[transfer.<kind>]``;
-- a crossing takes the node's ``border.hours``/``border.usd_per_t`` for the mode, else
+- a crossing takes the node's ``border.hours``/``border.usd_per_t`` for the mode (hours may be
+  given by direction, ``"KAZ>CHN"`` or ``in``/``out`` of the node's country), else
   ``[border.<mode>]``; a ship crosses free.
+
+Times are central values; a ``{low, central, high}`` table counts by its ``central``.
 """
 
 from __future__ import annotations
@@ -93,21 +98,36 @@ class Fixture:
             usd = float(props["usd_per_t"])
         else:
             usd = km * props.get("usd_per_t_km", override.get("usd_per_t_km", default["usd_per_t_km"]))
-        return Figures(km, km / speed, usd)
+        moving = km / speed
+        dwell = self._dwell(props["mode"], self.pricing_country(link_id), moving, km)
+        return Figures(km, moving + dwell, usd)
+
+    def _dwell(self, mode: str, country: str, moving_h: float, km: float) -> float:
+        table = self.costs.get("dwell", {}).get(mode)
+        if table is None:
+            return 0.0
+        field = {"road": "rest_h_per_moving_h", "rail": "yard_h_per_100km", "sea": "wait_h"}[mode]
+        rate = _central(table.get("country", {}).get(country, table)[field])
+        return {"road": rate * moving_h, "rail": rate * km / 100}.get(mode, rate)
 
     def transfer(self, node_id: str, kind: str) -> Figures:
         own = self.nodes[node_id]["properties"].get("transfer", {}).get(kind)
         fig = own or self.costs["transfer"][kind]
-        return Figures(0.0, float(fig["hours"]), float(fig["usd_per_t"]))
+        return Figures(0.0, _central(fig["hours"]), float(fig["usd_per_t"]))
 
-    def crossing(self, node_id: str, mode: str) -> Figures:
+    def crossing(self, node_id: str, mode: str, direction: tuple[str, str] | None = None) -> Figures:
         if mode == "sea":
             return Figures(0.0, 0.0, 0.0)
-        border = self.nodes[node_id]["properties"].get("border", {})
+        props = self.nodes[node_id]["properties"]
+        border = props.get("border", {})
         default = self.costs["border"][mode]
-        hours = border.get("hours", {}).get(mode, default["hours"])
+        hours = border.get("hours", {}).get(mode)
+        if isinstance(hours, dict) and "central" not in hours:  # by direction
+            a, b = direction or ("", "")
+            side = "in" if b == props["country"] else "out" if a == props["country"] else ""
+            hours = hours.get(f"{a}>{b}", hours.get(side))
         usd = border.get("usd_per_t", {}).get(mode, default["usd_per_t"])
-        return Figures(0.0, float(hours), float(usd))
+        return Figures(0.0, _central(default["hours"] if hours is None else hours), float(usd))
 
     def step(self, step) -> Figures:
         """The figures a step of a :class:`corridors.routes.route.Route` should carry."""
@@ -116,12 +136,16 @@ class Fixture:
             return self.segment(step.link_id)
         if kind == "Transfer":
             return self.transfer(step.node_id, step.kind)
-        return self.crossing(step.node_id, step.mode)
+        return self.crossing(step.node_id, step.mode, tuple(step.countries))
 
     def route(self, route) -> Figures:
         """A route's totals, summed from the recomputed figures of its steps."""
         figs = [self.step(s) for s in route.steps]
         return Figures(*(math.fsum(getattr(f, a) for f in figs) for a in ("km", "hours", "usd_per_t")))
+
+
+def _central(value: float | dict) -> float:
+    return float(value["central"] if isinstance(value, dict) else value)
 
 
 def _features(path: Path) -> list[dict]:
