@@ -115,6 +115,18 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="the best route through each border crossing into the destination's country",
     )
+    r.add_argument(
+        "--payload-t",
+        type=float,
+        metavar="T",
+        help="tonnes per truck, wagon or container (default 20): spreads border and gauge-change costs",
+    )
+    r.add_argument(
+        "--value-of-time",
+        type=float,
+        metavar="USD_PER_T_DAY",
+        help="with --by generalised: what a day in transit costs per tonne (default 0)",
+    )
     r.add_argument("--explain", action="store_true", help="itinerary leg by leg")
     r.add_argument("--sources", action="store_true", help="with --explain: the source of each figure")
     out = r.add_mutually_exclusive_group()
@@ -221,6 +233,15 @@ def _add_add(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--recover", action="store_true", help="undo an interrupted add in DIR")
 
 
+def _add_serve(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser("serve", help="HTTP API (the --json contract) and a planner page in the browser")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    s.add_argument("--tiles", choices=("none", "osm"), default="none", help="basemap tiles (default: none)")
+    s.add_argument("--cors", action="append", default=[], metavar="ORIGIN", help="allow calls from ORIGIN")
+    _common(s)
+
+
 SUBCOMMANDS = {
     "route": _add_route,
     "places": _add_places,
@@ -230,6 +251,7 @@ SUBCOMMANDS = {
     "validate": _add_validate,
     "add": _add_add,
     "reach": cli_reach.add_parser,
+    "serve": _add_serve,
 }
 
 
@@ -286,6 +308,8 @@ def cmd_route(args: argparse.Namespace) -> int:
         network=loaded,
         pareto=args.pareto,
         gateways=args.gateways,
+        payload_t=args.payload_t,
+        value_of_time=args.value_of_time,
     )
     names = {n.id: n.name for n in loaded.network.nodes.values()}
     if args.compare:
@@ -619,6 +643,17 @@ def cmd_network_action(args: argparse.Namespace) -> int:
     return cmd_network(args)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from corridors.routes import server
+
+    app = server.create_app(
+        _load(args), tiles=None if args.tiles == "none" else args.tiles, cors_origins=args.cors
+    )
+    print(f"{PROG}: planner at http://{args.host}:{args.port}/, API docs at /docs", file=sys.stderr)
+    server.serve(app, host=args.host, port=args.port)
+    return 0
+
+
 COMMANDS = {
     "route": cmd_route,
     "places": cmd_places,
@@ -628,6 +663,7 @@ COMMANDS = {
     "projects": cmd_projects,
     "rank": cmd_rank,
     "reach": cli_reach.run,
+    "serve": cmd_serve,
 }
 
 

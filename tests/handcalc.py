@@ -14,6 +14,10 @@ when the code prices a step differently from what the data says:
 - the country that prices a link is the one both ends share; else the end's that is not a
   border crossing; else the start's;
 - a transfer takes the node's own ``transfer.<kind>`` figures, else ``[transfer.<kind>]``;
+- emissions: a link's length times ``[co2e.<mode>]`` ``kg_co2e_per_t_km``, or where the country
+  has a traction mix (``[co2e.<mode>.country.<ISO3>]``) the share-weighted electric
+  (``kwh_per_t_km`` x grid factor) and diesel figures; a transfer ``[co2e.transfer.<kind>]``;
+  a crossing none; a folder without ``[co2e]`` takes the built-in network's;
 - a crossing takes the node's ``border.hours``/``border.usd_per_t`` for the mode (hours may be
   given by direction, ``"KAZ>CHN"`` or ``in``/``out`` of the node's country), else
   ``[border.<mode>]``; a ship crosses free.
@@ -23,6 +27,7 @@ Times are central values; a ``{low, central, high}`` table counts by its ``centr
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -40,6 +45,7 @@ class Figures:
     km: float
     hours: float
     usd_per_t: float
+    co2e_kg_per_t: float = 0.0
 
 
 def _chord_km(a: list[float], b: list[float]) -> float:
@@ -64,6 +70,7 @@ class Fixture:
         for path in sorted((folder / "links").glob("*.geojson")):
             self.links.update({f["properties"]["id"]: f for f in _features(path)})
         self.costs = tomllib.loads((folder / "costs.toml").read_text(encoding="utf-8"))
+        self.co2e = self.costs.get("co2e") or _builtin_co2e()
 
     def length_km(self, link_id: str) -> float:
         link = self.links[link_id]
@@ -99,8 +106,17 @@ class Fixture:
         else:
             usd = km * props.get("usd_per_t_km", override.get("usd_per_t_km", default["usd_per_t_km"]))
         moving = km / speed
-        dwell = self._dwell(props["mode"], self.pricing_country(link_id), moving, km)
-        return Figures(km, moving + dwell, usd)
+        country = self.pricing_country(link_id)
+        dwell = self._dwell(props["mode"], country, moving, km)
+        return Figures(km, moving + dwell, usd, km * self._intensity(props["mode"], country))
+
+    def _intensity(self, mode: str, country: str) -> float:
+        table = self.co2e[mode]
+        mix = table.get("country", {}).get(country)
+        if not mix or "electric" not in table:
+            return table["kg_co2e_per_t_km"]
+        electric = table["electric"]["kwh_per_t_km"] * mix["grid_kg_co2e_per_kwh"]
+        return mix["electric_share"] * electric + (1 - mix["electric_share"]) * table["kg_co2e_per_t_km"]
 
     def _dwell(self, mode: str, country: str, moving_h: float, km: float) -> float:
         table = self.costs.get("dwell", {}).get(mode)
@@ -113,7 +129,8 @@ class Fixture:
     def transfer(self, node_id: str, kind: str) -> Figures:
         own = self.nodes[node_id]["properties"].get("transfer", {}).get(kind)
         fig = own or self.costs["transfer"][kind]
-        return Figures(0.0, _central(fig["hours"]), float(fig["usd_per_t"]))
+        co2e = self.co2e["transfer"][kind]["kg_co2e_per_t"]
+        return Figures(0.0, _central(fig["hours"]), float(fig["usd_per_t"]), co2e)
 
     def crossing(self, node_id: str, mode: str, direction: tuple[str, str] | None = None) -> Figures:
         if mode == "sea":
@@ -141,7 +158,14 @@ class Fixture:
     def route(self, route) -> Figures:
         """A route's totals, summed from the recomputed figures of its steps."""
         figs = [self.step(s) for s in route.steps]
-        return Figures(*(math.fsum(getattr(f, a) for f in figs) for a in ("km", "hours", "usd_per_t")))
+        fields = ("km", "hours", "usd_per_t", "co2e_kg_per_t")
+        return Figures(*(math.fsum(getattr(f, a) for f in figs) for a in fields))
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_co2e() -> dict:
+    seeds = Path(__file__).resolve().parent.parent / "seeds" / "costs.toml"
+    return tomllib.loads(seeds.read_text(encoding="utf-8"))["co2e"]
 
 
 def _central(value: float | dict) -> float:
@@ -153,12 +177,12 @@ def _features(path: Path) -> list[dict]:
 
 
 def assert_priced_as_the_data_says(route, fixture: Fixture, *, rel: float = 1e-9) -> None:
-    """Every step's km, hours and USD per tonne equal the ones recomputed from the files."""
+    """Every step's km, hours, USD and kg CO2e per tonne equal the ones recomputed from the files."""
     for step in route.steps:
         want = fixture.step(step)
-        got = (step.distance_km, step.time_h, step.cost_usd_per_t)
+        got = (step.distance_km, step.time_h, step.cost_usd_per_t, step.values["co2e_kg_per_t"])
         where = getattr(step, "link_id", None) or f"{type(step).__name__} at {step.node_id}"
-        wanted = (want.km, want.hours, want.usd_per_t)
-        for name, g, w in zip(("km", "hours", "usd_per_t"), got, wanted, strict=True):
+        wanted = (want.km, want.hours, want.usd_per_t, want.co2e_kg_per_t)
+        for name, g, w in zip(("km", "hours", "usd_per_t", "co2e_kg_per_t"), got, wanted, strict=True):
             msg = f"{where}: {name} {g!r}, the data says {w!r}"
             assert math.isclose(g, w, rel_tol=rel, abs_tol=1e-9), msg
