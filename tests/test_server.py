@@ -124,6 +124,32 @@ def test_places_projects_and_rank_are_the_cli_json(client):
     assert client.get("/v1/rank?by=cost&month=1").json() == cli_json("rank", "--by", "cost", "--month", "1")
 
 
+@pytest.mark.parametrize(
+    ("query", "args"),
+    [
+        ("", []),
+        (
+            "to=Karachi&from=Almaty&by=cost&modes=road&status=operational,proposed",
+            [
+                "Karachi",
+                "--from",
+                "Almaty",
+                "--by",
+                "cost",
+                "--modes",
+                "road",
+                "--status",
+                "operational,proposed",
+            ],
+        ),
+    ],
+)
+def test_reach_is_the_cli_json(client, query, args):
+    response = client.get(f"/v1/reach?{query}")
+    assert response.status_code == 200, response.text
+    assert response.json() == cli_json("reach", *args)
+
+
 def test_places_limit_for_autocomplete(client):
     everything = client.get("/v1/places?q=a").json()
     first = client.get("/v1/places?q=a&limit=5").json()
@@ -231,6 +257,9 @@ def test_bad_route_queries(client, query, parameter, message):
         ("/v1/rank?from=Atlantis", "from"),
         ("/v1/rank?by=speed", "by"),
         ("/v1/rank?month=0", "month"),
+        ("/v1/reach?to=Atlantis", "to"),
+        ("/v1/reach?modes=car", "modes"),
+        ("/v1/reach?within=3d", "within"),
     ],
 )
 def test_bad_other_queries(client, url, parameter):
@@ -306,7 +335,9 @@ def test_docs_work_offline(client):
     route = schema["paths"]["/v1/route"]["get"]
     names = {p["name"] for p in route["parameters"]}
     assert names >= {"from", "to", "via", "by", "k", "avoid", "modes", "status", "month", "include_suspended"}
-    assert {"/v1/rank", "/v1/places", "/v1/projects", "/v1/network", "/health"} <= set(schema["paths"])
+    assert {"/v1/rank", "/v1/reach", "/v1/places", "/v1/projects", "/v1/network", "/health"} <= set(
+        schema["paths"]
+    )
 
 
 def test_page_and_its_assets_are_local(client):
