@@ -509,6 +509,7 @@ def _add_page(app: FastAPI, planner: Planner, tiles: str | None) -> None:
             "top_route_weight": style.TOP_ROUTE_WEIGHT,
         },
         "limits": {"max_k": planner.limits.max_k, "max_via": planner.limits.max_via},
+        "objectives": list(objectives.names()),
     }
     config_json = _json_bytes(config)
 
@@ -528,8 +529,54 @@ def _add_page(app: FastAPI, planner: Planner, tiles: str | None) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
 
-def serve(app: FastAPI, *, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the app with uvicorn until interrupted."""
+#: The environment variable that hands ``serve``'s settings to uvicorn's worker processes.
+SETTINGS_VARIABLE = "CORRIDORS_SERVE_SETTINGS"
+
+
+def serve(
+    settings: dict[str, Any],
+    *,
+    loaded: api.Loaded | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+) -> None:
+    """Serve until interrupted: one process, or ``workers`` processes that each load the network.
+
+    ``settings`` are the network folder (``network``), the extra files (``extra``) and the
+    keyword options of `create_app` (``tiles``, ``cors_origins``).
+    """
+    import os
+
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    if workers == 1:
+        app = create_app(loaded or _load(settings), **_app_options(settings))
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+        return
+    os.environ[SETTINGS_VARIABLE] = json.dumps(settings)
+    uvicorn.run(
+        f"{__name__}:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+    )
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process, made from the settings ``serve`` left in the environment."""
+    import os
+
+    settings = json.loads(os.environ[SETTINGS_VARIABLE])
+    return create_app(_load(settings), **_app_options(settings))
+
+
+def _load(settings: dict[str, Any]) -> api.Loaded:
+    return api.load(settings.get("network"), extra=settings.get("extra") or ())
+
+
+def _app_options(settings: dict[str, Any]) -> dict[str, Any]:
+    return {"tiles": settings.get("tiles"), "cors_origins": settings.get("cors_origins")}

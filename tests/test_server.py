@@ -323,8 +323,9 @@ def test_no_query_string_gets_a_5xx(client, params):
 # -- the server's surroundings
 
 
-def test_docs_work_offline(client):
-    docs = client.get("/docs")
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_docs_work_offline(client, path):
+    docs = client.get(path)
     assert docs.status_code == 200
     urls = re.findall(r"""(?:src|href|url)\s*[=:]\s*['"]([^'"]+)['"]""", docs.text)
     assert urls
@@ -413,6 +414,20 @@ def test_serve_command_answers_on_loopback(tmp_path: Path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_worker_processes_make_their_app_from_the_environment(monkeypatch, tiny_dir):
+    settings = {"network": str(tiny_dir), "extra": [], "tiles": "osm", "cors_origins": []}
+    monkeypatch.setenv(server.SETTINGS_VARIABLE, json.dumps(settings))
+    worker = TestClient(server.app_from_environment())
+    assert worker.get("/health").json()["nodes"] == len(api.load(tiny_dir).network.nodes)
+    assert (
+        worker.get("/static/config.json").json()["tiles"]["url"].startswith("https://tile.openstreetmap.org/")
+    )
+
+
+def test_serve_refuses_a_bad_worker_count():
+    assert cli_error("serve", "--workers", "0") == (2, "--workers must be 1-64, got 0")
 
 
 def test_serve_rejects_bad_options():
