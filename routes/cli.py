@@ -140,6 +140,11 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
         help="one row per route (with --explain: per step) to FILE, or to stdout",
     )
     r.add_argument("--map", metavar="OUT.html", help="write a Leaflet map of the routes")
+    r.add_argument(
+        "--chart",
+        metavar="FILE",
+        help="write a time/cost-distance chart of the routes (.svg, .png or .html)",
+    )
     _map_options(r)
     _common(r)
 
@@ -263,15 +268,16 @@ def _map_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--offline", action="store_true", help="self-contained page: no request to any host")
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write a file through a temporary file in the same folder, then rename it into place."""
+def write_atomic(path: str | Path, text: str | bytes) -> None:
+    """Write a file (text as UTF-8, or bytes) through a temporary file in the same folder, then
+    rename it into place."""
     import tempfile
 
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -318,7 +324,14 @@ def cmd_route(args: argparse.Namespace) -> int:
     if args.geojson:
         write_atomic(args.geojson, json.dumps(output.plan_geojson(result, names), ensure_ascii=False))
     if args.map:
-        _write_map(args, loaded.network, [output.route_geojson(r, names) for r in result.routes])
+        _write_map(
+            args,
+            loaded.network,
+            [output.route_geojson(r, names) for r in result.routes],
+            _chart_svg(result, names),
+        )
+    if args.chart:
+        _write_chart(args, result, names)
     if args.csv:
         _write_csv(args, result, names)
     elif args.json:
@@ -340,6 +353,28 @@ def _table(args: argparse.Namespace, result, names: dict[str, str]) -> str:
     return output.table(result, names)
 
 
+def _write_chart(args: argparse.Namespace, result, names: dict[str, str]) -> None:
+    from corridors.routes import chart
+
+    data = chart.write(result.routes, names, args.chart, title=_chart_title(result, names))
+    write_atomic(args.chart, data)
+    print(f"chart written to {args.chart}", file=sys.stderr)
+
+
+def _chart_svg(result, names: dict[str, str]) -> tuple[str, str]:
+    """The route map's side panel: the time/cost-distance chart of the routes."""
+    from corridors.routes import chart
+
+    svg = chart.render(result.routes, names, "svg", title=_chart_title(result, names)).decode("utf-8")
+    return "Time/cost–distance", svg
+
+
+def _chart_title(result, names: dict[str, str]) -> str:
+    from corridors.routes import output
+
+    return f"{output.heading(result, names)}: cumulative cost and time against distance"
+
+
 def _write_csv(args: argparse.Namespace, result, names: dict[str, str]) -> None:
     from corridors.routes import views
 
@@ -351,7 +386,10 @@ def _write_csv(args: argparse.Namespace, result, names: dict[str, str]) -> None:
     print(f"CSV written to {args.csv}", file=sys.stderr)
 
 
-def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> None:
+def _write_map(
+    args: argparse.Namespace, network, routes: list[dict] | None, figure: tuple[str, str] | None = None
+) -> None:
+    """Write ``--map``: the network, or the routes over it; ``figure`` is (title, svg) for a side panel."""
     from corridors import maps
     from corridors.geo import convert
 
@@ -362,6 +400,8 @@ def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> 
         m = maps.network_map(net_fc, countries=countries, tiles=tiles)
     else:
         m = maps.routes_map(routes, network=net_fc, countries=countries, tiles=tiles)
+    if figure is not None:
+        maps.add_figure(m, figure[1], title=figure[0])
     maps.save_map(m, args.map, offline=args.offline)
     print(f"map written to {args.map}", file=sys.stderr)
 
