@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -61,50 +62,62 @@ def outlines(path: Path) -> tuple:
     return _outlines(str(path), path.stat().st_mtime_ns)
 
 
+#: The line is read every this many km.
+STEP_KM = 1.0
+
+
 def passes(
     coords: tuple[tuple[float, float], ...], shapes: tuple, ends: tuple[str, str]
 ) -> list[tuple[str, str, tuple]]:
     """The borders a line passes, in order: ``(from country, to country, (lon, lat))``.
 
-    ``ends`` are the countries of the link's end nodes: the line starts and ends there, whatever
-    a simplified outline says of a place near a border.
+    The line is read every :data:`STEP_KM`; where outlines overlap, a point stays in the country
+    of the point before it. ``ends`` are the countries of the link's end nodes: the line starts
+    and ends there, whatever a simplified outline says of a place near a border.
     """
-    from shapely.geometry import LineString, Point
+    import numpy as np
+    import shapely
+    from shapely.geometry import LineString
 
-    line = LineString(coords)
-    stretches = [(-1.0, 0.0, ends[0], 0.0), (line.length, line.length + 1, ends[1], 0.0)]
-    for iso3, geometry in shapes:
-        if not geometry.intersects(line):
+    length_km = geodesy.line_length_km(list(coords))
+    n = max(2, math.ceil(length_km / STEP_KM) + 1)
+    points = shapely.line_interpolate_point(LineString(coords), np.linspace(0.0, 1.0, n), normalized=True)
+    xs, ys = shapely.get_x(points), shapely.get_y(points)
+    inside = [(iso3, shapely.contains_xy(geometry, xs, ys)) for iso3, geometry in shapes]
+    step_km = length_km / (n - 1)
+    stretches: list[list] = [[ends[0], 0.0, 0]]
+    current = ends[0]
+    for k in range(n):
+        here = [iso3 for iso3, mask in inside if mask[k]]
+        if not here:
             continue
-        inside = line.intersection(geometry)
-        for part in getattr(inside, "geoms", [inside]):
-            if part.geom_type != "LineString" or part.is_empty:
-                continue
-            ends = sorted(line.project(Point(c)) for c in (part.coords[0], part.coords[-1]))
-            stretches.append((ends[0], ends[1], iso3, geodesy.line_length_km(list(part.coords))))
-    stretches.sort()
-    kept = _without_excursions([s for s in stretches if s[3] >= SLIVER_KM or s[3] == 0.0])
+        if current not in here:
+            current = here[0]
+        if stretches[-1][0] == current:
+            stretches[-1][1] += step_km
+            stretches[-1][2] = k
+        else:
+            stretches.append([current, step_km, k])
+    stretches.append([ends[1], 0.0, n - 1])
+    last = len(stretches) - 1
+    kept = _without_excursions([s for i, s in enumerate(stretches) if s[1] >= SLIVER_KM or i in (0, last)])
     # After merging, neighbouring stretches lie in different countries: each pair is a border.
     return [
-        (before[2], after[2], _point(line.interpolate(before[1])))
+        (before[0], after[0], (float(xs[before[2]]), float(ys[before[2]])))
         for before, after in itertools.pairwise(kept)
     ]
 
 
-def _point(at) -> tuple[float, float]:
-    return (at.x, at.y)
-
-
-def _without_excursions(stretches: list[tuple]) -> list[tuple]:
+def _without_excursions(stretches: list[list]) -> list[list]:
     """Merge ``A, B, ..., A`` into ``A`` where the stretches between are shorter than
-    :data:`EXCURSION_KM` in all."""
-    merged: list[tuple] = []
+    :data:`EXCURSION_KM` in all; each is ``[country, km, index of its last point]``."""
+    merged: list[list] = []
     for s in stretches:
-        back = next((i for i in range(len(merged) - 1, -1, -1) if merged[i][2] == s[2]), None)
-        if back is not None and sum(m[3] for m in merged[back + 1 :]) < EXCURSION_KM:
+        back = next((i for i in range(len(merged) - 1, -1, -1) if merged[i][0] == s[0]), None)
+        if back is not None and sum(m[1] for m in merged[back + 1 :]) < EXCURSION_KM:
             first = merged[back]
             del merged[back:]
-            s = (first[0], s[1], s[2], first[3] + s[3])
+            s = [s[0], first[1] + s[1], s[2]]
         merged.append(s)
     return merged
 
