@@ -102,10 +102,24 @@ def passes(
     last = len(stretches) - 1
     kept = _without_excursions([s for i, s in enumerate(stretches) if s[1] >= SLIVER_KM or i in (0, last)])
     # After merging, neighbouring stretches lie in different countries: each pair is a border.
+    by_iso3 = dict(shapes)
     return [
-        (before[0], after[0], (float(xs[before[2]]), float(ys[before[2]])))
+        (before[0], after[0], _where(by_iso3.get(before[0]), xs, ys, before[2]))
         for before, after in itertools.pairwise(kept)
     ]
+
+
+def _where(geometry, xs, ys, k: int) -> tuple[float, float]:
+    """Where the line leaves ``geometry`` between its points ``k`` and ``k + 1``."""
+    from shapely.geometry import LineString
+
+    k = min(k, len(xs) - 2)
+    step = LineString([(xs[k], ys[k]), (xs[k + 1], ys[k + 1])])
+    hit = step.intersection(geometry.boundary) if geometry is not None else None
+    if hit is None or hit.is_empty:
+        return (float((xs[k] + xs[k + 1]) / 2), float((ys[k] + ys[k + 1]) / 2))
+    point = hit if hit.geom_type == "Point" else hit.geoms[0] if hasattr(hit, "geoms") else hit.centroid
+    return (float(point.x), float(point.y))
 
 
 def _without_excursions(stretches: list[list]) -> list[list]:
