@@ -57,6 +57,16 @@
     return `${Math.floor(whole / 24)}d ${String(whole % 24).padStart(2, "0")}h`;
   }
 
+  function timeRange(low, high) {
+    // as the command line's table: half days from a day up, else hours
+    if (high < 24) {
+      const [a, b] = [Math.round(low), Math.round(high)];
+      return a !== b ? `${a}–${b} h` : `${b} h`;
+    }
+    const [a, b] = [Math.floor(low / 12) / 2, Math.ceil(high / 12) / 2];
+    return a !== b ? `${a}–${b} d` : `${b} d`;
+  }
+
   function layerName(layer) {
     return layer.startsWith("rail") ? `rail ${layer.slice(4)} mm` : layer;
   }
@@ -165,18 +175,19 @@
     }
     const legend = L.control({ position: "bottomright" });
     legend.onAdd = () => {
-      const box = el("div", { class: "corridors-legend", id: "legend" });
+      const body = el("details", { open: "" }, el("summary", {}, "Legend"));
+      const box = el("div", { class: "corridors-legend", id: "legend" }, body);
       const section = (title, rows) => el("div", { class: "corridors-legend-section" },
         el("div", { class: "corridors-legend-title" }, title),
         ...rows.map(([swatch, text]) => el("div", { class: "corridors-legend-row" }, swatch, el("span", {}, text))));
-      box.append(section("Modes", Object.keys(s.modes).filter((m) => modes.has(m))
+      body.append(section("Modes", Object.keys(s.modes).filter((m) => modes.has(m))
         .map((m) => [lineSwatch(s.modes[m]), m[0].toUpperCase() + m.slice(1)])));
-      box.append(section("Status", Object.keys(s.status_labels).filter((st) => statuses.has(st))
+      body.append(section("Status", Object.keys(s.status_labels).filter((st) => statuses.has(st))
         .map((st) => [lineSwatch(st === "suspended" ? s.suspended : "#444444", s.dashes[st]), s.status_labels[st]])));
-      box.append(section("Places", Object.keys(s.nodes).filter((k) => kinds.has(k))
+      body.append(section("Places", Object.keys(s.nodes).filter((k) => kinds.has(k))
         .map((k) => [circleSwatch(s.nodes[k]), s.node_labels[k] || k])));
       state.legendRoutes = el("div", { id: "legend-routes" });
-      box.append(state.legendRoutes);
+      body.append(state.legendRoutes);
       L.DomEvent.disableClickPropagation(box);
       return box;
     };
@@ -302,6 +313,7 @@
         el("td", {}, lineSwatch(colour, null, 5), ` ${r.rank}`),
         el("td", { class: "num" }, `${number(r.totals.distance_km, 0)} km`),
         el("td", { class: "num" }, duration(r.totals.time_h)),
+        el("td", { class: "num range" }, "time_h_low" in r.totals ? timeRange(r.totals.time_h_low, r.totals.time_h_high) : ""),
         el("td", { class: "num" }, `${number(r.totals.cost_usd_per_t, 0)} $/t`),
         el("td", { class: "num" }, r.border_crossings.length),
         el("td", {}, r.modes.join("+")));
@@ -395,8 +407,14 @@
     const out = [
       el("h2", {}, `Route ${route.rank}: ${nodeName(route.origin)} → ${nodeName(route.destination)}`),
       el("p", { class: "totals" }, `${number(t.distance_km, 1)} km, ${number(t.time_h, 1)} h (${duration(t.time_h)}), `
-        + `${number(t.cost_usd_per_t, 2)} USD/t; countries ${route.countries.join(" → ")}`),
+        + `${number(t.cost_usd_per_t, 2)} USD/t`
+        + ("co2e_kg_per_t" in t ? `, ${number(t.co2e_kg_per_t, 1)} kg CO2e/t` : "")
+        + `; countries ${route.countries.join(" → ")}`),
     ];
+    if ("time_h_low" in t) {
+      out.push(el("p", { class: "range" }, `time range ${timeRange(t.time_h_low, t.time_h_high)} `
+        + `(${number(t.time_h_low, 1)}–${number(t.time_h_high, 1)} h)`));
+    }
     if (route.relies_on.length) out.push(el("p", { class: "needs" }, `needs ${route.relies_on.join(", ")} (not operational)`));
     for (const w of route.warnings) out.push(el("p", { class: "warning" }, w));
     const steps = [
@@ -431,6 +449,8 @@
   async function start() {
     state.config = await getJSON("static/config.json");
     document.getElementById("k").max = state.config.limits.max_k;
+    document.getElementById("by").replaceChildren(
+      ...state.config.objectives.map((name) => el("option", { value: name }, name)));
     const map = L.map("map", { zoomSnap: 0.25 });
     state.map = map;
     map.attributionControl.setPrefix(false);
