@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from corridors.geo import emissions, model, modes, validate
+from corridors.geo import emissions, model, modes, plain, validate
 from corridors.geo.errors import NetworkDataError
 from corridors.geo.paths import builtin_folder, network_files
 from corridors.geo.validate import Problem
@@ -387,15 +387,18 @@ def read_network(
     for file, features in parsed:
         for index, feature in enumerate(features):
             if validate.geometry_type(feature) == "Point":
-                node = validate.node_from_feature(feature, index, file, found)
+                node = plain.plain_node(feature, file) or validate.node_from_feature(
+                    feature, index, file, found
+                )
                 validate.add_unique(nodes, node, file, index, found)
     for file, features in parsed:
+        fast = plain.plain_links(features, file, nodes, costs)
         for index, feature in enumerate(features):
             if validate.geometry_type(feature) != "Point":
-                link = validate.link_from_feature(feature, index, file, nodes, costs, found)
+                link = fast[index] or validate.link_from_feature(feature, index, file, nodes, costs, found)
                 validate.add_unique(links, link, file, index, found)
     user_parsed = [(file, features) for file, features in parsed_user if features is not None]
-    for added in validate.user_features(user_parsed, nodes, links, costs, found):
+    for added in validate.user_features(user_parsed, nodes, links, costs, found) if user_parsed else ():
         nodes.update((node.id, node) for _, node in added.nodes)
         links.update((link.id, link) for _, link in added.links)
     _raise_errors(found)
