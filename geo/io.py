@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from corridors.geo import emissions, model, modes, plain, validate
+from corridors.geo import emissions, model, modes, plain, tables, validate
 from corridors.geo.errors import NetworkDataError
 from corridors.geo.paths import builtin_folder, network_files
 from corridors.geo.validate import Problem
@@ -72,6 +72,15 @@ def load_geojson(
         _report_constants(data, file, problems)
         return None
     return feature_list(data, file, problems)
+
+
+def load_features(
+    path: str | Path, problems: list[Problem], *, max_bytes: int = MAX_FILE_BYTES
+) -> list[dict] | None:
+    """The features of a GeoJSON, GeoPackage or GeoParquet file (:mod:`geo.tables`), by its ending."""
+    if tables.is_table(path):
+        return tables.load_features(path, problems, max_bytes=max_bytes)
+    return load_geojson(path, problems, max_bytes=max_bytes)
 
 
 def _decode(raw: bytes, file: str, problems: list[Problem]) -> str | None:
@@ -379,8 +388,8 @@ def read_network(
     found: list[Problem] = [] if problems is None else problems
     files = [nodes_file, *link_files]
     user_files = [Path(p) for p in extra]
-    parsed = [(str(f), load_geojson(f, found)) for f in files]
-    parsed_user = [(str(f), load_geojson(f, found, max_bytes=MAX_USER_FILE_BYTES)) for f in user_files]
+    parsed = [(str(f), load_features(f, found)) for f in files]
+    parsed_user = [(str(f), load_features(f, found, max_bytes=MAX_USER_FILE_BYTES)) for f in user_files]
     _raise_errors(found)
     nodes: dict[str, model.Node] = {}
     links: dict[str, model.Link] = {}

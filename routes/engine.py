@@ -113,8 +113,7 @@ def _layer_mode(layer: str) -> int:
 
 def from_graph(G: nx.DiGraph, network: model.Network) -> ArrayGraph:
     """Copy a layered graph into arrays (vertices in networkx order, edges sorted by source)."""
-    vindex = {v: i for i, v in enumerate(G)}
-    return _build(network, vindex, ((vindex[u], vindex[v], d) for u, v, d in G.edges(data=True)))
+    return _build(network, {v: i for i, v in enumerate(G)}, G.edges(data=True))
 
 
 def from_rows(network: model.Network, rows: Iterable[tuple[tuple, tuple, dict]]) -> ArrayGraph:
@@ -123,27 +122,14 @@ def from_rows(network: model.Network, rows: Iterable[tuple[tuple, tuple, dict]])
     Vertices are numbered in order of first appearance, as networkx numbers them, so the result
     equals ``from_graph(build_graph(network), network)`` array for array.
     """
-    vindex: dict[tuple, int] = {}
-
-    def numbered():
-        for u, v, d in rows:
-            iu = vindex.get(u)
-            if iu is None:
-                iu = vindex[u] = len(vindex)
-            iv = vindex.get(v)
-            if iv is None:
-                iv = vindex[v] = len(vindex)
-            yield iu, iv, d
-
-    return _build(network, vindex, numbered())
+    return _build(network, {}, rows)
 
 
-def _build(
-    network: model.Network, vindex: dict[tuple, int], edges: Iterable[tuple[int, int, dict]]
-) -> ArrayGraph:
-    """Arrays of the edges ``(u, v, attrs)`` (vertex numbers of ``vindex``), sorted by (u, v).
+def _build(network: model.Network, vindex: dict[tuple, int], edges: Iterable[tuple]) -> ArrayGraph:
+    """Arrays of the edges ``(u, v, attrs)``, sorted by the numbers of (u, v) in ``vindex``.
 
-    ``vindex`` may fill while ``edges`` is consumed; the vertices are read after the edges.
+    A vertex missing from ``vindex`` gets the next number when first met, as networkx numbers
+    vertices; the vertices are read after the edges.
     """
     node_ids = list(network.nodes)
     node_index = {n: i for i, n in enumerate(node_ids)}
@@ -160,18 +146,29 @@ def _build(
     ends, codes_, values_ = [], [], []  # the current chunk of edges, as tuples
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # the chunks so far, as arrays
     transfer_layers: list[tuple[int, str, str]] = []
-    last_link, last_codes = None, None  # the two directions of a link share their attrs dict
+    # The two directions of a link share their attrs dict, and so do a place's access edges.
+    last_link, link_codes, last, last_codes = None, None, None, None
     n_e = 0
     for u, v, d in edges:
+        iu = vindex.get(u)
+        if iu is None:
+            iu = vindex[u] = len(vindex)
+        iv = vindex.get(v)
+        if iv is None:
+            iv = vindex[v] = len(vindex)
         if d is last_link:
+            codes = link_codes
+        elif d is last:
             codes = last_codes
         else:
             codes = _codes_of(d, kind_code, mode_code, status_code, node_index, country_index, link_index)
             if codes[0] == transfer:
                 transfer_layers.append((n_e, d["from_layer"], d["to_layer"]))
             elif d["kind"] == "link":
-                last_link, last_codes = d, codes
-        ends.append((u, v))
+                last_link, link_codes = d, codes
+            else:
+                last, last_codes = d, codes
+        ends.append((iu, iv))
         codes_.append(codes)
         values_.append(get_values(d))
         n_e += 1

@@ -95,7 +95,8 @@ def edge_rows(network: model.Network) -> Iterator[tuple[tuple, tuple, dict]]:
 
     The one construction of the graph's edges: :func:`build_graph` adds them to networkx and
     :func:`routes.engine.from_rows` copies them straight into arrays, so the two forms cannot
-    disagree. The two directions of a link share one ``attrs`` dict.
+    disagree. The two directions of a link share one ``attrs`` dict, and so do the entry and exit
+    access edges of a place's layer: read them, do not change them.
     """
     nodes = network.nodes
     linked: set[tuple] = set()
@@ -177,7 +178,7 @@ def _place_rows(network: model.Network, node: model.Node, layers: list[str]) -> 
                 )
             access = {"kind": "access", "mode": mode, "status": "operational", **zero, **common}
             yield (node.id, "*", "origin"), (node.id, layer, exit_), access
-            yield (node.id, layer, entry), (node.id, "*", "dest"), dict(access)
+            yield (node.id, layer, entry), (node.id, "*", "dest"), access
     for a, b in itertools.permutations(layers, 2):
         kind = costs.transfer_kind(a, b)
         priced = costs.price_transfer(node, kind, network.costs)

@@ -12,7 +12,8 @@ from corridors.geo import io, paths
 from corridors.routes import api, engine, graph
 
 DATA = Path(__file__).parent / "data"
-FOLDERS = [paths.builtin_folder(), DATA / "tiny", DATA / "region", DATA / "projects", DATA / "ranges"]
+NAMES = ("tiny", "region", "projects", "ranges", "eastafrica")
+FOLDERS = [paths.builtin_folder(), *(DATA / n for n in NAMES)]
 ARRAYS = [f.name for f in dataclasses.fields(engine.ArrayGraph) if f.name not in ("network", "masks")]
 
 

@@ -11,7 +11,8 @@ import pytest
 from corridors.geo import io, paths, plain, validate
 
 DATA = Path(__file__).parent / "data"
-FOLDERS = [paths.builtin_folder(), DATA / "tiny", DATA / "region", DATA / "projects", DATA / "ranges"]
+NAMES = ("tiny", "region", "projects", "ranges", "eastafrica")
+FOLDERS = [paths.builtin_folder(), *(DATA / n for n in NAMES)]
 
 
 def _features(folder: Path):
