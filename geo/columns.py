@@ -76,6 +76,10 @@ class Columns(Mapping[str, T], Generic[T]):
         self._index = {k: i for i, k in enumerate(self.ids)}
         self._rows = {}
 
+    def positions(self) -> dict[str, int]:
+        """Each id's position (read-only: shared with whoever asks)."""
+        return self._index
+
     def row(self, i: int) -> T:
         """The object at position ``i`` (built once, then kept: the objects are immutable)."""
         row = self._rows.get(i)

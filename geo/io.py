@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import itertools
 import json
 import math
 import tomllib
@@ -401,11 +402,14 @@ def read_network(
                 )
                 validate.add_unique(nodes, node, file, index, found)
     for file, features in parsed:
-        fast = plain.plain_links(features, file, nodes, costs)
-        for index, feature in enumerate(features):
-            if validate.geometry_type(feature) != "Point":
-                link = fast[index] or validate.link_from_feature(feature, index, file, nodes, costs, found)
-                validate.add_unique(links, link, file, index, found)
+        for start in range(0, len(features), plain.CHUNK):
+            chunk = features[start : start + plain.CHUNK]
+            fast = plain.plain_links(chunk, file, nodes, costs)
+            for index, feature, link in zip(itertools.count(start), chunk, fast, strict=False):
+                if validate.geometry_type(feature) != "Point":
+                    link = link or validate.link_from_feature(feature, index, file, nodes, costs, found)
+                    validate.add_unique(links, link, file, index, found)
+            features[start : start + len(chunk)] = [None] * len(chunk)  # the parsed JSON, freed as read
     user_parsed = [(file, features) for file, features in parsed_user if features is not None]
     for added in validate.user_features(user_parsed, nodes, links, costs, found) if user_parsed else ():
         nodes.update((node.id, node) for _, node in added.nodes)

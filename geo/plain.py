@@ -151,6 +151,8 @@ def plain_link(
 
 #: Files with more features than this have their links' geodesy checked in arrays (numpy).
 VECTOR_MIN = 5_000
+#: Link features are checked this many at a time, so that the parsed JSON can be freed as read.
+CHUNK = 50_000
 #: Margin of the array checks: a value this close to a limit is left to the full checks.
 _MARGIN = 1e-9
 

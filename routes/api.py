@@ -102,6 +102,7 @@ def _arrays(network: model.Network) -> Loaded:
         places.name_index(network)
         network.nodes = columns.Columns(model.Node, network.nodes.values())
         network.links = columns.Columns(model.Link, network.links.values())
+        loaded.G.share_ids(network.nodes, network.links)
     return loaded
 
 

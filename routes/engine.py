@@ -65,9 +65,23 @@ class ArrayGraph:
         self._index()
 
     def _index(self) -> None:
-        self.node_index = {n: i for i, n in enumerate(self.node_ids)}
-        self.link_index = {n: i for i, n in enumerate(self.link_ids)}
+        nodes, links = self.network.nodes, self.network.links
+        shared = getattr(nodes, "ids", None) is self.node_ids and getattr(links, "ids", None) is self.link_ids
+        if shared and hasattr(nodes, "positions") and hasattr(links, "positions"):
+            self.node_index, self.link_index = nodes.positions(), links.positions()
+        else:
+            self.node_index = {n: i for i, n in enumerate(self.node_ids)}
+            self.link_index = {n: i for i, n in enumerate(self.link_ids)}
         self.masks = {}
+
+    def share_ids(self, nodes, links) -> None:
+        """Use the id lists and positions of the network's columns (:class:`geo.columns.Columns`),
+        which hold the same ids in the same order: one copy of each in memory and in the cache."""
+        if list(nodes) != self.node_ids or list(links) != self.link_ids:
+            msg = "the columns hold other ids than the arrays"
+            raise ValueError(msg)
+        self.node_ids, self.link_ids = nodes.ids, links.ids
+        self._index()
 
     def __getstate__(self) -> dict:
         return {k: getattr(self, k) for k in self.__slots__ if k not in ("node_index", "link_index", "masks")}
