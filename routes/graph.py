@@ -42,8 +42,9 @@ def layers_by_node(network: model.Network) -> dict[str, set[str]]:
     """The layers present at each node, from the links that touch it."""
     layers: dict[str, set[str]] = defaultdict(set)
     for link in network.links.values():
-        layers[link.from_id].add(link.layer)
-        layers[link.to_id].add(link.layer)
+        layer = link.layer
+        layers[link.from_id].add(layer)
+        layers[link.to_id].add(layer)
     return layers
 
 
@@ -113,27 +114,29 @@ def edge_rows(network: model.Network) -> Iterator[tuple[tuple, tuple, dict]]:
             "nodes": (a.id, b.id),
             **objectives.values(priced.values, what=f"link {link.id!r}"),
         }
-        yield from _link_rows(
-            linked, _leave(a, link.layer, b.country), _enter(b, link.layer, a.country), attrs
-        )
-        if not link.oneway:
-            yield from _link_rows(
-                linked, _leave(b, link.layer, a.country), _enter(a, link.layer, b.country), attrs
-            )
+        layer = link.layer
+        for u, v in _directions(a, b, layer, link.oneway):
+            if (u, v) in linked:
+                yield from _parallel(u, v, attrs)
+            else:
+                linked.add((u, v))
+                yield u, v, attrs
     for node_id, layers in layers_by_node(network).items():
         yield from _place_rows(network, nodes[node_id], sorted(layers))
 
 
-def _link_rows(linked: set[tuple], u: tuple, v: tuple, attrs: dict) -> Iterator[tuple[tuple, tuple, dict]]:
-    """A link edge; a parallel link between the same vertices goes through a vertex of its own.
+def _directions(a: model.Node, b: model.Node, layer: str, oneway: bool) -> list[tuple[tuple, tuple]]:
+    """The (u, v) vertices of a link from ``a`` to ``b``, and back unless it is one-way."""
+    forward = (_leave(a, layer, b.country), _enter(b, layer, a.country))
+    return [forward] if oneway else [forward, (_leave(b, layer, a.country), _enter(a, layer, b.country))]
+
+
+def _parallel(u: tuple, v: tuple, attrs: dict) -> Iterator[tuple[tuple, tuple, dict]]:
+    """A link parallel to one already between ``u`` and ``v`` goes through a vertex of its own.
 
     Link edges join vertices of two different places and place edges (:func:`_place_rows`)
-    vertices of one, so ``linked`` (the link edges so far) is all a parallel link can meet.
+    vertices of one, so the link edges so far are all a parallel link can meet.
     """
-    if (u, v) not in linked:
-        linked.add((u, v))
-        yield u, v, attrs
-        return
     # The extra vertex sits at the link's end, so the A* heuristic stays admissible there.
     mid = (v[0], f"{attrs['link']}<{u[0]}", "via")
     yield u, mid, attrs
