@@ -73,7 +73,7 @@ def load(
     files = [*_network_files(folder), *map(Path, extra)]
     key = cache.key(files) if use_cache else None
     if key and problems is None and (hit := cache.get(key)) is not None:
-        return hit
+        return _ready(hit)
     from corridors.geo import io
 
     with cache.no_gc():
@@ -85,6 +85,14 @@ def load(
             loaded = Loaded(network, G) if G.number_of_edges() <= array_threshold else _arrays(network)
     if key and loaded.G.number_of_edges() >= cache.MIN_EDGES:
         cache.put(key, loaded)
+    return _ready(loaded)
+
+
+def _ready(loaded: Loaded) -> Loaded:
+    """A loaded network ready for its first query: the array form's search (scipy) imported now,
+    so that the first query costs what the next ones do."""
+    if not isinstance(loaded.G, nx.DiGraph):
+        import scipy.sparse.csgraph  # noqa: F401
     return loaded
 
 
