@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from corridors.geo import objectives
+from corridors.geo import modes, objectives
 from corridors.geo.errors import CorridorError, NoRouteError, QueryError
 from corridors.routes import cli_reach
 
@@ -70,7 +70,9 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
         metavar="LIST",
         help="countries (ISO3 or name) and places to avoid, comma-separated",
     )
-    r.add_argument("--modes", type=_csv, metavar="LIST", help="allowed modes: road,rail,sea (default: all)")
+    r.add_argument(
+        "--modes", type=_csv, metavar="LIST", help=f"allowed modes: {','.join(modes.NAMES)} (default: all)"
+    )
     r.add_argument(
         "--status",
         type=_csv,
