@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections import defaultdict
+from collections.abc import Iterator
 
 import networkx as nx
 
@@ -41,8 +42,9 @@ def layers_by_node(network: model.Network) -> dict[str, set[str]]:
     """The layers present at each node, from the links that touch it."""
     layers: dict[str, set[str]] = defaultdict(set)
     for link in network.links.values():
-        layers[link.from_id].add(link.layer)
-        layers[link.to_id].add(link.layer)
+        layer = link.layer
+        layers[link.from_id].add(layer)
+        layers[link.to_id].add(layer)
     return layers
 
 
@@ -96,7 +98,23 @@ def _vertex(node: model.Node, layer: str, other: model.Node) -> tuple:
 def build_graph(network: model.Network) -> nx.DiGraph:
     """Build the layered, directed graph of a network with every step priced."""
     G = nx.DiGraph()
+    G.add_edges_from(edge_rows(network))
+    log.info("Built graph with %d vertices and %d edges", len(G), G.number_of_edges())
+    G.graph["lower_bounds"] = lower_bounds(network, G)
+    G.graph["positions"] = {n.id: (n.lon, n.lat) for n in network.nodes.values()}
+    return G
+
+
+def edge_rows(network: model.Network) -> Iterator[tuple[tuple, tuple, dict]]:
+    """Every edge of the layered graph as ``(u, v, attrs)``, in the order the graph adds them.
+
+    The one construction of the graph's edges: :func:`build_graph` adds them to networkx and
+    :func:`routes.engine.from_rows` copies them straight into arrays, so the two forms cannot
+    disagree. The two directions of a link share one ``attrs`` dict, and so do the entry and exit
+    access edges of a place's layer: read them, do not change them.
+    """
     nodes = network.nodes
+    linked: set[tuple] = set()
     for link in network.links.values():
         priced = costs.price_link(link, nodes, network.costs)
         a, b = nodes[link.from_id], nodes[link.to_id]
@@ -111,37 +129,43 @@ def build_graph(network: model.Network) -> nx.DiGraph:
             **objectives.values(priced.values, what=f"link {link.id!r}"),
         }
         if link.mode == "sea" and a.country != b.country and network.costs.port_customs:
-            _add_sea_crossing(G, network, link.id, a, b, attrs)
+            yield from _sea_crossing(network, link.id, a, b, attrs)
             if not link.oneway:
-                _add_sea_crossing(G, network, link.id, b, a, attrs)
+                yield from _sea_crossing(network, link.id, b, a, attrs)
             continue
-        _add_link_edge(G, _vertex(a, link.layer, b), _vertex(b, link.layer, a), attrs)
-        if not link.oneway:
-            _add_link_edge(G, _vertex(b, link.layer, a), _vertex(a, link.layer, b), attrs)
+        layer = link.layer
+        for u, v in _directions(a, b, layer, link.oneway):
+            if (u, v) in linked:
+                yield from _parallel(u, v, attrs)
+            else:
+                linked.add((u, v))
+                yield u, v, attrs
     for node_id, layers in layers_by_node(network).items():
-        _add_place(G, network, nodes[node_id], sorted(layers))
-    log.info("Built graph with %d vertices and %d edges", len(G), G.number_of_edges())
-    G.graph["lower_bounds"] = lower_bounds(network, G)
-    G.graph["positions"] = {n.id: (n.lon, n.lat) for n in nodes.values()}
-    return G
+        yield from _place_rows(network, nodes[node_id], sorted(layers))
+
+
+def _directions(a: model.Node, b: model.Node, layer: str, oneway: bool) -> list[tuple[tuple, tuple]]:
+    """The (u, v) vertices of a link from ``a`` to ``b``, and back unless it is one-way."""
+    forward = (_vertex(a, layer, b), _vertex(b, layer, a))
+    return [forward] if oneway else [forward, (_vertex(b, layer, a), _vertex(a, layer, b))]
 
 
 #: Layer prefixes of the vertices between a port's customs and a sea link to another country.
 DEPART, ARRIVE = "customs>", "customs<"
 
 
-def _add_sea_crossing(
-    G: nx.DiGraph, network: model.Network, link_id: str, a: model.Node, b: model.Node, attrs: dict
-) -> None:
+def _sea_crossing(
+    network: model.Network, link_id: str, a: model.Node, b: model.Node, attrs: dict
+) -> Iterator[tuple[tuple, tuple, dict]]:
     """A sea link from ``a`` to ``b`` in another country: customs at both ports, then the sea.
 
     The route clears customs at the port it leaves (a ``border`` edge at ``a``), sails, and
     clears at the port it reaches (at ``b``), each priced by :func:`routes.costs.price_port_customs`.
     """
     departed, arrived = (a.id, DEPART + link_id, "via"), (b.id, ARRIVE + link_id, "via")
-    G.add_edge(_vertex(a, "sea", b), departed, **_customs_edge(network, a, b))
-    G.add_edge(departed, arrived, **attrs)
-    G.add_edge(arrived, _vertex(b, "sea", a), **_customs_edge(network, b, a))
+    yield _vertex(a, "sea", b), departed, _customs_edge(network, a, b)
+    yield departed, arrived, attrs
+    yield arrived, _vertex(b, "sea", a), _customs_edge(network, b, a)
 
 
 def _customs_edge(network: model.Network, port: model.Node, other: model.Node) -> dict:
@@ -172,79 +196,78 @@ def sea_crossing(network: model.Network, u: tuple, v: tuple) -> tuple[str, str] 
     return None
 
 
-def _add_link_edge(G: nx.DiGraph, u: tuple, v: tuple, attrs: dict) -> None:
-    """Add a link edge; a parallel link between the same vertices goes through a vertex of its own."""
-    if not G.has_edge(u, v):
-        G.add_edge(u, v, **attrs)
-        return
+def _parallel(u: tuple, v: tuple, attrs: dict) -> Iterator[tuple[tuple, tuple, dict]]:
+    """A link parallel to one already between ``u`` and ``v`` goes through a vertex of its own.
+
+    Link edges join vertices of two different places and place edges (:func:`_place_rows`)
+    vertices of one, so the link edges so far are all a parallel link can meet.
+    """
     # The extra vertex sits at the link's end, so the A* heuristic stays admissible there.
     mid = (v[0], f"{attrs['link']}<{u[0]}", "via")
-    G.add_edge(u, mid, **attrs)
-    G.add_edge(
+    yield u, mid, attrs
+    yield (
         mid,
         v,
-        kind="access",
-        mode=attrs["mode"],
-        status="operational",
-        months=None,
-        nodes=attrs["nodes"],
-        countries=attrs["countries"],
-        **dict.fromkeys(objectives.attrs(), 0.0),
+        {
+            "kind": "access",
+            "mode": attrs["mode"],
+            "status": "operational",
+            "months": None,
+            "nodes": attrs["nodes"],
+            "countries": attrs["countries"],
+            **dict.fromkeys(objectives.attrs(), 0.0),
+        },
     )
 
 
-def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: list[str]) -> None:
+def _place_rows(network: model.Network, node: model.Node, layers: list[str]) -> Iterator[tuple]:
+    """The edges within one place: entry and exit (at a crossing, the border), transfers between layers."""
     common = {"months": None, "nodes": (node.id,), "countries": frozenset((node.country,))}
     sides = SIDES if node.is_crossing else ("",)
     for layer in layers:
         for side in sides:
-            _add_access(G, network, node, layer, side)
+            yield from _access_rows(network, node, layer, side, common)
     for a, b in itertools.permutations(layers, 2):
         kind = costs.transfer_kind(a, b)
         priced = costs.price_transfer(node, kind, network.costs)
+        values = objectives.values(priced.values, what=f"the {kind} at {node.id!r}")
         for side in sides:
-            G.add_edge(
+            yield (
                 (node.id, a, side),
                 (node.id, b, side),
-                kind="transfer",
-                transfer=kind,
-                node=node.id,
-                mode=None,
-                status="operational",
-                from_layer=a,
-                to_layer=b,
-                **objectives.values(priced.values, what=f"the {kind} at {node.id!r}"),
-                **common,
+                {
+                    "kind": "transfer",
+                    "transfer": kind,
+                    "node": node.id,
+                    "mode": None,
+                    "status": "operational",
+                    "from_layer": a,
+                    "to_layer": b,
+                    **values,
+                    **common,
+                },
             )
 
 
-def _add_access(G: nx.DiGraph, network: model.Network, node: model.Node, layer: str, side: str) -> None:
+def _access_rows(
+    network: model.Network, node: model.Node, layer: str, side: str, common: dict
+) -> Iterator[tuple]:
     """Entry and exit of one layer (on one side of a crossing); at a crossing, the border edges.
 
     At a crossing, entry and exit are priced like the border they stand for: a route that
     starts at a crossing has come over the border, one that ends there goes over it.
     """
-    mode = modes.mode_of(layer)
     vertex = (node.id, layer, side)
     if node.is_crossing:
         outward = border_edge(node, layer, side, network.costs)
-        G.add_edge(vertex, (node.id, layer, other_side(side)), **outward)
-        G.add_edge(vertex, (node.id, "*", "dest"), **outward)
-        G.add_edge(
-            (node.id, "*", "origin"), vertex, **border_edge(node, layer, other_side(side), network.costs)
-        )
+        yield vertex, (node.id, layer, other_side(side)), outward
+        yield vertex, (node.id, "*", "dest"), outward
+        yield (node.id, "*", "origin"), vertex, border_edge(node, layer, other_side(side), network.costs)
         return
-    access = {
-        "kind": "access",
-        "mode": mode,
-        "status": "operational",
-        "months": None,
-        "nodes": (node.id,),
-        "countries": frozenset((node.country,)),
-        **dict.fromkeys(objectives.attrs(), 0.0),
-    }
-    G.add_edge((node.id, "*", "origin"), vertex, **access)
-    G.add_edge(vertex, (node.id, "*", "dest"), **access)
+    zero = dict.fromkeys(objectives.attrs(), 0.0)
+    access = {"kind": "access", "mode": modes.mode_of(layer), "status": "operational", **zero, **common}
+    yield (node.id, "*", "origin"), vertex, access
+    yield vertex, (node.id, "*", "dest"), access
 
 
 def lower_bounds(network: model.Network, G: nx.DiGraph) -> dict[str, float]:
