@@ -154,13 +154,14 @@ def test_pareto_options_are_checked(region):
 def test_pareto_search_says_when_it_was_capped(region):
     from corridors.routes import search, tradeoffs
 
-    # Kapa -> Iport has two Pareto routes, found after 77 labels; at 75 only the first is.
+    # Kapa -> Iport has two Pareto routes, found after 55 labels (one vertex per side of each
+    # crossing); at 53 only the first is.
     routes, notes = tradeoffs.pareto_routes(
         region.G, region.network, ["kapa"], ["iport"], criteria=["time", "cost"],
-        constraints=search.Constraints(), max_labels=75,
+        constraints=search.Constraints(), max_labels=53,
     )  # fmt: skip
     assert len(routes) == 1
-    assert notes[-1].startswith("1 route found before the search stopped at 75 labels")
+    assert notes[-1].startswith("1 route found before the search stopped at 53 labels")
     assert "incomplete" in notes[-1]
 
 
