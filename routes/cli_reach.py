@@ -64,15 +64,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     r.add_argument(
         "--avoid", type=cli._csv, action="extend", default=[], metavar="LIST", help="countries or places"
     )
-    r.add_argument(
-        "--status", type=cli._csv, metavar="LIST", help="link statuses in the scenario (default: operational)"
-    )
-    r.add_argument("--month", type=int, metavar="M", help="1-12: close what is out of season")
-    r.add_argument("--include-suspended", action="store_true", help="reopen suspended links and crossings")
+    cli._scenario_options(r)
     r.add_argument(
         "--compare",
         action="store_true",
-        help="today's network beside the scenario the options name (the gain)",
+        help="today's network beside the scenario the options name (default: all projects), and the gain",
     )
     r.add_argument(
         "--measure", choices=objectives.names(), help="what --map colours the regions by (default: --by)"
@@ -88,30 +84,32 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     cli._common(r)
 
 
-def _constraints(net, args: argparse.Namespace, *, today: bool = False):
+def _scenario(net, args: argparse.Namespace, user_files, *, today: bool = False):
+    """The scenario the options name (today's network for ``today``), as in ``corridors route``."""
+    from corridors.routes import scenario
+
+    if today:
+        return scenario.resolve(net, user_files=user_files)
+    from corridors.routes import cli
+
+    return scenario.resolve(net, **cli._scenario_args(args, compare=args.compare), user_files=user_files)
+
+
+def _constraints(net, args: argparse.Namespace, named):
     from corridors.geo import model
     from corridors.routes import api, search
 
     countries, nodes = api._avoid(net, args.avoid)
-    statuses = {"operational"} if today or not args.status else set(args.status)
     return search.Constraints(
         modes=frozenset(args.modes) if args.modes else frozenset(model.MODES),
-        statuses=frozenset(statuses),
+        statuses=named.statuses,
         month=args.month,
-        include_suspended=args.include_suspended and not today,
+        include_suspended=named.include_suspended,
         avoid_countries=countries,
         avoid_nodes=nodes,
+        extra_links=named.extra_links,
+        open_crossings=named.open_crossings,
     )
-
-
-def scenario_label(args: argparse.Namespace, *, today: bool = False) -> str:
-    """The scenario in words: ``today`` or the statuses and reopenings the options add."""
-    if today or ((not args.status or set(args.status) == {"operational"}) and not args.include_suspended):
-        return "today's network"
-    parts = [", ".join(sorted(set(args.status or ["operational"])))]
-    if args.include_suspended:
-        parts.append("suspended crossings reopened")
-    return "scenario: " + "; ".join(parts)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -127,19 +125,21 @@ def run(args: argparse.Namespace) -> int:
     net = loaded.network
     origin = places.resolve(net, args.origin)
     regions, inside = _regions(regions_mod, net, origin)
-    if args.compare and scenario_label(args) == "today's network":
-        msg = "--compare: name a scenario to compare with today (e.g. --status operational,proposed)"
+    named = _scenario(net, args, loaded.user_files)
+    if args.compare and named.is_today:
+        msg = "--compare: the scenario to compare with today is today's network; name projects or --reopen"
         raise QueryError(msg)
     result = reach.reach(
         loaded,
         args.destination,
         origin=args.origin,
         by=args.by,
-        constraints=_constraints(net, args),
+        constraints=_constraints(net, args, named),
         regions=regions,
         region_places=inside,
     )
-    result.query["scenario"] = scenario_label(args)
+    result.query["scenario"] = named.label
+    result.notes[:0] = list(named.notes)
     base = None
     if args.compare:
         base = reach.reach(
@@ -147,11 +147,11 @@ def run(args: argparse.Namespace) -> int:
             args.destination,
             origin=args.origin,
             by=args.by,
-            constraints=_constraints(net, args, today=True),
+            constraints=_constraints(net, args, _scenario(net, args, loaded.user_files, today=True)),
             regions=regions,
             region_places=inside,
         )
-        base.query["scenario"] = scenario_label(args, today=True)
+        base.query["scenario"] = "today's network"
     doc = reach_output.reach_geojson(result, net, regions)
     if base is not None:
         doc = reach_output.compare_geojson(reach_output.reach_geojson(base, net, regions), doc)
@@ -214,7 +214,8 @@ def _run_within(args: argparse.Namespace, loaded) -> int:
     from corridors.routes import cli, reach, reach_output
 
     net = loaded.network
-    found = reach.within(loaded, args.origin, args.within, constraints=_constraints(net, args))
+    named = _scenario(net, args, loaded.user_files)
+    found = reach.within(loaded, args.origin, args.within, constraints=_constraints(net, args, named))
     doc = reach_output.within_dict(found, net)
     if args.map:
         from corridors.maps import reach as reach_map
@@ -225,7 +226,7 @@ def _run_within(args: argparse.Namespace, loaded) -> int:
             {**doc, "link_time_h": found.link_time_h},
             convert.network_geojson(net),
             countries=convert.countries_geojson(net),
-            title=f"Reached from {args.origin}, {scenario_label(args)}",
+            title=f"Reached from {args.origin}, {named.label}",
             tiles=tiles,
         )
         save_map(m, args.map, offline=args.offline)

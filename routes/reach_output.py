@@ -85,11 +85,15 @@ def _time(t: dict | None) -> str:
     return output.duration(t["time_h"])
 
 
+#: Column headings after the label; CO2e is there whenever the cost model gives it.
+_HEADER = f"  {'time (range)':>18}  {'cost':>10}  {'distance':>10}  {'CO2e':>10}  port"
+
+
 def _row(label: str, d: dict | None) -> str:
     t = d["totals"] if d else None
     if not t:
         return f"{label:<36}  {'no route':>10}"
-    co2 = f"{t['co2e_kg_per_t']:>6,.0f} kg" if "co2e_kg_per_t" in t else ""
+    co2 = f"{t['co2e_kg_per_t']:>5,.0f} kg/t" if "co2e_kg_per_t" in t else ""
     gate = d["gateway_name"] or "—"
     return (
         f"{label:<36}  {_time(t):>18}  {t['cost_usd_per_t']:>6,.0f} $/t  {t['distance_km']:>7,.0f} km"
@@ -105,16 +109,14 @@ def reach_table(result: Reach, network: model.Network) -> str:
         head += f" ({scenario})"
     lines = [head, ""]
     if doc["regions"]:
-        lines.append(
-            f"{'region: best place / centre':<36}  {'time (range)':>18}  {'cost':>10}  {'distance':>10}  port"
-        )
+        lines.append(f"{'region: best place / centre':<36}{_HEADER}")
         for g in sorted(doc["regions"], key=lambda g: _sort_key(g["centre"] or g["best"], result.by)):
             best, centre = g["best"], g["centre"]
             lines.append(_row(f"{g['name']}: {best['name'] if best else '—'}", best))
             if centre and (not best or centre["id"] != best["id"]):
                 lines.append(_row(f"  centre {centre['name']}", centre))
         lines.append("")
-    lines.append(f"{'place':<36}  {'time (range)':>18}  {'cost':>10}  {'distance':>10}  port")
+    lines.append(f"{'place':<36}{_HEADER}")
     lines += [_row(p["name"], p) for p in doc["places"]]
     lines += [f"note: {n}" for n in result.notes]
     return "\n".join(lines)

@@ -146,8 +146,13 @@ def test_compare_reports_what_the_scenario_saves(tmp_path):
         for p in props
         if "gain_time_h" in p
     )
-    plain = run_cli("reach", "--compare")
-    assert plain.returncode == 2 and "--compare" in plain.stderr and "Traceback" not in plain.stderr
+    plain = json.loads(run_cli("reach", "--compare", "--json").stdout)  # with no scenario: all projects
+    assert plain["scenario"]["query"]["scenario"] == "today + all projects"
+    assert plain["today"]["query"]["scenario"] == "today's network"
+    named = json.loads(run_cli("reach", "--projects", "ml-1 upgrade", "--json").stdout)
+    assert named["query"]["scenario"] == "today + ML-1 Upgrade"
+    bad = run_cli("reach", "--projects", "ML-9")
+    assert bad.returncode == 2 and "ML-9" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_within_bands_from_one_origin(loaded):
