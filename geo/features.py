@@ -25,6 +25,7 @@ from corridors.geo.schema import (
     brief,
     finite,
     is_number,
+    unsafe_text,
 )
 
 
@@ -65,6 +66,9 @@ def node_from_feature(
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         feat.error("aliases", f"expected a list of strings, got {brief(aliases)}")
         aliases = []
+    for alias in aliases:
+        if unsafe_text(alias):
+            feat.error("aliases", f"{brief(alias)} {unsafe_text(alias)}")
     open_months = feat.months()
     note = feat.text("note", required=False)
     if not feat.ok or coords is None:

@@ -17,6 +17,7 @@ from corridors.geo.schema import (
     finite,
     hint,
     is_number,
+    unsafe_text,
 )
 
 
@@ -46,6 +47,10 @@ class Fields:
             return None
         if not isinstance(value, str) or not value.strip():
             self.error(key, f"expected a non-empty string, got {brief(value)}")
+            return None
+        unsafe = unsafe_text(value)
+        if unsafe:
+            self.error(key, f"{brief(value)} {unsafe}")
             return None
         return value.strip()
 

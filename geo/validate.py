@@ -27,6 +27,7 @@ from corridors.geo.schema import (
     ENDPOINT_TOLERANCE_KM,
     ISO3_CODES,
     LINK_PROPERTIES,
+    MAX_FEATURE_DEPTH,
     MAX_LENGTH_RATIO,
     MAX_PROPERTY_DEPTH,
     MIN_LENGTH_RATIO,
@@ -37,6 +38,8 @@ from corridors.geo.schema import (
     Problem,
     brief,
     check_position,
+    check_tree,
+    unsafe_text,
 )
 from corridors.geo.schema import ID_RE as _ID_RE
 from corridors.geo.userfiles import UserFile, user_features
@@ -46,6 +49,7 @@ __all__ = [
     "ISO3_CODES",
     "LINK_CHECKS",
     "LINK_PROPERTIES",
+    "MAX_FEATURE_DEPTH",
     "MAX_LENGTH_RATIO",
     "MAX_PROPERTY_DEPTH",
     "MIN_LENGTH_RATIO",
@@ -61,10 +65,12 @@ __all__ = [
     "add_unique",
     "brief",
     "check_position",
+    "check_tree",
     "geometry_type",
     "link_from_feature",
     "link_problems",
     "node_from_feature",
     "slugify",
+    "unsafe_text",
     "user_features",
 ]

@@ -501,6 +501,19 @@ def _additions(check) -> list[str]:
     return lines
 
 
+#: What ``add --recover`` says for each state of :func:`geo.authoring.recover`.
+RECOVERY = {
+    "undone": "restored as it was before the interrupted add",
+    "finished": "the interrupted add had completed: its changes are kept; removed what it left behind",
+    "not started": "the interrupted add had changed nothing; removed what it left behind",
+}
+RECOVERED_FIRST = {
+    "undone": "first undid an interrupted add",
+    "finished": "an earlier add had completed but left its staging folder: removed it",
+    "not started": "an earlier add stopped before changing anything: removed its staging folder",
+}
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     from corridors.geo import authoring
 
@@ -511,8 +524,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         )
         raise QueryError(msg)
     if args.recover:
-        done = authoring.repair(args.network)
-        state = "restored as it was before the interrupted add" if done else "nothing to recover"
+        state = RECOVERY.get(authoring.repair(args.network), "nothing to recover")
         print(f"{args.network}: {state}")
         if not args.files:
             return 0
@@ -521,7 +533,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         raise QueryError(msg)
     merge = authoring.add(args.files, args.network, dry_run=args.dry_run, strict=args.strict)
     if merge.recovered:
-        print(f"{args.network}: first undid an interrupted add", file=sys.stderr)
+        print(f"{args.network}: {RECOVERED_FIRST[merge.recovered]}", file=sys.stderr)
     check = merge.check
     for line in _additions(check):
         print(line)
