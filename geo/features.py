@@ -17,8 +17,12 @@ from corridors.geo.schema import (
     ENDPOINT_TOLERANCE_KM,
     ISO3_CODES,
     LINK_PROPERTIES,
+    MAX_FIGURE,
+    MAX_LENGTH_KM,
     MAX_LENGTH_RATIO,
+    MAX_USD_PER_T_KM,
     MIN_LENGTH_RATIO,
+    MIN_SPEED_KMH,
     NODE_PROPERTIES,
     SNAP_TOLERANCE_KM,
     Problem,
@@ -119,7 +123,8 @@ def _border(feat: Fields, *, required: bool) -> model.Border | None:
     for key in ("hours", "usd_per_t"):
         table = value.get(key, {})
         if not isinstance(table, dict) or any(
-            m not in ("road", "rail") or not is_number(v) or not finite(v) or v < 0 for m, v in table.items()
+            m not in ("road", "rail") or not is_number(v) or not finite(v) or not 0 <= v <= MAX_FIGURE
+            for m, v in table.items()
         ):
             feat.error(f"border.{key}", f"expected {{mode: number >= 0}} for road/rail, got {brief(table)}")
             return None
@@ -142,7 +147,10 @@ def _transfer(feat: Fields) -> dict[str, model.Figure]:
             continue
         if not (
             isinstance(fig, dict)
-            and all(is_number(fig.get(k)) and finite(fig[k]) and fig[k] >= 0 for k in ("hours", "usd_per_t"))
+            and all(
+                is_number(fig.get(k)) and finite(fig[k]) and 0 <= fig[k] <= MAX_FIGURE
+                for k in ("hours", "usd_per_t")
+            )
         ):
             feat.error(prop, f"expected {{hours, usd_per_t}} numbers >= 0, got {brief(fig)}")
             continue
@@ -193,15 +201,17 @@ def link_from_feature(
         feat.error("gauge_mm", f"only rail links have a gauge; this link's mode is {mode!r}")
     terrain = feat.choice("terrain", ("plain", "mountain"), required=False)
     speed = feat.number("speed_kmh")
+    if speed is not None and speed < MIN_SPEED_KMH:
+        feat.error("speed_kmh", f"{speed:g} km/h is not a freight speed (at least {MIN_SPEED_KMH:g})")
     if speed is not None and speed > 1000:
         feat.error("speed_kmh", f"{speed:g} km/h is not a freight speed")
-    rate = feat.number("usd_per_t_km", positive=False)
-    flat = feat.number("usd_per_t", positive=False)
+    rate = feat.number("usd_per_t_km", positive=False, limit=MAX_USD_PER_T_KM)
+    flat = feat.number("usd_per_t", positive=False, limit=MAX_FIGURE)
     for key, val in (("usd_per_t_km", rate), ("usd_per_t", flat)):
         if val is not None and val < 0:
             feat.error(key, f"must be 0 or more, got {val:g}")
     year = feat.number("year", integer=True)
-    length = feat.number("length_km")
+    length = feat.number("length_km", limit=MAX_LENGTH_KM)
     estimated = feat.flag("length_estimated")
     ends = [_endpoint(feat, key, nodes, coords, user) for key in ("from", "to")]
     open_months = feat.months()

@@ -68,7 +68,11 @@ class Fields:
             return None
         return value
 
-    def number(self, key: str, *, positive: bool = True, integer: bool = False) -> float | None:
+    def number(
+        self, key: str, *, positive: bool = True, integer: bool = False, limit: float | None = None
+    ) -> float | None:
+        """A number property; with ``limit``, values above it are refused (a figure must stay
+        finite through every sum and division a route makes)."""
         value = self.props.get(key)
         if value is None:
             return None
@@ -78,6 +82,9 @@ class Fields:
             return None
         if positive and value <= 0:
             self.error(key, f"must be greater than 0, got {brief(value)}")
+            return None
+        if limit is not None and value > limit:
+            self.error(key, f"{value:g} is implausibly large (the limit is {limit:g})")
             return None
         return int(value) if integer else float(value)
 

@@ -254,6 +254,10 @@ def read_costs(path: str | Path) -> model.CostModel:
             if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
                 msg = f"{file}: [{key}] {name}: expected a number >= 0, got {v!r}"
                 raise NetworkDataError(msg)
+            low = validate.MIN_SPEED_KMH if name == "speed_kmh" else 0
+            if not low <= v <= validate.MAX_FIGURE:
+                msg = f"{file}: [{key}] {name}: {v!r} is out of range ({low:g} to {validate.MAX_FIGURE:g})"
+                raise NetworkDataError(msg)
         source = value.get("source")
         if not isinstance(source, str) or not source.strip():
             msg = f"{file}: [{key}] source: every figure needs a source"

@@ -159,3 +159,26 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def sha256(path: str | Path, *, max_bytes: int) -> str:
+    """The SHA-256 (hex) of a regular file of at most ``max_bytes`` bytes, read in blocks.
+
+    Raises
+    ------
+    FileAccessError
+        As :func:`read_bytes`.
+    """
+    import hashlib
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as err:
+        msg = f"{path}: cannot read file: {err.strerror or err}"
+        raise FileAccessError(msg) from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_size > max_bytes:
+            msg = f"{path}: is {kind_of(st.st_mode)} of {st.st_size:,} bytes; expected a regular file"
+            raise FileAccessError(msg)
+        return hashlib.file_digest(fh, "sha256").hexdigest()

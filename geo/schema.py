@@ -27,6 +27,12 @@ NEAR_DUPLICATE_KM = 1.0
 MAX_FEATURE_DEPTH = 8
 #: The same limit, by its older name.
 MAX_PROPERTY_DEPTH = MAX_FEATURE_DEPTH
+#: Bounds that keep every route total finite: a link longer than the equator, a speed under
+#: walking pace, or hours and dollars beyond these are data errors, not figures.
+MAX_LENGTH_KM = 40_075.0
+MIN_SPEED_KMH = 1.0
+MAX_USD_PER_T_KM = 1_000.0
+MAX_FIGURE = 1_000_000.0
 #: A length shorter than this share of the great-circle distance between the ends is an error.
 MIN_LENGTH_RATIO = 0.97
 #: A published length over this multiple of the geometry length earns a warning.

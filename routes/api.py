@@ -11,7 +11,7 @@ import networkx as nx
 
 from corridors.geo import model, paths
 from corridors.geo.errors import QueryError, UnknownPlaceError
-from corridors.routes import cache, graph, places, search
+from corridors.routes import cache, graph, limits, places, search
 from corridors.routes.route import Route
 
 if TYPE_CHECKING:
@@ -174,12 +174,15 @@ def plan(
     if by not in graph.OBJECTIVES:
         msg = f"unknown objective {by!r}; expected time, cost or distance"
         raise QueryError(msg)
-    if k < 1:
-        msg = f"k must be 1 or more, got {k}"
-        raise QueryError(msg)
+    via = [via] if isinstance(via, str) else list(via)
+    avoid = limits.names(avoid, "avoid") or []
+    modes, status = limits.names(modes, "modes"), limits.names(status, "status")
+    limits.check_plan(k=k, via=via, max_overlap=max_overlap, max_stretch=max_stretch, month=month)
     loaded = network if isinstance(network, Loaded) else load(network, extra=extra)
     net = loaded.network
     endpoints = [places.resolve(net, text) for text in (origin, *via, destination)]
+    for e in endpoints:
+        limits.check_snap(e.text, e.label, e.snap_km)
     avoid_countries, avoid_nodes = _avoid(net, avoid)
     constraints = search.Constraints(
         modes=frozenset(modes) if modes else frozenset(model.MODES),

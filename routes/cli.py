@@ -1,22 +1,60 @@
 """The ``corridors`` command line: argument parsing, output and exit codes.
 
 Exit status: 0 success, 1 no route, 2 bad input (a file, an option, an unknown place).
-Only this module prints, exits or reads ``sys.argv``, and only it reaches ``maps``.
+Only this module prints, exits or reads ``sys.argv``, and only it reaches ``maps``. Every
+message is one line on stderr, with control and bidi characters shown as escapes.
+
+Outputs (``--map``, ``--geojson``): ``-`` is standard output; an existing ordinary file is
+replaced whole (keeping its permissions); a symbolic link, a device, a folder, and the files the
+command reads are refused (see :mod:`geo.safeio`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from corridors.geo.errors import CorridorError, NoRouteError, QueryError
+from corridors.routes import limits
 
 PROG = "corridors"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr (exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: error: {terminal_safe(message)} (see `{self.prog} --help`)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _ranged(parse: Callable[[str], float], low: float, high: float) -> Callable[[str], float]:
+    """An argparse type: ``parse`` the text, then require ``low <= value <= high``."""
+    kind = "a whole number" if parse is limits.count else "a finite number"
+
+    def convert(text: str) -> float:
+        try:
+            value = parse(text)
+        except ValueError:
+            msg = f"expected {kind}, got {text!r}"
+            raise argparse.ArgumentTypeError(msg) from None
+        if not low <= value <= high:
+            msg = f"must be from {low:g} to {high:g}, got {text}"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    convert.__name__ = kind
+    return convert
+
+
+_MONTH = _ranged(limits.count, 1, 12)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -37,7 +75,7 @@ def _csv(value: str) -> list[str]:
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``command``, only that command's options are built (faster)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Route planner for the trade corridors between Kazakhstan and the Arabian Sea.",
     )
@@ -56,7 +94,13 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     r.add_argument(
         "--by", choices=("time", "cost", "distance"), default="time", help="objective (default: time)"
     )
-    r.add_argument("-k", type=int, default=1, metavar="N", help="number of different routes (default: 1)")
+    r.add_argument(
+        "-k",
+        type=_ranged(limits.count, 1, limits.MAX_K),
+        default=1,
+        metavar="N",
+        help=f"number of different routes, at most {limits.MAX_K} (default: 1)",
+    )
     r.add_argument(
         "--avoid",
         type=_csv,
@@ -72,7 +116,7 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
         metavar="LIST",
         help="link statuses in the scenario (default: operational,under_construction,proposed)",
     )
-    r.add_argument("--month", type=int, metavar="M", help="1-12: close what is out of season")
+    r.add_argument("--month", type=_MONTH, metavar="M", help="1-12: close what is out of season")
     r.add_argument(
         "--include-suspended",
         action="store_true",
@@ -80,14 +124,14 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     )
     r.add_argument(
         "--max-overlap",
-        type=float,
+        type=_ranged(limits.finite_float, 0, 1),
         default=0.5,
         metavar="F",
         help="an alternative shares at most this share of its length with another (default 0.5)",
     )
     r.add_argument(
         "--max-stretch",
-        type=float,
+        type=_ranged(limits.finite_float, 1, 100),
         default=3.0,
         metavar="F",
         help="an alternative costs at most this multiple of the best (default 3)",
@@ -101,8 +145,10 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--sources", action="store_true", help="with --explain: the source of each figure")
     out = r.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="JSON output (documented contract)")
-    out.add_argument("--geojson", metavar="OUT", help="write the routes as a GeoJSON FeatureCollection")
-    r.add_argument("--map", metavar="OUT.html", help="write a Leaflet map of the routes")
+    out.add_argument(
+        "--geojson", metavar="OUT", help="write the routes as a GeoJSON FeatureCollection ('-': stdout)"
+    )
+    r.add_argument("--map", metavar="OUT.html", help="write a Leaflet map of the routes ('-': stdout)")
     _map_options(r)
     _common(r)
 
@@ -153,7 +199,7 @@ def _add_rank(sub: argparse._SubParsersAction) -> None:
         help="destinations: place, country or sea (default: Arabian Sea)",
     )
     k.add_argument("--by", choices=("time", "cost", "distance"), default="time")
-    k.add_argument("--month", type=int, metavar="M", help="1-12: close what is out of season")
+    k.add_argument("--month", type=_MONTH, metavar="M", help="1-12: close what is out of season")
     k.add_argument("--weights", metavar="CSV", help="origin,destination,weight rows (e.g. trade volumes)")
     fmt = k.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
@@ -214,19 +260,46 @@ def _map_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--offline", action="store_true", help="self-contained page: no request to any host")
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write a file through a temporary file in the same folder, then rename it into place."""
-    import tempfile
+def write_output(path: str, text: str, *, inputs: Iterable[str | Path] = ()) -> None:
+    """Write an output: ``-`` is standard output, else a file written whole (see :mod:`geo.safeio`)."""
+    if path == "-":
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+        return
+    from corridors.geo import safeio
 
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    safeio.write_bytes(path, text.encode("utf-8"), inputs=inputs)
+
+
+def read_inputs(network, extra: Iterable[str | Path] = ()) -> list[Path]:
+    """Every file a command reads: outputs must never replace one of them."""
+    from corridors.geo import convert
+
+    files = [*map(Path, network.files), *map(Path, extra), Path(network.folder) / "costs.toml"]
+    countries = convert.countries_path(network)
+    return files + ([countries] if countries else [])
+
+
+def _refuse_in_network(path: str, network) -> None:
+    """Refuse an output that would become a file of the network (a new ``links/*.geojson``)."""
+    if path == "-":
+        return
+    target = Path(path).absolute()
+    links = (Path(network.folder) / "links").absolute()
+    if target.suffix == ".geojson" and target.parent.resolve() == links.resolve():
+        msg = f"{path}: is in the links folder of the network being read; write the output elsewhere"
+        from corridors.geo.errors import FileAccessError
+
+        raise FileAccessError(msg)
+
+
+def dumps(data: object, *, indent: int | None = None) -> str:
+    """JSON text of an output; a non-finite number is an error, never ``NaN`` or ``Infinity``."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False)
+    except ValueError:
+        msg = "the result holds a number too large to write as JSON (check speeds and lengths in the data)"
+        raise QueryError(msg) from None
 
 
 def _load(args: argparse.Namespace):
@@ -262,12 +335,18 @@ def cmd_route(args: argparse.Namespace) -> int:
     names = {n.id: n.name for n in loaded.network.nodes.values()}
     if args.compare:
         return _compare(args, loaded, result, names)
+    for path in (args.geojson, args.map):
+        if path:
+            _refuse_in_network(path, loaded.network)
     if args.geojson:
-        write_atomic(args.geojson, json.dumps(output.plan_geojson(result, names), ensure_ascii=False))
+        inputs = read_inputs(loaded.network, args.extra)
+        write_output(args.geojson, dumps(output.plan_geojson(result, names)), inputs=inputs)
     if args.map:
         _write_map(args, loaded.network, [output.route_geojson(r, names) for r in result.routes])
+    if "-" in (args.geojson, args.map):
+        return 0
     if args.json:
-        print(json.dumps(output.plan_dict(result), ensure_ascii=False, indent=1))
+        print(dumps(output.plan_dict(result), indent=1))
     elif args.explain:
         print(output.explain(result, sources=args.sources))
     else:
@@ -286,7 +365,11 @@ def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> 
         m = maps.network_map(net_fc, countries=countries, tiles=tiles)
     else:
         m = maps.routes_map(routes, network=net_fc, countries=countries, tiles=tiles)
-    maps.save_map(m, args.map, offline=args.offline)
+    _refuse_in_network(args.map, network)
+    if args.map == "-":
+        write_output("-", maps.page_html(m, offline=args.offline))
+        return
+    maps.save_map(m, args.map, offline=args.offline, inputs=read_inputs(network, args.extra))
     print(f"map written to {args.map}", file=sys.stderr)
 
 
@@ -306,7 +389,7 @@ def _compare(args: argparse.Namespace, loaded, future, names: dict[str, str]) ->
         network=loaded,
     )
     if args.json:
-        print(json.dumps(output.compare_dict(today, future), ensure_ascii=False, indent=1))
+        print(dumps(output.compare_dict(today, future), indent=1))
     else:
         print(output.compare(today, future, names))
     return 0
@@ -368,8 +451,10 @@ def cmd_rank(args: argparse.Namespace) -> int:
     names = {n.id: n.name for n in loaded.network.nodes.values()}
     if args.map:
         _write_map(args, loaded.network, output.ranking_geojson(ranking, loaded.network))
+        if args.map == "-":
+            return 0
     if args.json:
-        print(json.dumps(output.ranking_dict(ranking, names), ensure_ascii=False, indent=1))
+        print(dumps(output.ranking_dict(ranking, names), indent=1))
     elif args.csv:
         sys.stdout.write(output.ranking_csv(ranking, names))
     else:
@@ -421,6 +506,8 @@ def cmd_network(args: argparse.Namespace) -> int:
     network = io.read_network(args.network, extra=args.extra, problems=problems)
     if args.map:
         _write_map(args, network, None)
+        if args.map == "-":
+            return 0
     print(summary(network))
     for p in problems:
         print(f"warning: {p}")
@@ -595,23 +682,66 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
-    args = build_parser(command).parse_args(argv)
+    try:
+        args = build_parser(command).parse_args(argv)
+    except SystemExit as err:  # --help, or a usage error already printed
+        return err.code if isinstance(err.code, int) else 0
+    with _warnings_to_stderr():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return COMMANDS[args.command](args)
     except NoRouteError as err:
-        print(f"{PROG}: no route: {err}", file=sys.stderr)
+        _error(f"no route: {err}")
         return 1
     except CorridorError as err:
-        print(f"{PROG}: error: {err}", file=sys.stderr)
+        _error(f"error: {err}")
         return 2
     except BrokenPipeError:  # the reader went away (`corridors ... | head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as err:
-        print(f"{PROG}: error: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
+        where = f"{err.filename}: " if err.filename else ""
+        _error(f"error: {where}{err.strerror or err}")
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with what could steer a terminal (controls, bidi marks, lone surrogates) escaped."""
+    from corridors.geo import schema
+
+    if schema.unsafe_text(text) is None:
+        return text
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if schema.unsafe_text(ch) else ch for ch in text
+    )
+
+
+def _error(message: str) -> None:
+    line = " ".join(terminal_safe(message).split("\n"))
+    print(f"{PROG}: {line}", file=sys.stderr)
+
+
+class _OneLine(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{PROG}: warning: " + terminal_safe(record.getMessage()).replace("\n", " ")
+
+
+class _warnings_to_stderr:
+    """Show the library's warnings (an unsafe cache folder, say) as one line each on stderr."""
+
+    def __enter__(self) -> None:
+        self.handler = logging.StreamHandler(sys.stderr)
+        self.handler.setLevel(logging.WARNING)
+        self.handler.setFormatter(_OneLine())
+        logging.getLogger("corridors").addHandler(self.handler)
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger("corridors").removeHandler(self.handler)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,108 @@
+"""Limits and checks of query options, shared by the command line, the Python API and the server.
+
+Every option a user can give is checked here once, with a message that names it: counts are
+capped so that no query runs for minutes, fractions and factors must be finite and in range,
+and a ``lat,lon`` endpoint must lie near the network. The command line's parser uses the same
+functions (:func:`finite_float`, :func:`count`), so an option is refused before anything loads.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from corridors.geo.errors import QueryError, UnknownPlaceError
+
+#: At most this many alternative routes (``-k``): each costs a few searches more.
+MAX_K = 10
+#: At most this many ``--via`` places.
+MAX_VIA = 8
+#: A ``lat,lon`` endpoint farther than this from every node is refused, not snapped.
+MAX_SNAP_KM = 250.0
+
+
+def finite_float(text: str) -> float:
+    """Parse an option value as a finite number (``nan`` and ``inf`` are refused).
+
+    Raises
+    ------
+    ValueError
+        When the text is not a finite number.
+    """
+    value = float(text)
+    if not math.isfinite(value):
+        msg = f"expected a finite number, got {text!r}"
+        raise ValueError(msg)
+    return value
+
+
+def count(text: str) -> int:
+    """Parse an option value as a whole number."""
+    return int(text, 10)
+
+
+def check_plan(
+    *, k: Any, via: Sequence[str], max_overlap: Any, max_stretch: Any, month: Any = None
+) -> None:
+    """Refuse plan options out of range.
+
+    Raises
+    ------
+    QueryError
+        Naming the option, the value and the range.
+    """
+    _whole("k", k, 1, MAX_K)
+    if len(via) > MAX_VIA:
+        msg = f"`via`: at most {MAX_VIA} places, got {len(via)}"
+        raise QueryError(msg)
+    _number("max_overlap", max_overlap, 0.0, 1.0)
+    _number("max_stretch", max_stretch, 1.0, 100.0)
+    if month is not None:
+        _whole("month", month, 1, 12)
+
+
+def _whole(name: str, value: Any, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        msg = f"`{name}` must be a whole number from {low} to {high}, got {value!r}"
+        raise QueryError(msg)
+
+
+def _number(name: str, value: Any, low: float, high: float) -> None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or not low <= value <= high:
+        msg = f"`{name}` must be a number from {low:g} to {high:g}, got {value!r}"
+        raise QueryError(msg)
+
+
+def names(value: str | Iterable[str] | None, what: str) -> list[str] | None:
+    """A list of names from an option: a string is one comma-separated list, not its letters.
+
+    Raises
+    ------
+    QueryError
+        When an item is not a string.
+    """
+    if value is None:
+        return None
+    items = value.split(",") if isinstance(value, str) else list(value)
+    if not all(isinstance(item, str) for item in items):
+        msg = f"`{what}`: expected names (strings), got {items!r}"[:200]
+        raise QueryError(msg)
+    return [item.strip() for item in items if item.strip()]
+
+
+def check_snap(text: str, label: str, snap_km: float | None) -> None:
+    """Refuse a ``lat,lon`` endpoint that lies too far from the network to mean any of its nodes.
+
+    Raises
+    ------
+    UnknownPlaceError
+        When ``snap_km`` is over :data:`MAX_SNAP_KM`.
+    """
+    if snap_km is not None and snap_km > MAX_SNAP_KM:
+        msg = (
+            f"{text!r}: the nearest node ({label}) is {snap_km:,.0f} km away, over the "
+            f"{MAX_SNAP_KM:g} km a point may snap: give a place name or a point nearer the network"
+        )
+        raise UnknownPlaceError(msg)
