@@ -6,7 +6,7 @@ machine it ran on. Nothing here is a test: the targets are checked by reading th
 Usage:
     python benchmarks/bench.py                          # everything (the 10^6 network takes ~10 min once)
     python benchmarks/bench.py --sizes 10000,100000     # smaller networks only
-    python benchmarks/bench.py --only cold,rank         # the seed-network figures only
+    python benchmarks/bench.py --only cold,rank,reach   # the seed-network figures only
 
 Synthetic networks are written by benchmarks/generate.py into --data (default
 /tmp/corridors-bench), with their cache beside them; delete the folder to start afresh.
@@ -64,6 +64,17 @@ def rank(runs: int) -> None:
     med = statistics.median(times)
     verdict = "OK" if med < 3 else "MISSED"
     print(f"corridors rank (whole process)         {summary(times)}  target < 3 s: {verdict}")
+
+
+def reach(runs: int) -> None:
+    print("\n== corridors reach: Kazakhstan -> Arabian Sea, every place and region, built-in network ==")
+    nx_times = [timed([sys.executable, "-c", "import networkx"]) for _ in range(runs)]
+    times = [timed([*corridors_cmd(), "reach"]) for _ in range(runs)]
+    med = statistics.median(times)
+    print(f"python -c 'import networkx'            {summary(nx_times)}")
+    verdict = "OK" if med < 2 else "MISSED"
+    print(f"corridors reach (whole process)        {summary(times)}  target < 2 s: {verdict}")
+    print(f"ratio to importing networkx            {med / statistics.median(nx_times):8.2f}")
 
 
 def scale(size: int, runs: int, data: Path) -> None:
@@ -207,7 +218,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark corridors.")
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", default="cold,rank,scale")
+    parser.add_argument("--only", default="cold,rank,reach,scale")
     parser.add_argument("--data", type=Path, default=Path("/tmp/corridors-bench"))
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--load-only", action="store_true", help=argparse.SUPPRESS)
@@ -225,6 +236,8 @@ def main() -> None:
         cold_start(max(args.runs, 21))  # whole processes are noisy: take the median of many
     if "rank" in only:
         rank(args.runs)
+    if "reach" in only:
+        reach(args.runs)
     if "scale" in only:
         args.data.mkdir(parents=True, exist_ok=True)
         for size in (int(s) for s in args.sizes.split(",")):

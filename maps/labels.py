@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from corridors.geo import objectives
 from corridors.maps import escape, features, style
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -57,11 +58,7 @@ def route_summary(route: features.Route) -> str:
     """Return the route's objective and totals on one line, as escaped HTML."""
     totals = route.info.get("totals")
     totals = totals if isinstance(totals, Mapping) else {}
-    parts = [
-        quantity(totals.get("distance_km"), "km", digits=0),
-        quantity(totals.get("time_h"), "h"),
-        quantity(totals.get("cost_usd_per_t"), "USD/t"),
-    ]
+    parts = _figures(totals)
     objective = route.info.get("objective")
     if objective is not None:
         parts.insert(0, f"ranked by {escape.text(objective)}")
@@ -100,9 +97,7 @@ def link_popup(props: Mapping[str, Any], names: Mapping[str, str]) -> str:
         ("Mode", _text(props.get("mode"))),
         ("Status", _status(props.get("status"))),
         ("Gauge", quantity(props.get("gauge_mm"), "mm", digits=0)),
-        ("Distance", quantity(props.get("distance_km"), "km", digits=0)),
-        ("Time", quantity(props.get("time_h"), "h")),
-        ("Cost", quantity(props.get("cost_usd_per_t"), "USD/t")),
+        *((o.label.capitalize(), _figure(props, o)) for o in objectives.OBJECTIVES),
         ("Id", _text(props.get("id"))),
         ("Source", _source(props.get("source"))),
         ("Note", _text(props.get("note"))),
@@ -156,9 +151,7 @@ def segment_tooltip(route: features.Route, props: Mapping[str, Any]) -> str:
         for part in (
             _text(props.get("mode")),
             _status(props.get("status")),
-            quantity(props.get("distance_km"), "km", digits=0),
-            quantity(props.get("time_h"), "h"),
-            quantity(props.get("cost_usd_per_t"), "USD/t"),
+            *_figures(props),
         )
         if part
     )
@@ -174,8 +167,7 @@ def stop_tooltip(route: features.Route, props: Mapping[str, Any]) -> str:
         part
         for part in (
             _text(props.get("detail")),
-            quantity(props.get("time_h"), "h"),
-            quantity(props.get("cost_usd_per_t"), "USD/t"),
+            *_figures(props, stop=True),
         )
         if part
     )
@@ -239,13 +231,10 @@ def _steps_table(route: features.Route) -> str:
     rows = [_step_row(number, step) for number, step in enumerate(steps, start=1)]
     totals = route.info.get("totals")
     totals = totals if isinstance(totals, Mapping) else {}
-    foot = (
-        "<tfoot><tr><th></th><th>Total</th>"
-        f"<th>{quantity(totals.get('distance_km'), digits=0)}</th>"
-        f"<th>{quantity(totals.get('time_h'))}</th>"
-        f"<th>{quantity(totals.get('cost_usd_per_t'))}</th></tr></tfoot>"
-    )
-    head = "<thead><tr><th>#</th><th>Step</th><th>km</th><th>h</th><th>USD/t</th></tr></thead>"
+    cells = "".join(f"<th>{_figure(totals, o, unit=False)}</th>" for o in objectives.OBJECTIVES)
+    foot = f"<tfoot><tr><th></th><th>Total</th>{cells}</tr></tfoot>"
+    units = "".join(f"<th>{escape.text(o.symbol)}</th>" for o in objectives.OBJECTIVES)
+    head = f"<thead><tr><th>#</th><th>Step</th>{units}</tr></thead>"
     return f"<table>{head}<tbody>{''.join(rows)}</tbody>{foot}</table>"
 
 
@@ -263,22 +252,32 @@ def _step_row(number: int, step: features.Line | features.Point) -> str:
             what += f" ({escape.text(props['corridor'])})"
         if props.get("status") not in (None, "operational"):
             what += f" <i>{_status(props['status'])}</i>"
-        distance = quantity(props.get("distance_km"), digits=0)
     else:
         kind = props.get("kind")
         name = _STOP_NAMES.get(kind, _text(kind)) if isinstance(kind, str) else "Stop"
         what = f"{name} at {_text(props.get('name', props.get('node')))}"
         if props.get("detail") is not None:
             what += f": {escape.text(props['detail'])}"
-        distance = ""
+    stop = not isinstance(step, features.Line)
     cells = [
         str(number),
         what,
-        distance,
-        quantity(props.get("time_h")),
-        quantity(props.get("cost_usd_per_t")),
+        *(
+            "" if stop and not o.on_stops else _figure(props, o, unit=False)
+            for o in objectives.OBJECTIVES
+        ),
     ]
     return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
+def _figure(props: Mapping[str, Any], objective: objectives.Objective, *, unit: bool = True) -> str:
+    """One objective's figure from ``props`` (keyed by its attribute), with its unit or bare."""
+    return quantity(props.get(objective.attr), objective.symbol if unit else "", digits=objective.shown)
+
+
+def _figures(props: Mapping[str, Any], *, stop: bool = False) -> list[str]:
+    """Every objective's figure from ``props``; for a ``stop``, only those stops carry."""
+    return [_figure(props, o) for o in objectives.OBJECTIVES if o.on_stops or not stop]
 
 
 def _segment_ends(props: Mapping[str, Any]) -> str:

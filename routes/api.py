@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from corridors.geo import model, paths
+from corridors.geo import model, objectives, paths
 from corridors.geo.errors import QueryError, UnknownPlaceError
-from corridors.routes import cache, graph, limits, places, search
+from corridors.routes import alternatives, cache, graph, limits, places, search, tradeoffs
 from corridors.routes.route import Route
 
 if TYPE_CHECKING:
@@ -41,6 +41,8 @@ class Plan:
     routes: list[Route]
     notes: list[str] = field(default_factory=list)
     endpoints: list[places.Endpoint] = field(default_factory=list)
+    #: With ``gateways=True``: each border crossing into the destination's country and its route.
+    gateways: list[tradeoffs.Gateway] = field(default_factory=list)
 
     def __iter__(self):
         return iter(self.routes)
@@ -133,6 +135,8 @@ def plan(
     max_stretch: float = 3.0,
     network: Loaded | str | Path | None = None,
     extra: Iterable[str | Path] = (),
+    pareto: Sequence[str] | None = None,
+    gateways: bool = False,
 ) -> Plan:
     """Plan routes from ``origin`` to ``destination``.
 
@@ -145,7 +149,8 @@ def plan(
     via
         Places visited in order.
     by
-        The objective: ``"time"`` (hours), ``"cost"`` (USD per tonne) or ``"distance"`` (km).
+        The objective, a name in :data:`corridors.geo.objectives.OBJECTIVES`: ``"time"``
+        (hours), ``"cost"`` (USD per tonne) or ``"distance"`` (km).
     k
         How many substantively different routes to return (see ``max_overlap``, ``max_stretch``).
     avoid
@@ -165,15 +170,19 @@ def plan(
         A :class:`Loaded` network, or a network folder; default the built-in network.
     extra
         Extra GeoJSON files of nodes and links used for this plan only.
+    pareto
+        Criteria (``("time", "cost")``): return every route that no other route beats on all of
+        them, sorted by the first, in place of the best route and its alternatives.
+    gateways
+        Return the best route through each border crossing into the destination's country
+        (``plan.gateways`` says what each needs when the scenario cuts it off).
 
     Returns
     -------
     Plan
         ``plan.routes`` are :class:`routes.Route` objects, best first.
     """
-    if by not in graph.OBJECTIVES:
-        msg = f"unknown objective {by!r}; expected time, cost or distance"
-        raise QueryError(msg)
+    objectives.get(by)
     via = [via] if isinstance(via, str) else list(via)
     avoid = limits.names(avoid, "avoid") or []
     modes, status = limits.names(modes, "modes"), limits.names(status, "status")
@@ -193,21 +202,33 @@ def plan(
         avoid_nodes=avoid_nodes,
     )
     stops = [[n for n in e.node_ids if n not in avoid_nodes] or list(e.node_ids) for e in endpoints]
-    found = search.alternatives(
-        loaded.G,
-        net,
-        stops,
-        by=by,
-        constraints=constraints,
-        k=k,
-        max_overlap=max_overlap,
-        max_stretch=max_stretch,
-    )
+    _check_modes(k, via, pareto, gateways)
+    gates: list[tradeoffs.Gateway] = []
+    if pareto:
+        routes, found_notes = tradeoffs.pareto_routes(
+            loaded.G, net, stops[0], stops[-1], criteria=list(pareto), constraints=constraints
+        )
+    elif gateways:
+        gates = tradeoffs.gateway_routes(loaded.G, net, stops[0], stops[-1], by=by, constraints=constraints)
+        routes = sorted((g.route for g in gates if g.route), key=lambda r: r.rank)
+        found_notes = [] if routes else ["no route through any gateway"]
+    else:
+        found = alternatives.alternatives(
+            loaded.G,
+            net,
+            stops,
+            by=by,
+            constraints=constraints,
+            k=k,
+            max_overlap=max_overlap,
+            max_stretch=max_stretch,
+        )
+        routes, found_notes = found.routes, found.notes
     notes = [
         f"{e.text!r} snapped to {e.label} ({e.snap_km:.1f} km away)"
         for e in endpoints
         if e.snap_km is not None
-    ] + found.notes
+    ] + found_notes
     query = {
         "from": origin,
         "to": destination,
@@ -221,6 +242,8 @@ def plan(
         "include_suspended": include_suspended,
         "max_overlap": max_overlap,
         "max_stretch": max_stretch,
+        "pareto": list(pareto) if pareto else None,
+        "gateways": gateways,
         "endpoints": [
             {
                 "text": e.text,
@@ -232,4 +255,17 @@ def plan(
             for e in endpoints
         ],
     }
-    return Plan(query, found.routes, notes, endpoints)
+    return Plan(query, routes, notes, endpoints, gates)
+
+
+def _check_modes(k: int, via: Sequence[str], pareto: Sequence[str] | None, gateways: bool) -> None:
+    """Pareto sets, gateways and ``k`` alternatives are three different answers: one at a time."""
+    if pareto and gateways:
+        msg = "--pareto and --gateways are different answers; ask for one at a time"
+        raise QueryError(msg)
+    if (pareto or gateways) and k != 1:
+        msg = f"-k does not combine with {'--pareto' if pareto else '--gateways'}, which choose the routes"
+        raise QueryError(msg)
+    if (pareto or gateways) and via:
+        msg = f"--via does not combine with {'--pareto' if pareto else '--gateways'}"
+        raise QueryError(msg)

@@ -21,8 +21,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from corridors.geo import objectives
 from corridors.geo.errors import CorridorError, NoRouteError, QueryError
-from corridors.routes import limits
+from corridors.routes import cli_reach, limits
 
 PROG = "corridors"
 
@@ -92,7 +93,10 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     r.add_argument("destination", metavar="TO", help="place, country, sea or 'lat,lon'")
     r.add_argument("--via", action="append", default=[], metavar="PLACE", help="visit in order (repeatable)")
     r.add_argument(
-        "--by", choices=("time", "cost", "distance"), default="time", help="objective (default: time)"
+        "--by",
+        choices=objectives.names(),
+        default=objectives.DEFAULT,
+        help=f"objective (default: {objectives.DEFAULT})",
     )
     r.add_argument(
         "-k",
@@ -141,12 +145,32 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="today's best route (operational links) beside the best with all projects",
     )
+    r.add_argument(
+        "--pareto",
+        type=_csv,
+        nargs="?",
+        const=["time", "cost"],
+        metavar="LIST",
+        help="every route no other beats on all these criteria (default time,cost), sorted by the first",
+    )
+    r.add_argument(
+        "--gateways",
+        action="store_true",
+        help="the best route through each border crossing into the destination's country",
+    )
     r.add_argument("--explain", action="store_true", help="itinerary leg by leg")
     r.add_argument("--sources", action="store_true", help="with --explain: the source of each figure")
     out = r.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="JSON output (documented contract)")
     out.add_argument(
         "--geojson", metavar="OUT", help="write the routes as a GeoJSON FeatureCollection ('-': stdout)"
+    )
+    out.add_argument(
+        "--csv",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="one row per route (with --explain: per step) to FILE, or to stdout",
     )
     r.add_argument("--map", metavar="OUT.html", help="write a Leaflet map of the routes ('-': stdout)")
     _map_options(r)
@@ -198,7 +222,7 @@ def _add_rank(sub: argparse._SubParsersAction) -> None:
         metavar="TO",
         help="destinations: place, country or sea (default: Arabian Sea)",
     )
-    k.add_argument("--by", choices=("time", "cost", "distance"), default="time")
+    k.add_argument("--by", choices=objectives.names(), default=objectives.DEFAULT)
     k.add_argument("--month", type=_MONTH, metavar="M", help="1-12: close what is out of season")
     k.add_argument("--weights", metavar="CSV", help="origin,destination,weight rows (e.g. trade volumes)")
     fmt = k.add_mutually_exclusive_group()
@@ -250,6 +274,7 @@ SUBCOMMANDS = {
     "rank": _add_rank,
     "validate": _add_validate,
     "add": _add_add,
+    "reach": cli_reach.add_parser,
 }
 
 
@@ -269,6 +294,11 @@ def write_output(path: str, text: str, *, inputs: Iterable[str | Path] = ()) -> 
     from corridors.geo import safeio
 
     safeio.write_bytes(path, text.encode("utf-8"), inputs=inputs)
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write an output file whole and safely (see :func:`write_output`); ``-`` is standard output."""
+    write_output(str(path), text)
 
 
 def read_inputs(network, extra: Iterable[str | Path] = ()) -> list[Path]:
@@ -331,11 +361,13 @@ def cmd_route(args: argparse.Namespace) -> int:
         max_overlap=args.max_overlap,
         max_stretch=args.max_stretch,
         network=loaded,
+        pareto=args.pareto,
+        gateways=args.gateways,
     )
     names = {n.id: n.name for n in loaded.network.nodes.values()}
     if args.compare:
         return _compare(args, loaded, result, names)
-    for path in (args.geojson, args.map):
+    for path in (args.geojson, args.map, args.csv):
         if path:
             _refuse_in_network(path, loaded.network)
     if args.geojson:
@@ -345,13 +377,36 @@ def cmd_route(args: argparse.Namespace) -> int:
         _write_map(args, loaded.network, [output.route_geojson(r, names) for r in result.routes])
     if "-" in (args.geojson, args.map):
         return 0
-    if args.json:
+    if args.csv:
+        _write_csv(args, result, names)
+    elif args.json:
         print(dumps(output.plan_dict(result), indent=1))
     elif args.explain:
         print(output.explain(result, sources=args.sources))
     else:
-        print(output.table(result, names))
+        print(_table(args, result, names))
     return 0
+
+
+def _table(args: argparse.Namespace, result, names: dict[str, str]) -> str:
+    from corridors.routes import output, views
+
+    if args.gateways:
+        return views.gateways_table(result, names)
+    if args.pareto:
+        return output.table(result, names, title=views.pareto_title(result))
+    return output.table(result, names)
+
+
+def _write_csv(args: argparse.Namespace, result, names: dict[str, str]) -> None:
+    from corridors.routes import views
+
+    text = views.steps_csv(result) if args.explain else views.routes_csv(result, names)
+    if args.csv == "-":
+        sys.stdout.write(text)
+        return
+    write_atomic(args.csv, text)
+    print(f"CSV written to {args.csv}", file=sys.stderr)
 
 
 def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> None:
@@ -675,6 +730,7 @@ COMMANDS = {
     "add": cmd_add,
     "projects": cmd_projects,
     "rank": cmd_rank,
+    "reach": cli_reach.run,
 }
 
 

@@ -9,11 +9,23 @@ from corridors.geo import model
 
 @dataclass(frozen=True)
 class Priced:
-    """Time and cost of one step and the source of each figure."""
+    """The figures of one step, one per objective (keyed by ``Objective.attr``), and their sources."""
 
-    time_h: float
-    cost_usd_per_t: float
+    values: dict[str, float]
     sources: dict[str, str]
+
+    @property
+    def time_h(self) -> float:
+        return self.values["time_h"]
+
+    @property
+    def cost_usd_per_t(self) -> float:
+        return self.values["cost_usd_per_t"]
+
+
+def _stop(hours: float, usd_per_t: float, sources: dict[str, str]) -> Priced:
+    """The figures of a step that covers no ground: a transfer or a border crossing."""
+    return Priced({"distance_km": 0.0, "time_h": hours, "cost_usd_per_t": usd_per_t}, sources)
 
 
 def link_country(link: model.Link, nodes: dict[str, model.Node]) -> str:
@@ -49,18 +61,19 @@ def price_link(link: model.Link, nodes: dict[str, model.Node], costs: model.Cost
         else:
             rate, sources["usd_per_t_km"] = defaults.usd_per_t_km, defaults.source
         cost = link.length_km * rate
-    return Priced(link.length_km / speed, cost, sources)
+    figures = {"distance_km": link.length_km, "time_h": link.length_km / speed, "cost_usd_per_t": cost}
+    return Priced(figures, sources)
 
 
 def price_border(node: model.Node, mode: str, costs: model.CostModel) -> Priced:
     """Dwell and cost of crossing the border at ``node`` by ``mode`` (``sea`` crosses free)."""
     if mode not in ("road", "rail"):
-        return Priced(0.0, 0.0, {})
+        return _stop(0.0, 0.0, {})
     default = costs.border[mode]
     border = node.border
     hours = border.hours.get(mode) if border else None
     usd = border.usd_per_t.get(mode) if border else None
-    return Priced(
+    return _stop(
         default.hours if hours is None else hours,
         default.usd_per_t if usd is None else usd,
         {
@@ -82,4 +95,4 @@ def transfer_kind(layer_a: str, layer_b: str) -> str:
 def price_transfer(node: model.Node, kind: str, costs: model.CostModel) -> Priced:
     """Time and cost of a transfer at ``node``: the node's own figure, else the default."""
     fig = node.transfer.get(kind) or costs.transfer[kind]
-    return Priced(fig.hours, fig.usd_per_t, {"hours": fig.source, "usd_per_t": fig.source})
+    return _stop(fig.hours, fig.usd_per_t, {"hours": fig.source, "usd_per_t": fig.source})

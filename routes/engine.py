@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from corridors.geo import model
+from corridors.geo import model, objectives
 from corridors.routes import costs
 
 KINDS = ("link", "transfer", "border", "access")
@@ -143,7 +143,7 @@ def from_graph(G: nx.DiGraph, network: model.Network) -> ArrayGraph:
         )
     }
     months = np.zeros(n_e, np.int16)
-    values = {attr: np.zeros(n_e) for attr in ("distance_km", "time_h", "cost_usd_per_t")}
+    values = {attr: np.zeros(n_e) for attr in objectives.attrs()}
     for e, (_, _, d) in enumerate(edges):
         kind = d["kind"]
         cols["kind"][e] = KINDS.index(kind)
@@ -230,6 +230,8 @@ def _weights(ag: ArrayGraph, attr: str, penalties: dict[str, float] | None) -> n
     w = ag.values[attr]
     if not penalties:
         return w
+    from corridors.routes.search import BORDER_KEY
+
     link_pen = np.ones(len(ag.link_ids) + 1)
     node_pen = np.ones(len(ag.node_ids) + 1)
     for key, factor in penalties.items():
@@ -239,7 +241,7 @@ def _weights(ag: ArrayGraph, attr: str, penalties: dict[str, float] | None) -> n
             node_pen[ag.node_index[key]] = factor
     border = ag.kind == KINDS.index("border")
     factor = link_pen[ag.link] * np.where(border, node_pen[ag.node], 1.0)
-    return w * factor
+    return w * factor + np.where(border, penalties.get(BORDER_KEY, 0.0), 0.0)
 
 
 def _masked(ag: ArrayGraph, constraints) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -11,8 +11,9 @@ Vertices are tuples ``(node_id, layer, side)``:
 - ``(node_id, "*", "origin")`` and ``(node_id, "*", "dest")`` are entry and exit vertices, so a
   search starts or ends at a place on whichever layer suits it.
 
-Each edge has ``kind`` (``link``, ``transfer``, ``border``, ``access``), the objectives
-``distance_km``, ``time_h`` and ``cost_usd_per_t``, and what the filters need (``mode``,
+Each edge has ``kind`` (``link``, ``transfer``, ``border``, ``access``), one figure per
+objective under its attribute (:mod:`corridors.geo.objectives`: ``distance_km``, ``time_h``,
+``cost_usd_per_t``, ...), and what the filters need (``mode``,
 ``status``, ``months``, ``countries``, ``nodes``).
 """
 
@@ -24,12 +25,13 @@ from collections import defaultdict
 
 import networkx as nx
 
-from corridors.geo import geodesy, model
+from corridors.geo import geodesy, model, objectives
 from corridors.routes import costs
 
 log = logging.getLogger(__name__)
 
-OBJECTIVES = {"distance": "distance_km", "time": "time_h", "cost": "cost_usd_per_t"}
+#: The edge attribute of each objective, by name (read from :data:`corridors.geo.objectives.OBJECTIVES`).
+OBJECTIVES = {o.name: o.attr for o in objectives.OBJECTIVES}
 
 
 def layers_by_node(network: model.Network) -> dict[str, set[str]]:
@@ -64,9 +66,7 @@ def build_graph(network: model.Network) -> nx.DiGraph:
             "months": link.open_months,
             "countries": frozenset((a.country, b.country)),
             "nodes": (a.id, b.id),
-            "distance_km": link.length_km,
-            "time_h": priced.time_h,
-            "cost_usd_per_t": priced.cost_usd_per_t,
+            **objectives.values(priced.values, what=f"link {link.id!r}"),
         }
         _add_link_edge(G, _leave(a, link.layer), _enter(b, link.layer), attrs)
         if not link.oneway:
@@ -96,14 +96,12 @@ def _add_link_edge(G: nx.DiGraph, u: tuple, v: tuple, attrs: dict) -> None:
         months=None,
         nodes=attrs["nodes"],
         countries=attrs["countries"],
-        distance_km=0.0,
-        time_h=0.0,
-        cost_usd_per_t=0.0,
+        **dict.fromkeys(objectives.attrs(), 0.0),
     )
 
 
 def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: list[str]) -> None:
-    zero = {"distance_km": 0.0, "time_h": 0.0, "cost_usd_per_t": 0.0}
+    zero = dict.fromkeys(objectives.attrs(), 0.0)
     common = {"months": None, "nodes": (node.id,), "countries": frozenset((node.country,))}
     for layer in layers:
         mode = "rail" if layer.startswith("rail") else layer
@@ -117,9 +115,7 @@ def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: 
                 mode=mode,
                 status=node.status,
                 layer=layer,
-                distance_km=0.0,
-                time_h=priced.time_h,
-                cost_usd_per_t=priced.cost_usd_per_t,
+                **objectives.values(priced.values, what=f"the crossing at {node.id!r}"),
                 **{**common, "months": node.open_months, "countries": frozenset(node.border.countries)},
             )
         G.add_edge(
@@ -153,9 +149,7 @@ def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: 
             status="operational",
             from_layer=a,
             to_layer=b,
-            distance_km=0.0,
-            time_h=priced.time_h,
-            cost_usd_per_t=priced.cost_usd_per_t,
+            **objectives.values(priced.values, what=f"the {kind} at {node.id!r}"),
             **common,
         )
 
@@ -166,7 +160,7 @@ def _lower_bounds(network: model.Network, G: nx.DiGraph) -> dict[str, float]:
     Multiplied by the great-circle distance to the target it gives an admissible A* heuristic:
     no path can cost less, since every step costs at least that much per km it advances.
     """
-    bounds = {attr: float("inf") for attr in OBJECTIVES.values()}
+    bounds = {attr: float("inf") for attr in objectives.attrs()}
     nodes = network.nodes
     for _, _, d in G.edges(data=True):
         if d["kind"] != "link":

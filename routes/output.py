@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from corridors.geo import objectives
 from corridors.routes.api import Plan
 from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
 
@@ -14,6 +15,17 @@ JSON_VERSION = 1
 
 def _r(x: float, nd: int = 2) -> float:
     return round(x, nd)
+
+
+def _figures(step: Step) -> dict[str, float]:
+    """A step's figures as the JSON contract gives them (transfers and crossings cover no ground)."""
+    stop = not isinstance(step, Segment)
+    return {o.attr: o.rounded(step.values[o.attr]) for o in objectives.OBJECTIVES if o.on_stops or not stop}
+
+
+def _totals(values: dict[str, float]) -> dict[str, float]:
+    """Totals (or differences of totals), keyed by attribute, as the JSON contract gives them."""
+    return {o.attr: o.rounded(values[o.attr]) for o in objectives.OBJECTIVES}
 
 
 def _layer(layer: str) -> str:
@@ -33,9 +45,7 @@ def segment_dict(s: Segment) -> dict[str, Any]:
         "corridor": s.corridor,
         "project": s.project,
         "gauge_mm": s.gauge_mm,
-        "distance_km": _r(s.distance_km),
-        "time_h": _r(s.time_h, 3),
-        "cost_usd_per_t": _r(s.cost_usd_per_t, 3),
+        **_figures(s),
         "length_estimated": s.length_estimated,
         "sources": s.sources,
     }
@@ -49,8 +59,7 @@ def transfer_dict(t: Transfer) -> dict[str, Any]:
         "kind": t.kind,
         "from_layer": t.from_layer,
         "to_layer": t.to_layer,
-        "time_h": _r(t.time_h, 3),
-        "cost_usd_per_t": _r(t.cost_usd_per_t, 3),
+        **_figures(t),
         "sources": t.sources,
     }
 
@@ -64,8 +73,7 @@ def crossing_dict(c: Crossing) -> dict[str, Any]:
         "to_country": c.countries[1],
         "mode": c.mode,
         "status": c.status,
-        "time_h": _r(c.time_h, 3),
-        "cost_usd_per_t": _r(c.cost_usd_per_t, 3),
+        **_figures(c),
         "sources": c.sources,
     }
 
@@ -80,11 +88,7 @@ def route_dict(route: Route) -> dict[str, Any]:
         "rank": route.rank,
         "origin": route.origin,
         "destination": route.destination,
-        "totals": {
-            "distance_km": _r(route.distance_km),
-            "time_h": _r(route.time_h, 3),
-            "cost_usd_per_t": _r(route.cost_usd_per_t, 3),
-        },
+        "totals": _totals(route.totals),
         "countries": list(route.countries),
         "modes": route.modes,
         "corridors": route.corridors,
@@ -98,11 +102,29 @@ def route_dict(route: Route) -> dict[str, Any]:
 
 def plan_dict(plan: Plan) -> dict[str, Any]:
     """The whole ``--json`` document."""
-    return {
+    out = {
         "version": JSON_VERSION,
         "query": plan.query,
         "notes": plan.notes,
         "routes": [route_dict(r) for r in plan.routes],
+    }
+    if plan.gateways:
+        out["gateways"] = [gateway_dict(g) for g in plan.gateways]
+    return out
+
+
+def gateway_dict(g) -> dict[str, Any]:
+    """One gateway of ``route --gateways --json``: the crossing, its route's rank, what it needs."""
+    return {
+        "node": g.node_id,
+        "name": g.name,
+        "from_country": g.from_country,
+        "to_country": g.to_country,
+        "status": g.status,
+        "rank": g.route.rank if g.route else None,
+        "in_scenario": g.in_scenario,
+        "needs": list(g.needs),
+        "reason": g.reason,
     }
 
 
@@ -151,12 +173,7 @@ def plan_geojson(plan: Plan, names: dict[str, str] | None = None) -> dict[str, A
     }
 
 
-def duration(hours: float) -> str:
-    """``154.6`` -> ``"6d 11h"``; under a day, ``"7.5h"``."""
-    if hours < 24:
-        return f"{hours:.1f}h"
-    days, rest = divmod(round(hours), 24)
-    return f"{days}d {rest:02d}h"
+duration = objectives.duration
 
 
 def step_detail(step: Step) -> str:
@@ -173,18 +190,22 @@ def _wrap(label: str, text: str, width: int = 80) -> list[str]:
     )
 
 
-def table(plan: Plan, names: dict[str, str]) -> str:
-    """The ranked table, readable at 80 columns."""
+def heading(plan: Plan, names: dict[str, str]) -> str:
+    """``Almaty → Karachi``: the query's endpoints as the user gave them (regions by name)."""
     first = plan.routes[0]
     ends = [plan.endpoints[0], plan.endpoints[-1]] if plan.endpoints else []
     origin, destination = (e.label for e in ends) if ends else (first.origin, first.destination)
-    head = f"{names.get(origin, origin)} → {names.get(destination, destination)}, best by {first.objective}"
-    lines = [head, "", f"{'#':>2}  {'distance':>10}  {'time':>8}  {'cost':>10}  {'borders':>7}  modes"]
+    return f"{names.get(origin, origin)} → {names.get(destination, destination)}"
+
+
+def table(plan: Plan, names: dict[str, str], *, title: str | None = None) -> str:
+    """The ranked table, readable at 80 columns (``title`` replaces "best by ...")."""
+    head = f"{heading(plan, names)}, {title or 'best by ' + plan.routes[0].objective}"
+    columns = "".join(f"  {o.label:>{o.width}}" for o in objectives.OBJECTIVES)
+    lines = [head, "", f"{'#':>2}{columns}  {'borders':>7}  modes"]
     for r in plan.routes:
-        lines.append(
-            f"{r.rank:>2}  {r.distance_km:>7,.0f} km  {duration(r.time_h):>8}  "
-            f"{r.cost_usd_per_t:>6,.0f} $/t  {len(r.crossings):>7}  {'+'.join(r.modes)}"
-        )
+        figures = "".join(f"  {o.text(r.total(o.name)):>{o.width}}" for o in objectives.OBJECTIVES)
+        lines.append(f"{r.rank:>2}{figures}  {len(r.crossings):>7}  {'+'.join(r.modes)}")
         if len({r.origin for r in plan.routes} | {r.destination for r in plan.routes}) > 2:
             lines += _wrap(
                 "from", f"{names.get(r.origin, r.origin)} to {names.get(r.destination, r.destination)}"
@@ -207,10 +228,8 @@ def explain(plan: Plan, *, sources: bool = False) -> str:
     """Each route leg by leg: links, transfers and crossings with their figures and warnings."""
     out = []
     for r in plan.routes:
-        out.append(
-            f"Route {r.rank}: {r.distance_km:,.1f} km, {r.time_h:,.1f} h ({duration(r.time_h)}), "
-            f"{r.cost_usd_per_t:,.2f} USD/t; countries {' → '.join(r.countries)}"
-        )
+        totals = ", ".join(o.long(r.total(o.name)) for o in objectives.OBJECTIVES)
+        out.append(f"Route {r.rank}: {totals}; countries {' → '.join(r.countries)}")
         for step in r.steps:
             out.append(_explain_step(step))
             if sources:
@@ -235,15 +254,9 @@ def _explain_step(step: Step) -> str:
     return f"  {label:<6} {step.name}: {step_detail(step)}\n                   {figures}"
 
 
-UNITS = {"time": ("h", "hours"), "cost": ("$/t", "USD per tonne"), "distance": ("km", "km")}
-
-
 def _diff(future: Route, today: Route) -> dict[str, float]:
-    return {
-        "distance_km": _r(future.distance_km - today.distance_km),
-        "time_h": _r(future.time_h - today.time_h, 3),
-        "cost_usd_per_t": _r(future.cost_usd_per_t - today.cost_usd_per_t, 3),
-    }
+    after, before = future.totals, today.totals
+    return _totals({attr: after[attr] - before[attr] for attr in after})
 
 
 def compare_dict(today: Plan, future: Plan) -> dict[str, Any]:
@@ -260,18 +273,12 @@ def compare(today: Plan, future: Plan, names: dict[str, str]) -> str:
     """Today's best route (operational links only) beside the best with every project."""
     a, b = today.routes[0], future.routes[0]
     d = _diff(b, a)
-    rows = [
-        ("", "today", "with projects", "difference"),
-        ("distance", f"{a.distance_km:,.0f} km", f"{b.distance_km:,.0f} km", f"{d['distance_km']:+,.0f} km"),
-        ("time", duration(a.time_h), duration(b.time_h), f"{d['time_h']:+,.1f} h"),
-        (
-            "cost",
-            f"{a.cost_usd_per_t:,.0f} $/t",
-            f"{b.cost_usd_per_t:,.0f} $/t",
-            f"{d['cost_usd_per_t']:+,.0f} $/t",
-        ),
-        ("borders", str(len(a.crossings)), str(len(b.crossings)), ""),
+    rows = [("", "today", "with projects", "difference")]
+    rows += [
+        (o.label, o.text(a.total(o.name)), o.text(b.total(o.name)), o.delta(d[o.attr]))
+        for o in objectives.OBJECTIVES
     ]
+    rows.append(("borders", str(len(a.crossings)), str(len(b.crossings)), ""))
     lines = [f"{r[0]:<10}{r[1]:>16}{r[2]:>16}{r[3]:>14}".rstrip() for r in rows]
     lines += ["", "today:", *_wrap("via", ", ".join(a.corridors))]
     lines += ["with projects:", *_wrap("via", ", ".join(b.corridors))]
@@ -289,7 +296,7 @@ def _pair(pair: tuple[str, str], names: dict[str, str]) -> str:
 
 def ranking_dict(ranking, names: dict[str, str]) -> dict[str, Any]:
     """``rank --json``: every project's measures, best first."""
-    unit = UNITS[ranking.by][0]
+    unit = objectives.get(ranking.by).unit
     return {
         "version": JSON_VERSION,
         "by": ranking.by,
@@ -368,7 +375,8 @@ def ranking_csv(ranking, names: dict[str, str]) -> str:
 
 def ranking_table(ranking, names: dict[str, str]) -> str:
     """The ranked projects, readable at 80 columns, with a line on each one's best pair."""
-    unit, words = UNITS[ranking.by]
+    objective = objectives.get(ranking.by)
+    unit, words = objective.unit, objective.words
     lines = [
         f"Projects ranked by mean {ranking.by} saved ({words}) over {len(ranking.pairs)} "
         f"origin-destination pairs;",
@@ -415,7 +423,7 @@ def ranking_geojson(ranking, network) -> list[dict[str, Any]]:
 
     out = []
     for i, r in enumerate(ranking.results, 1):
-        unit = UNITS[ranking.by][0]
+        unit = objectives.get(ranking.by).unit
         features = []
         for lid in r.project.link_ids:
             f = convert.link_feature(network.links[lid])

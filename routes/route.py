@@ -1,12 +1,42 @@
-"""Route results as plain data: segments, transfers, border crossings and their totals."""
+"""Route results as plain data: segments, transfers, border crossings and their totals.
+
+Every step carries one figure per objective in ``values`` (keyed by ``Objective.attr``, see
+:mod:`corridors.geo.objectives`); ``step.time_h`` and the like read from there, and
+:meth:`Route.total` sums them as the registry says.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from corridors.geo import objectives
+
+
+class _Figures:
+    """The objectives' figures of a step, by attribute."""
+
+    values: Mapping[str, float]
+
+    def value(self, objective: str) -> float:
+        """The step's figure for ``objective`` (a name: ``time``)."""
+        return self.values[objectives.get(objective).attr]
+
+    @property
+    def distance_km(self) -> float:
+        return self.values["distance_km"]
+
+    @property
+    def time_h(self) -> float:
+        return self.values["time_h"]
+
+    @property
+    def cost_usd_per_t(self) -> float:
+        return self.values["cost_usd_per_t"]
 
 
 @dataclass(frozen=True)
-class Segment:
+class Segment(_Figures):
     """A stretch of one physical link, in the direction travelled."""
 
     seq: int
@@ -18,9 +48,7 @@ class Segment:
     mode: str
     status: str
     corridor: str
-    distance_km: float
-    time_h: float
-    cost_usd_per_t: float
+    values: Mapping[str, float]
     coords: tuple[tuple[float, float], ...]
     gauge_mm: int | None = None
     project: str | None = None
@@ -31,7 +59,7 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class Transfer:
+class Transfer(_Figures):
     """A change of mode or gauge at a place: ``gauge_change``, ``road_rail`` or ``port``."""
 
     seq: int
@@ -40,16 +68,14 @@ class Transfer:
     kind: str
     from_layer: str
     to_layer: str
-    time_h: float
-    cost_usd_per_t: float
+    values: Mapping[str, float]
     lon: float
     lat: float
     sources: dict[str, str] = field(default_factory=dict)
-    distance_km: float = 0.0
 
 
 @dataclass(frozen=True)
-class Crossing:
+class Crossing(_Figures):
     """A border crossing passed by ``mode``, from one country to the other."""
 
     seq: int
@@ -58,13 +84,11 @@ class Crossing:
     countries: tuple[str, str]
     mode: str
     status: str
-    time_h: float
-    cost_usd_per_t: float
+    values: Mapping[str, float]
     lon: float
     lat: float
     open_months: frozenset[int] | None = None
     sources: dict[str, str] = field(default_factory=dict)
-    distance_km: float = 0.0
 
 
 Step = Segment | Transfer | Crossing
@@ -95,20 +119,31 @@ class Route:
 
     @property
     def distance_km(self) -> float:
-        return sum(s.distance_km for s in self.steps)
+        return self.total("distance")
 
     @property
     def time_h(self) -> float:
-        return sum(s.time_h for s in self.steps)
+        return self.total("time")
 
     @property
     def cost_usd_per_t(self) -> float:
-        return sum(s.cost_usd_per_t for s in self.steps)
+        return self.total("cost")
 
     def total(self, objective: str | None = None) -> float:
-        """The route's total by ``distance``, ``time`` or ``cost`` (default: its objective)."""
-        attr = {"distance": "distance_km", "time": "time_h", "cost": "cost_usd_per_t"}
-        return getattr(self, attr[objective or self.objective])
+        """The route's total by an objective's name (default: the one it was found by).
+
+        Raises
+        ------
+        QueryError
+            If no objective has that name.
+        """
+        o = objectives.get(objective or self.objective)
+        return o.total(s.values[o.attr] for s in self.steps)
+
+    @property
+    def totals(self) -> dict[str, float]:
+        """Every objective's total, by attribute (``time_h``: hours), in registry order."""
+        return {o.attr: self.total(o.name) for o in objectives.OBJECTIVES}
 
     @property
     def modes(self) -> list[str]:

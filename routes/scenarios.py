@@ -17,9 +17,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from corridors.geo import model
+from corridors.geo import model, objectives
 from corridors.geo.errors import QueryError, UnknownPlaceError
-from corridors.routes import graph, places, search
+from corridors.routes import places, search
 from corridors.routes.api import Loaded
 from corridors.routes.route import Route
 
@@ -191,11 +191,8 @@ def rank(
     pairs that a project newly connects are counted apart). Ties break on the gain as last
     project added.
     """
-    if by not in graph.OBJECTIVES:
-        msg = f"unknown objective {by!r}; expected time, cost or distance"
-        raise QueryError(msg)
+    attr = objectives.get(by).attr
     net, G = loaded.network, loaded.G
-    attr = graph.OBJECTIVES[by]
     origins = places.resolve(net, origin).node_ids
     destinations = places.resolve(net, destination).node_ids
     pairs = [(o, d) for o in origins for d in destinations if o != d]

@@ -1,34 +1,31 @@
-"""Search the layered graph: best routes under constraints, substantively different alternatives.
+"""Search the layered graph: best routes under constraints, and why none exists.
 
 Best route: A* with an admissible great-circle heuristic between two places, Dijkstra from
 every origin vertex when an endpoint is a region (a country or a sea). Constraints hide edges
 through the weight function (``None`` hides an edge), so the cached graph is never copied or
-changed. Alternatives come from the penalty method: the links and crossings of the routes
-found so far cost more in the next search; a candidate is kept only if it shares at most
-``max_overlap`` of its length with every kept route (physical links, by km) and costs at most
-``max_stretch`` times the best route by the objective.
+changed; penalties (for alternatives, :mod:`routes.alternatives`) scale or add to weights.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Union
 
 import networkx as nx
 
-from corridors.geo import geodesy, model
-from corridors.geo.errors import NoRouteError, QueryError
-from corridors.routes import costs, graph
+from corridors.geo import geodesy, model, objectives
+from corridors.geo.errors import QueryError
+from corridors.routes import costs
 from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
 
 if TYPE_CHECKING:
     from corridors.routes.engine import ArrayGraph
 
 DEFAULT_STATUSES = frozenset({"operational", "under_construction", "proposed"})
-#: Each search for an alternative multiplies the weight of the links already used by this.
-PENALTY_FACTOR = 2.0
+#: Key of ``penalties`` whose value is added to the weight of every border crossing.
+BORDER_KEY = "*border"
 
 #: What searches run on: the networkx graph, or its array form for large networks.
 SearchGraph = Union[nx.DiGraph, "ArrayGraph"]
@@ -87,27 +84,25 @@ def _layer_mode(layer: str) -> str:
     return "rail" if layer.startswith("rail") else layer
 
 
-@dataclass(frozen=True)
-class Alternatives:
-    """The routes found and, when fewer than asked, why."""
-
-    routes: list[Route]
-    notes: list[str] = field(default_factory=list)
-
-
 def weight_function(
     constraints: Constraints, attr: str, penalties: dict[str, float] | None = None
 ) -> Callable[[tuple, tuple, dict], float | None]:
-    """An edge weight for networkx: the objective, times any penalty, or None if hidden."""
+    """An edge weight for networkx: the objective, times any penalty, or None if hidden.
+
+    ``penalties`` maps link and crossing ids to factors; its :data:`BORDER_KEY` entry is added
+    to every border crossing.
+    """
     penalties = penalties or {}
+    border_extra = penalties.get(BORDER_KEY, 0.0)
 
     def weight(u: tuple, v: tuple, d: dict) -> float | None:
         if not constraints.allows(d):
             return None
         value = d[attr]
         if penalties:
-            key = d.get("link") or (d.get("node") if d["kind"] == "border" else None)
-            value *= penalties.get(key, 1.0)
+            border = d["kind"] == "border"
+            key = d.get("link") or (d.get("node") if border else None)
+            value = value * penalties.get(key, 1.0) + (border_extra if border else 0.0)
         return value
 
     return weight
@@ -168,6 +163,11 @@ def best_path(
     return path, [G.edges[u, v] for u, v in itertools.pairwise(path)]
 
 
+def _figures(d: dict) -> dict[str, float]:
+    """An edge's figures, one per objective."""
+    return {attr: d[attr] for attr in objectives.attrs()}
+
+
 def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_seq: int) -> list[Step]:
     steps: list[Step] = []
     nodes = network.nodes
@@ -188,9 +188,7 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     mode=link.mode,
                     status=link.status,
                     corridor=link.corridor,
-                    distance_km=d["distance_km"],
-                    time_h=d["time_h"],
-                    cost_usd_per_t=d["cost_usd_per_t"],
+                    values=_figures(d),
                     coords=link.coords if forward else tuple(reversed(link.coords)),
                     gauge_mm=link.gauge_mm,
                     project=link.project,
@@ -210,8 +208,7 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     kind=d["transfer"],
                     from_layer=d["from_layer"],
                     to_layer=d["to_layer"],
-                    time_h=d["time_h"],
-                    cost_usd_per_t=d["cost_usd_per_t"],
+                    values=_figures(d),
                     lon=node.lon,
                     lat=node.lat,
                     sources=costs.price_transfer(node, d["transfer"], network.costs).sources,
@@ -227,8 +224,7 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     countries=node.border.countries,
                     mode=d["mode"],
                     status=node.status,
-                    time_h=d["time_h"],
-                    cost_usd_per_t=d["cost_usd_per_t"],
+                    values=_figures(d),
                     lon=node.lon,
                     lat=node.lat,
                     open_months=node.open_months,
@@ -274,7 +270,7 @@ def route_through(
     penalties: dict[str, float] | None = None,
 ) -> Route | None:
     """The best route visiting ``stops`` in order (each a set of candidate node ids), or None."""
-    attr = graph.OBJECTIVES[by]
+    attr = objectives.get(by).attr
     steps: list[Step] = []
     ends = []
     current = stops[0]
@@ -286,6 +282,15 @@ def route_through(
         ends.append((path[0][0], path[-1][0]))
         steps.extend(_steps(network, path, edges, len(steps)))
         current = (path[-1][0],)
+    return _route(network, steps, ends, by)
+
+
+def path_route(network: model.Network, path: list[tuple], edges: list[dict], *, by: str) -> Route:
+    """The route along a vertex path of the graph, given the data of its edges."""
+    return _route(network, _steps(network, path, edges, 0), [(path[0][0], path[-1][0])], by)
+
+
+def _route(network: model.Network, steps: list[Step], ends: list[tuple[str, str]], by: str) -> Route:
     steps = _orient_crossings(steps, network.nodes)
     return Route(
         origin=ends[0][0],
@@ -294,99 +299,6 @@ def route_through(
         objective=by,
         countries=_countries(steps, network.nodes),
     )
-
-
-def _length_by_link(route: Route) -> dict[str, float]:
-    return {s.link_id: s.distance_km for s in route.segments}
-
-
-def _repeats(route: Route) -> int:
-    """How many times the route goes over a physical link it already used (out and back)."""
-    return len(route.segments) - len(route.link_ids)
-
-
-def overlap(a: Route, b: Route) -> float:
-    """Share (0-1) of the shorter route's length on physical links both routes use.
-
-    Each physical link counts once, whatever the direction or how often a route uses it.
-    """
-    la, lb = _length_by_link(a), _length_by_link(b)
-    shortest = min(sum(la.values()), sum(lb.values()))
-    shared = sum(la[k] for k in la.keys() & lb.keys())
-    return 0.0 if shortest <= 0 else shared / shortest
-
-
-def alternatives(
-    G: SearchGraph,
-    network: model.Network,
-    stops: Sequence[Sequence[str]],
-    *,
-    by: str,
-    constraints: Constraints,
-    k: int = 1,
-    max_overlap: float = 0.5,
-    max_stretch: float = 3.0,
-    max_tries: int | None = None,
-) -> Alternatives:
-    """Up to ``k`` substantively different routes, best first, and why fewer were found.
-
-    Raises
-    ------
-    NoRouteError
-        If not even one route exists; the message names the constraint that cut it off.
-    """
-    best = route_through(G, network, stops, by=by, constraints=constraints)
-    if best is None:
-        raise NoRouteError(diagnose(G, network, stops, by=by, constraints=constraints))
-    kept = [best]
-    penalties: dict[str, float] = {}
-    rejected = {"overlap": 0, "stretch": 0, "repeat": 0, "loop": 0}
-    tries = 0
-    limit = max_tries if max_tries is not None else 6 * k
-    exhausted = False
-    last = best
-    while len(kept) < k and tries < limit:
-        tries += 1
-        for key in [*last.link_ids, *(c.node_id for c in last.crossings)]:
-            penalties[key] = penalties.get(key, 1.0) * PENALTY_FACTOR
-        cand = route_through(G, network, stops, by=by, constraints=constraints, penalties=penalties)
-        if cand is None:
-            exhausted = True
-            break
-        last = cand
-        if any(cand.link_ids == r.link_ids for r in kept):
-            rejected["repeat"] += 1
-        elif _repeats(cand) > _repeats(best):
-            rejected["loop"] += 1
-        elif cand.total(by) > max_stretch * best.total(by):
-            rejected["stretch"] += 1
-        elif max(overlap(cand, r) for r in kept) > max_overlap:
-            rejected["overlap"] += 1
-        else:
-            kept.append(cand)
-    kept.sort(key=lambda r: r.total(by))
-    routes = [replace(r, rank=i) for i, r in enumerate(kept, 1)]
-    notes = []
-    if len(routes) < k:
-        why = []
-        if rejected["stretch"]:
-            why.append(f"{rejected['stretch']} cost over {max_stretch:g} times the best by {by}")
-        if rejected["overlap"]:
-            why.append(
-                f"{rejected['overlap']} shared over {max_overlap:.0%} of their length with a kept route"
-            )
-        if rejected["loop"]:
-            why.append(f"{rejected['loop']} went back over their own links")
-        if rejected["repeat"]:
-            why.append(f"{rejected['repeat']} repeated a kept route")
-        reason = "; ".join(why) if why else "the network offers no other route"
-        if exhausted and not why:
-            reason = "no other route exists under the constraints"
-        notes.append(
-            f"found {len(routes)} of {k} routes after {tries} further searches: {reason} "
-            "(see --max-overlap and --max-stretch)"
-        )
-    return Alternatives(routes, notes)
 
 
 def diagnose(

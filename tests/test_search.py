@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from corridors.geo import objectives
 from corridors.geo.errors import NoRouteError
-from corridors.routes import api, search
+from corridors.routes import alternatives, api, search
 
 REGION = Path(__file__).parent / "data" / "region"
 
@@ -46,7 +47,7 @@ def test_alternatives_differ_in_substance(region):
     routes = plan.routes
     assert len(routes) >= 2
     for a, b in itertools.combinations(routes, 2):
-        assert search.overlap(a, b) <= 0.5
+        assert alternatives.overlap(a, b) <= 0.5
         assert crossing_ids(a) != crossing_ids(b)
     assert [r.rank for r in routes] == list(range(1, len(routes) + 1))
     assert [r.time_h for r in routes] == sorted(r.time_h for r in routes)
@@ -62,11 +63,12 @@ def test_fewer_alternatives_than_asked_says_why(region):
 
 def test_overlap_is_measured_on_physical_links(region):
     east = api.plan("Kapa", "Pport", network=region).routes[0]
-    assert search.overlap(east, east) == pytest.approx(1.0)
+    assert alternatives.overlap(east, east) == pytest.approx(1.0)
     west = api.plan("Kapa", "Pport", avoid=["CHN"], network=region).routes[0]
     shared = east.link_ids & west.link_ids
     expected = sum(s.distance_km for s in east.segments if s.link_id in shared)
-    assert search.overlap(east, west) == pytest.approx(expected / min(east.distance_km, west.distance_km))
+    shorter = min(east.distance_km, west.distance_km)
+    assert alternatives.overlap(east, west) == pytest.approx(expected / shorter)
 
 
 def test_via_is_visited_in_order_and_works_with_alternatives(region):
@@ -135,7 +137,7 @@ def test_astar_matches_dijkstra(folder):
     G, net = loaded.G, loaded.network
     ids = sorted(net.nodes)[:8]
     for by in ("time", "distance", "cost"):
-        attr = search.graph.OBJECTIVES[by]
+        attr = objectives.get(by).attr
         for constraints in (search.Constraints(), search.Constraints(statuses=frozenset({"operational"}))):
             weight = search.weight_function(constraints, attr)
             for o, d in itertools.permutations(ids, 2):

@@ -1,0 +1,238 @@
+"""``corridors reach``: days, dollars and km to a destination from every place and region.
+
+Kept apart from :mod:`corridors.routes.cli` (which registers it) so that each command's
+parser and output stay small; like the rest of the command line, only this layer prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+
+from corridors.geo import objectives
+from corridors.geo.errors import QueryError
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([dh]?)\s*$", re.IGNORECASE)
+
+
+def durations(text: str) -> list[float]:
+    """``"3d,5d,7d"`` -> ``[72.0, 120.0, 168.0]`` hours (a bare number is hours)."""
+    out = []
+    for part in text.split(","):
+        match = _DURATION.match(part)
+        if not match:
+            msg = f"--within: {part.strip()!r} is not a duration such as 3d or 36h"
+            raise argparse.ArgumentTypeError(msg)
+        value = float(match.group(1)) * (24 if match.group(2).lower() == "d" else 1)
+        if not math.isfinite(value) or value <= 0:
+            msg = f"--within: {part.strip()!r} must be a positive duration"
+            raise argparse.ArgumentTypeError(msg)
+        out.append(value)
+    return sorted(set(out))
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Declare ``corridors reach``."""
+    from corridors.routes import cli
+
+    r = sub.add_parser("reach", help="best route to a destination from every place and region of an origin")
+    r.add_argument(
+        "destination",
+        nargs="?",
+        default="Arabian Sea",
+        metavar="TO",
+        help="place, country or sea (default: Arabian Sea)",
+    )
+    r.add_argument(
+        "--from", dest="origin", default="Kazakhstan", metavar="FROM", help="origins (default: Kazakhstan)"
+    )
+    r.add_argument(
+        "--by", choices=objectives.names(), default=objectives.DEFAULT, help="objective (default: time)"
+    )
+    r.add_argument(
+        "--within", type=durations, metavar="BANDS", help="from one origin: what it reaches within 3d,5d,7d"
+    )
+    r.add_argument(
+        "--modes", type=cli._csv, metavar="LIST", help="allowed modes: road,rail,sea (default: all)"
+    )
+    r.add_argument(
+        "--avoid", type=cli._csv, action="extend", default=[], metavar="LIST", help="countries or places"
+    )
+    r.add_argument(
+        "--status", type=cli._csv, metavar="LIST", help="link statuses in the scenario (default: operational)"
+    )
+    r.add_argument("--month", type=int, metavar="M", help="1-12: close what is out of season")
+    r.add_argument("--include-suspended", action="store_true", help="reopen suspended links and crossings")
+    r.add_argument(
+        "--compare",
+        action="store_true",
+        help="today's network beside the scenario the options name (the gain)",
+    )
+    r.add_argument(
+        "--measure", choices=objectives.names(), help="what --map colours the regions by (default: --by)"
+    )
+    fmt = r.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON output")
+    fmt.add_argument(
+        "--csv", action="store_true", help="CSV output: one row per place, region best and centre"
+    )
+    r.add_argument("--geojson", metavar="OUT", help="write regions (polygons) and places with their figures")
+    r.add_argument("--map", metavar="OUT.html", help="write a choropleth map of the regions")
+    cli._map_options(r)
+    cli._common(r)
+
+
+def _constraints(net, args: argparse.Namespace, *, today: bool = False):
+    from corridors.geo import model
+    from corridors.routes import api, search
+
+    countries, nodes = api._avoid(net, args.avoid)
+    statuses = {"operational"} if today or not args.status else set(args.status)
+    return search.Constraints(
+        modes=frozenset(args.modes) if args.modes else frozenset(model.MODES),
+        statuses=frozenset(statuses),
+        month=args.month,
+        include_suspended=args.include_suspended and not today,
+        avoid_countries=countries,
+        avoid_nodes=nodes,
+    )
+
+
+def scenario_label(args: argparse.Namespace, *, today: bool = False) -> str:
+    """The scenario in words: ``today`` or the statuses and reopenings the options add."""
+    if today or ((not args.status or set(args.status) == {"operational"}) and not args.include_suspended):
+        return "today's network"
+    parts = [", ".join(sorted(set(args.status or ["operational"])))]
+    if args.include_suspended:
+        parts.append("suspended crossings reopened")
+    return "scenario: " + "; ".join(parts)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``corridors reach``; return the exit status."""
+    from corridors.routes import cli
+
+    loaded = cli._load(args)
+    if args.within:
+        return _run_within(args, loaded)
+    from corridors.geo import regions as regions_mod
+    from corridors.routes import places, reach, reach_output
+
+    net = loaded.network
+    origin = places.resolve(net, args.origin)
+    regions, inside = _regions(regions_mod, net, origin)
+    if args.compare and scenario_label(args) == "today's network":
+        msg = "--compare: name a scenario to compare with today (e.g. --status operational,proposed)"
+        raise QueryError(msg)
+    result = reach.reach(
+        loaded,
+        args.destination,
+        origin=args.origin,
+        by=args.by,
+        constraints=_constraints(net, args),
+        regions=regions,
+        region_places=inside,
+    )
+    result.query["scenario"] = scenario_label(args)
+    base = None
+    if args.compare:
+        base = reach.reach(
+            loaded,
+            args.destination,
+            origin=args.origin,
+            by=args.by,
+            constraints=_constraints(net, args, today=True),
+            regions=regions,
+            region_places=inside,
+        )
+        base.query["scenario"] = scenario_label(args, today=True)
+    doc = reach_output.reach_geojson(result, net, regions)
+    if base is not None:
+        doc = reach_output.compare_geojson(reach_output.reach_geojson(base, net, regions), doc)
+    if args.geojson:
+        cli.write_atomic(args.geojson, json.dumps(doc, ensure_ascii=False, allow_nan=False))
+    if args.map:
+        _write_map(args, loaded, result, doc, compare=base is not None)
+    if args.json:
+        out = reach_output.reach_dict(result, net)
+        if base is not None:
+            out = {"today": reach_output.reach_dict(base, net), "scenario": out}
+        print(json.dumps(out, ensure_ascii=False, indent=1, allow_nan=False))
+    elif args.csv:
+        sys.stdout.write(reach_output.reach_csv(result, net))
+    elif base is not None:
+        print(reach_output.compare_table(base, result, net))
+    else:
+        print(reach_output.reach_table(result, net))
+    return 0
+
+
+def _regions(regions_mod, net, origin):
+    path = regions_mod.regions_path(net)
+    if path is None or origin.kind != "country":
+        return [], {}
+    country = net.nodes[origin.node_ids[0]].country
+    regions = [r for r in regions_mod.read_regions(path) if r.country == country]
+    nodes = [net.nodes[n] for n in origin.node_ids]
+    return regions, regions_mod.join_places(regions, nodes)
+
+
+def _write_map(args: argparse.Namespace, loaded, result, doc: dict, *, compare: bool) -> None:
+    from corridors.geo import convert
+    from corridors.maps import reach as reach_map
+    from corridors.maps import save_map
+    from corridors.routes import output
+
+    names = {n.id: n.name for n in loaded.network.nodes.values()}
+    centres = {g.centre.node_id: g.centre for g in result.regions if g.centre and g.centre.route}
+    routes = [output.route_geojson(p.route, names) for p in centres.values()]
+    measure = objectives.get(args.measure or args.by).attr
+    title = f"{result.query['from']} → {result.query['to']}, {result.query['scenario']}"
+    if compare:
+        measure, title = f"gain_{measure}", title + " vs today"
+    tiles = None if args.tiles.lower() == "none" else args.tiles
+    m = reach_map.reach_map(
+        doc,
+        measure=measure,
+        routes=routes,
+        countries=convert.countries_geojson(loaded.network),
+        title=title,
+        tiles=tiles,
+    )
+    save_map(m, args.map, offline=args.offline)
+    print(f"map written to {args.map}", file=sys.stderr)
+
+
+def _run_within(args: argparse.Namespace, loaded) -> int:
+    from corridors.geo import convert
+    from corridors.routes import cli, reach, reach_output
+
+    net = loaded.network
+    found = reach.within(loaded, args.origin, args.within, constraints=_constraints(net, args))
+    doc = reach_output.within_dict(found, net)
+    if args.map:
+        from corridors.maps import reach as reach_map
+        from corridors.maps import save_map
+
+        tiles = None if args.tiles.lower() == "none" else args.tiles
+        m = reach_map.within_map(
+            {**doc, "link_time_h": found.link_time_h},
+            convert.network_geojson(net),
+            countries=convert.countries_geojson(net),
+            title=f"Reached from {args.origin}, {scenario_label(args)}",
+            tiles=tiles,
+        )
+        save_map(m, args.map, offline=args.offline)
+        print(f"map written to {args.map}", file=sys.stderr)
+    if args.geojson:
+        cli.write_atomic(
+            args.geojson, json.dumps(reach_output.within_geojson(found, net), ensure_ascii=False)
+        )
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False))
+    else:
+        print(reach_output.within_table(found, net))
+    return 0

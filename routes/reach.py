@@ -1,0 +1,227 @@
+"""Reach: the best route to a destination from every place and region of an origin.
+
+One Dijkstra on the reversed graph, started from every destination vertex at once, gives the
+best route from every origin place to its nearest destination (a port on the sea, a place of
+the country), so a whole country's reach costs one search per scenario. ``within`` goes the
+other way: one search from an origin gives what it reaches within each time band.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from corridors.geo import model, objectives
+from corridors.geo.errors import CorridorError, QueryError
+from corridors.routes import places, search
+from corridors.routes.api import Loaded
+from corridors.routes.route import Crossing, Route
+
+#: Route figures reported where the cost model provides them, besides the objectives' totals.
+EXTRA_TOTALS = ("time_h_low", "time_h_high")
+
+
+@dataclass(frozen=True)
+class PlaceReach:
+    """The best route from one origin place to the destination (``None``: unreachable)."""
+
+    node_id: str
+    route: Route | None
+
+    @property
+    def port(self) -> str | None:
+        """The destination place the route reaches."""
+        return self.route.destination if self.route else None
+
+    @property
+    def gateway(self) -> Crossing | None:
+        """The last border crossing of the route: where it enters the destination's country."""
+        crossings = self.route.crossings if self.route else []
+        return crossings[-1] if crossings else None
+
+
+@dataclass(frozen=True)
+class RegionReach:
+    """A region's best place and its regional centre, with their routes."""
+
+    region_id: str
+    name: str
+    kind: str
+    node_ids: tuple[str, ...]
+    best: PlaceReach | None
+    centre: PlaceReach | None
+
+
+@dataclass
+class Reach:
+    """What every origin place and region reaches: the answer of :func:`reach`."""
+
+    query: dict
+    by: str
+    places: list[PlaceReach]
+    regions: list[RegionReach] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def reach(
+    loaded: Loaded,
+    destination: str = "Arabian Sea",
+    *,
+    origin: str = "Kazakhstan",
+    by: str = "time",
+    constraints: search.Constraints | None = None,
+    regions: Sequence | None = None,
+    region_places: dict[str, list[str]] | None = None,
+) -> Reach:
+    """The best route from every place of ``origin`` to ``destination``, and by region.
+
+    Parameters
+    ----------
+    loaded
+        The network and its graph.
+    destination, origin
+        Places, countries or seas, as for :func:`corridors.plan`.
+    by
+        The objective minimised (``time``, ``cost``, ``distance``).
+    constraints
+        The scenario and filters; default today's network (operational links).
+    regions, region_places
+        :class:`corridors.geo.regions.Region` objects and the node ids inside each (from
+        :func:`corridors.geo.regions.join_places`); without them only places are reported.
+    """
+    objectives.get(by)  # an unknown objective is a QueryError naming the valid ones
+    net = loaded.network
+    constraints = constraints or search.Constraints(statuses=frozenset({"operational"}))
+    origins = places.resolve(net, origin).node_ids
+    targets = places.resolve(net, destination).node_ids
+    routes = _best_routes(loaded, origins, targets, by=by, constraints=constraints)
+    found = [PlaceReach(o, routes.get(o)) for o in origins if o not in targets]
+    by_id = {p.node_id: p for p in found}
+    out = Reach(
+        query={"from": origin, "to": destination, "by": by},
+        by=by,
+        places=sorted(found, key=lambda p: (_value(p, by), net.nodes[p.node_id].name)),
+    )
+    for region in regions or ():
+        inside = tuple(n for n in (region_places or {}).get(region.id, ()) if n in by_id)
+        reached = [by_id[n] for n in inside if by_id[n].route]
+        best = min(reached, key=lambda p: _value(p, by)) if reached else None
+        centre = _centre(net, region.centre, by_id)
+        if centre is None:
+            out.notes.append(f"{region.name}: regional centre {region.centre!r} is not an origin place")
+        out.regions.append(RegionReach(region.id, region.name, region.kind, inside, best, centre))
+    unreached = [net.nodes[p.node_id].name for p in found if p.route is None]
+    if unreached:
+        out.notes.append(f"no route to {destination} from {', '.join(sorted(unreached))}")
+    return out
+
+
+def _value(p: PlaceReach | None, by: str) -> float:
+    return p.route.total(by) if p is not None and p.route is not None else math.inf
+
+
+def _centre(net: model.Network, text: str, by_id: dict[str, PlaceReach]) -> PlaceReach | None:
+    try:
+        ids = places.resolve(net, text).node_ids
+    except CorridorError:  # an unknown name: reported as a note by the caller
+        return None
+    return next((by_id[n] for n in ids if n in by_id), None)
+
+
+def _best_routes(
+    loaded: Loaded,
+    origins: Sequence[str],
+    targets: Sequence[str],
+    *,
+    by: str,
+    constraints: search.Constraints,
+) -> dict[str, Route]:
+    """The best route from each origin to its nearest target: one reverse search on a graph."""
+    G, net = loaded.G, loaded.network
+    if not isinstance(G, nx.DiGraph):  # array form of a large network: one search per origin
+        found = (
+            search.route_through(G, net, [[o], targets], by=by, constraints=constraints) for o in origins
+        )
+        return {o: r for o, r in zip(origins, found, strict=True) if r is not None}
+    attr = objectives.get(by).attr
+    weight = search.weight_function(constraints, attr)
+    sources = [(t, "*", "dest") for t in targets if (t, "*", "dest") in G]
+    if not sources:
+        return {}
+    _, paths = nx.multi_source_dijkstra(G.reverse(copy=False), sources, weight=weight)
+    out = {}
+    for o in origins:
+        back = paths.get((o, "*", "origin"))
+        if back is None or o in targets:
+            continue
+        path = back[::-1]
+        edges = [G.edges[u, v] for u, v in itertools.pairwise(path)]
+        out[o] = search.path_route(net, path, edges, by=by)
+    return out
+
+
+@dataclass(frozen=True)
+class Band:
+    """The places first reached within ``hours`` (and after the band before it)."""
+
+    hours: float
+    node_ids: tuple[str, ...]
+
+
+@dataclass
+class Within:
+    """Time bands from one origin: each place's best time and the band it falls in."""
+
+    origin: tuple[str, ...]
+    bands: list[Band]
+    time_h: dict[str, float]
+    link_time_h: dict[str, float]
+
+
+def within(
+    loaded: Loaded,
+    origin: str,
+    bands_h: Sequence[float],
+    *,
+    constraints: search.Constraints | None = None,
+) -> Within:
+    """What ``origin`` reaches within each of ``bands_h`` hours (one forward Dijkstra).
+
+    ``link_time_h`` gives, for each link used by a best route, the time at which the route
+    has crossed it, so that maps can colour links by band.
+    """
+    if not bands_h or any(not math.isfinite(b) or b <= 0 for b in bands_h):
+        msg = "`within`: time bands must be positive, finite durations"
+        raise QueryError(msg)
+    G, net = loaded.G, loaded.network
+    if not isinstance(G, nx.DiGraph):
+        msg = "`within`: time bands need the graph form of the network (at most about 20,000 edges)"
+        raise QueryError(msg)
+    constraints = constraints or search.Constraints(statuses=frozenset({"operational"}))
+    start = places.resolve(net, origin).node_ids
+    sources = [(n, "*", "origin") for n in start if (n, "*", "origin") in G]
+    weight = search.weight_function(constraints, "time_h")
+    limit = max(bands_h)
+    dist, paths = nx.multi_source_dijkstra(G, sources, cutoff=limit, weight=weight)
+    time_h = {}
+    for v, t in dist.items():
+        if v[2] == "dest" and v[0] not in start:
+            time_h[v[0]] = min(t, time_h.get(v[0], math.inf))
+    link_time_h: dict[str, float] = {}
+    for v, path in paths.items():
+        if v[2] != "dest":
+            continue
+        for u, w in itertools.pairwise(path):
+            d = G.edges[u, w]
+            if d["kind"] == "link":
+                link_time_h[d["link"]] = min(dist[w], link_time_h.get(d["link"], math.inf))
+    bands, lower = [], 0.0
+    for hours in sorted(bands_h):
+        ids = tuple(sorted(n for n, t in time_h.items() if lower < t <= hours))
+        bands.append(Band(hours, ids))
+        lower = hours
+    return Within(tuple(start), bands, time_h, link_time_h)
