@@ -10,7 +10,7 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
-from corridors.geo import checks, geodesy, model
+from corridors.geo import checks, geodesy, model, modes
 from corridors.geo.fields import Fields, geometry
 from corridors.geo.nodeindex import UserContext
 from corridors.geo.schema import (
@@ -60,7 +60,7 @@ def node_from_feature(
     country = feat.country()
     kind = feat.choice("kind", model.NODE_KINDS)
     source = feat.text("source")
-    sea = feat.choice("sea", model.SEAS, required=kind == "port")
+    sea = _sea(feat, required=kind == "port", user=user)
     status = feat.choice("status", model.NODE_STATUSES, required=False) or "operational"
     border = _border(feat, required=kind == "border_crossing")
     transfer = _transfer(feat)
@@ -102,6 +102,44 @@ def node_from_feature(
     )
 
 
+def _sea(feat: Fields, *, required: bool, user: UserContext | None) -> str | None:
+    """The sea or lake a port is on: any name. In a user file, a sea no port of the network is
+    on earns a warning, with the known sea it is likely a misspelling of."""
+    value = feat.props.get("sea")
+    if value is None and required:
+        feat.error("sea", "missing; expected the sea or lake the port is on, such as 'Arabian Sea'")
+        return None
+    sea = feat.text("sea", required=False)
+    if sea is None or user is None or not user.seas or sea in user.seas:
+        return sea
+    by_key = {s.casefold(): s for s in user.seas}
+    close = difflib.get_close_matches(sea.casefold(), list(by_key), 1, 0.75)
+    hint = f"did you mean {by_key[close[0]]!r}? " if close else ""
+    known = ", ".join(sorted(user.seas))
+    msg = f"{sea!r} is a new sea: no port of the network is on it ({hint}known: {known})"
+    feat.error("sea", msg, "warning")
+    return sea
+
+
+def _gauge(feat: Fields, mode: str | None) -> int | None:
+    """The track gauge in mm: required on a gauged mode (rail), refused on the others."""
+    value = feat.props.get("gauge_mm")
+    gauged = mode is not None and modes.get(mode).gauged
+    if value is None:
+        if gauged:
+            feat.error("gauge_mm", "missing; expected the track gauge in mm, such as 1435")
+        return None
+    if mode is not None and not gauged:
+        feat.error("gauge_mm", f"only rail links have a gauge; this link's mode is {mode!r}")
+        return None
+    problem = modes.gauge_problem(value)
+    if problem is not None:
+        numeric = isinstance(value, str) and value.strip().isdigit()
+        feat.error("gauge_mm", problem + (f" (did you mean {value.strip()}, a number?)" if numeric else ""))
+        return None
+    return int(value)
+
+
 def _border(feat: Fields, *, required: bool) -> model.Border | None:
     value = feat.props.get("border")
     if value is None:
@@ -123,10 +161,13 @@ def _border(feat: Fields, *, required: bool) -> model.Border | None:
     for key in ("hours", "usd_per_t"):
         table = value.get(key, {})
         if not isinstance(table, dict) or any(
-            m not in ("road", "rail") or not is_number(v) or not finite(v) or not 0 <= v <= MAX_FIGURE
+            m not in modes.BORDER_MODES or not is_number(v) or not finite(v) or not 0 <= v <= MAX_FIGURE
             for m, v in table.items()
         ):
-            feat.error(f"border.{key}", f"expected {{mode: number >= 0}} for road/rail, got {brief(table)}")
+            feat.error(
+                f"border.{key}",
+                f"expected {{mode: number >= 0}} for {'/'.join(modes.BORDER_MODES)}, got {brief(table)}",
+            )
             return None
         tables[key] = {m: float(v) for m, v in table.items()}
     return model.Border(tuple(countries), tables["hours"], tables["usd_per_t"])
@@ -196,9 +237,7 @@ def link_from_feature(
     corridor = _corridor(feat, user)
     source = feat.text("source")
     project = feat.text("project", required=False)
-    gauge = feat.choice("gauge_mm", model.GAUGES_MM, required=mode == "rail")
-    if gauge is not None and mode != "rail":
-        feat.error("gauge_mm", f"only rail links have a gauge; this link's mode is {mode!r}")
+    gauge = _gauge(feat, mode)
     terrain = feat.choice("terrain", ("plain", "mountain"), required=False)
     speed = feat.number("speed_kmh")
     if speed is not None and speed < MIN_SPEED_KMH:

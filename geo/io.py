@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from corridors.geo import model, safeio, validate
+from corridors.geo import model, modes, safeio, validate
 from corridors.geo.errors import FileAccessError, NetworkDataError
 from corridors.geo.paths import builtin_folder, network_files
 from corridors.geo.validate import Problem
@@ -266,7 +266,7 @@ def read_costs(path: str | Path) -> model.CostModel:
 
     payload = table("payload", data.get("payload"), ["t"])
     line_haul = {}
-    for mode in model.MODES:
+    for mode in modes.NAMES:
         key = f"line_haul.{mode}"
         t = table(key, (data.get("line_haul") or {}).get(mode), ["speed_kmh", "usd_per_t_km"])
         by_country = {}
@@ -284,7 +284,7 @@ def read_costs(path: str | Path) -> model.CostModel:
             out[kind] = model.Figure(float(t["hours"]), float(t["usd_per_t"]), t["source"])
         return out
 
-    circuity = table("circuity", data.get("circuity"), list(model.MODES))
+    circuity = table("circuity", data.get("circuity"), list(modes.NAMES))
     factors = {k: float(v) for k, v in circuity.items() if k not in ("source", "note")}
     if any(v < 1 for v in factors.values()):
         msg = f"{file}: [circuity] factors must be 1 or more"
@@ -292,8 +292,8 @@ def read_costs(path: str | Path) -> model.CostModel:
     return model.CostModel(
         payload_t=float(payload["t"]),
         line_haul=line_haul,
-        transfer=figures("transfer", model.TRANSFER_KINDS),
-        border=figures("border", ("road", "rail")),
+        transfer=figures("transfer", modes.transfer_kinds()),
+        border=figures("border", modes.BORDER_MODES),
         circuity=factors,
         circuity_source=circuity["source"],
     )

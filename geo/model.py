@@ -1,4 +1,8 @@
-"""Plain data of a corridor network: nodes, links, cost defaults."""
+"""Plain data of a corridor network: nodes, links, cost defaults.
+
+The vocabulary of modes, gauges and transfers is :mod:`corridors.geo.modes`; seas, gauges and
+countries are whatever a network's files hold.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-MODES = ("road", "rail", "sea")
+from corridors.geo import modes
+
+#: The modes' names (:data:`corridors.geo.modes.MODES` holds their rules).
+MODES = modes.NAMES
 LINK_STATUSES = ("operational", "under_construction", "proposed", "suspended")
 NODE_STATUSES = ("operational", "suspended", "proposed")
 NODE_KINDS = ("city", "port", "dry_port", "border_crossing", "junction")
-SEAS = ("Arabian Sea", "Gulf of Oman", "Persian Gulf", "Caspian Sea")
-GAUGES_MM = (1435, 1520, 1676)
-TRANSFER_KINDS = ("gauge_change", "road_rail", "port")
+TRANSFER_KINDS = modes.TRANSFERS
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ class Link:
     @property
     def layer(self) -> str:
         """The graph layer the link runs on: ``road``, ``sea`` or ``rail<gauge>``."""
-        return f"rail{self.gauge_mm}" if self.mode == "rail" else self.mode
+        return modes.layer(self.mode, self.gauge_mm)
 
 
 @dataclass(frozen=True)

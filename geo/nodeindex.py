@@ -66,6 +66,8 @@ class UserContext:
 
     def __init__(self, nodes: Mapping[str, model.Node], link_ids: Iterable[str]) -> None:
         self.index = NodeIndex(nodes.values())
+        #: The seas and lakes the network's ports are on.
+        self.seas = frozenset(n.sea for n in nodes.values() if n.sea)
         self.node_ids = set(nodes)
         self.link_ids = set(link_ids)
         self.filled: dict[tuple[str, int], dict[str, str]] = {}

@@ -55,18 +55,21 @@ def load(
     folder: str | Path | None = None,
     *,
     extra: Iterable[str | Path] = (),
-    array_threshold: int = ARRAY_THRESHOLD,
+    array_threshold: int | None = None,
     use_cache: bool = True,
     problems: list | None = None,
 ) -> Loaded:
     """Read a network folder (default: the built-in network) plus extra files, and build its graph.
 
-    Large networks (over ``array_threshold`` graph edges) are turned into arrays. What is built
+    Large networks (over ``array_threshold`` graph edges, default :data:`ARRAY_THRESHOLD`) are
+    turned into arrays. What is built
     is cached (see :mod:`routes.cache`), so the next load of the same files skips parsing and
     building. Pass a list as ``problems`` to receive the warnings about the files (the files
     are then read, not taken from the cache).
     """
     extra = list(extra)
+    if array_threshold is None:
+        array_threshold = ARRAY_THRESHOLD
     files = [*_network_files(folder), *map(Path, extra)]
     key = cache.key(files) if use_cache else None
     if key and problems is None and (hit := cache.get(key)) is not None:

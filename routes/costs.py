@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from corridors.geo import model
+from corridors.geo import model, modes
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,11 @@ def price_link(link: model.Link, nodes: dict[str, model.Node], costs: model.Cost
 
 
 def price_border(node: model.Node, mode: str, costs: model.CostModel) -> Priced:
-    """Dwell and cost of crossing the border at ``node`` by ``mode`` (``sea`` crosses free)."""
-    if mode not in ("road", "rail"):
+    """Dwell and cost of crossing the border at ``node`` by ``mode`` (``sea`` crosses free).
+
+    Which modes pay is :attr:`corridors.geo.modes.Mode.crosses_borders`.
+    """
+    if not modes.get(mode).crosses_borders:
         return _stop(0.0, 0.0, {})
     default = costs.border[mode]
     border = node.border
@@ -84,12 +87,11 @@ def price_border(node: model.Node, mode: str, costs: model.CostModel) -> Priced:
 
 
 def transfer_kind(layer_a: str, layer_b: str) -> str:
-    """Which transfer joins two layers: a gauge change, a road-rail or a port transshipment."""
-    if "sea" in (layer_a, layer_b):
-        return "port"
-    if layer_a.startswith("rail") and layer_b.startswith("rail"):
-        return "gauge_change"
-    return "road_rail"
+    """Which transfer joins two layers: a gauge change, a road-rail or a port transshipment.
+
+    The rule is the modes' (:func:`corridors.geo.modes.transfer_kind`).
+    """
+    return modes.transfer_kind(layer_a, layer_b)
 
 
 def price_transfer(node: model.Node, kind: str, costs: model.CostModel) -> Priced:

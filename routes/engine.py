@@ -10,16 +10,17 @@ pickle and load in a fraction of the time the networkx graph takes.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
 
-from corridors.geo import model, objectives
+from corridors.geo import model, modes, objectives
 from corridors.routes import costs
+from corridors.routes.constraints import KINDS, Constraints
 
-KINDS = ("link", "transfer", "border", "access")
-MODES = model.MODES
+MODES = modes.NAMES
 STATUSES = model.LINK_STATUSES
 TRANSFERS = model.TRANSFER_KINDS
 SIDES = ("", "in", "out", "origin", "dest", "via")
@@ -78,6 +79,22 @@ class ArrayGraph:
     def number_of_edges(self) -> int:
         return len(self.indices)
 
+    def best(
+        self,
+        origins: Sequence[str],
+        targets: Sequence[str],
+        *,
+        attr: str,
+        constraints: Constraints,
+        penalties: dict[str, float] | None = None,
+    ) -> tuple[list[tuple], list[dict]] | None:
+        """The best path (:meth:`routes.backends.Backend.best`), by scipy's Dijkstra."""
+        return shortest(self, list(origins), list(targets), constraints, attr, penalties)
+
+    def reverse_costs(self, target: str, *, attr: str, constraints: Constraints) -> dict[str, float]:
+        """The best value from every place to ``target`` (:meth:`routes.backends.Backend.reverse_costs`)."""
+        return reverse_costs(self, target, attr=attr, constraints=constraints)
+
     def vertex(self, v: int) -> tuple:
         """The networkx vertex tuple of array vertex ``v``."""
         return (
@@ -89,9 +106,8 @@ class ArrayGraph:
 
 def _layer_mode(layer: str) -> int:
     """The mode code of a layer name (``rail1520`` -> rail), -1 for entry/exit and via layers."""
-    if layer.startswith("rail") and layer[4:].isdigit():
-        return MODES.index("rail")
-    return MODES.index(layer) if layer in MODES else -1
+    mode = modes.mode_of(layer)
+    return -1 if mode is None else MODES.index(mode)
 
 
 def from_graph(G: nx.DiGraph, network: model.Network) -> ArrayGraph:
@@ -191,39 +207,48 @@ def from_graph(G: nx.DiGraph, network: model.Network) -> ArrayGraph:
     )
 
 
-def edge_mask(ag: ArrayGraph, c) -> np.ndarray:
-    """Which edges exist under constraints ``c`` (a :class:`routes.search.Constraints`).
+def edge_mask(ag: ArrayGraph, c: Constraints) -> np.ndarray:
+    """Which edges exist under constraints ``c``: the rules of :mod:`routes.constraints`, vectorised.
 
-    Mirrors ``Constraints.allows`` edge for edge (a test checks that they agree).
+    Each rule reads its field from the arrays' columns (:func:`_columns`); the rules themselves
+    are the ones the networkx backend applies edge by edge (a test checks that they agree).
     """
-    kind = ag.kind
-    access = kind == KINDS.index("access")
-    transfer = kind == KINDS.index("transfer")
-    other = ~(access | transfer)
-    keep = np.ones(len(kind), bool)
-    if c.avoid_nodes:
-        idx = [ag.node_index[n] for n in c.avoid_nodes if n in ag.node_index]
-        keep &= ~(np.isin(ag.node, idx) | np.isin(ag.node_b, idx))
-    if c.avoid_countries:
-        idx = [i for i, x in enumerate(ag.countries) if x in c.avoid_countries]
-        keep &= access | ~(np.isin(ag.country_a, idx) | np.isin(ag.country_b, idx))
-    modes = [MODES.index(m) for m in c.modes]
-    layer_modes = np.array([_layer_mode(layer) for layer in ag.layers] or [-1])
-    ok_transfer = np.isin(layer_modes[ag.from_layer], modes) & np.isin(layer_modes[ag.to_layer], modes)
-    keep &= ~transfer | ok_transfer
-    keep &= ~other | np.isin(ag.mode, modes)
-    statuses = set(c.statuses) - {"suspended"}
-    if c.include_suspended or "suspended" in c.statuses:
-        statuses.add("suspended")
-    status_ok = np.isin(ag.status, [STATUSES.index(s) for s in statuses])
-    if c.extra_links:
-        extra = [ag.link_index[lid] for lid in c.extra_links if lid in ag.link_index]
-        status_ok |= np.isin(ag.link, extra) & (ag.link >= 0)
-    keep &= ~other | status_ok
-    if c.month is not None:
-        bit = np.int16(1 << (c.month - 1))
-        keep &= ~other | (ag.months == 0) | ((ag.months & bit) != 0)
+    keep = np.ones(len(ag.kind), bool)
+    for rule, value, exempt in c.active():
+        applies = np.isin(ag.kind, [KINDS.index(k) for k in rule.kinds])
+        if rule.test == "open_in":
+            ok = (ag.months == 0) | ((ag.months & np.int16(1 << (value - 1))) != 0)
+        else:
+            codes = _codes(ag, rule.field, value)
+            hits = [np.isin(col, codes) for col in _columns(ag, rule.field)]
+            ok = ~np.logical_or.reduce(hits) if rule.test == "none_in" else np.logical_and.reduce(hits)
+        if exempt:
+            extra = [ag.link_index[lid] for lid in exempt if lid in ag.link_index]
+            ok |= np.isin(ag.link, extra) & (ag.link >= 0)
+        keep &= ~applies | ok
     return keep
+
+
+def _columns(ag: ArrayGraph, field: str) -> list[np.ndarray]:
+    """The code columns of an edge field (a field of two values has two columns)."""
+    if field == "nodes":
+        return [ag.node, ag.node_b]
+    if field == "countries":
+        return [ag.country_a, ag.country_b]
+    if field == "layer_modes":
+        layer_modes = np.array([_layer_mode(layer) for layer in ag.layers] + [-1])
+        return [layer_modes[ag.from_layer], layer_modes[ag.to_layer]]  # -1 (no layer) reads the last
+    return [getattr(ag, field)]
+
+
+def _codes(ag: ArrayGraph, field: str, values: frozenset[str]) -> list[int]:
+    """The codes of a constraint's values in a field's columns (unknown values have none)."""
+    if field == "nodes":
+        return [ag.node_index[n] for n in values if n in ag.node_index]
+    if field == "countries":
+        return [i for i, x in enumerate(ag.countries) if x in values]
+    table = STATUSES if field == "status" else MODES
+    return [table.index(v) for v in values if v in table]
 
 
 def _weights(ag: ArrayGraph, attr: str, penalties: dict[str, float] | None) -> np.ndarray:
@@ -287,6 +312,23 @@ def shortest(
     path.reverse()
     edges = [_edge(ag, u, v, keep, weights) for u, v in itertools.pairwise(path)]
     return [ag.vertex(v) for v in path], edges
+
+
+def reverse_costs(ag: ArrayGraph, target: str, *, attr: str, constraints: Constraints) -> dict[str, float]:
+    """The best value by ``attr`` from every place to ``target``: one Dijkstra on the transpose."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    i = ag.node_index.get(target)
+    if i is None or ag.dest[i] < 0:
+        return {}
+    keep, indices, indptr = _masked(ag, constraints)
+    n_v = len(ag.vertex_node)
+    matrix = csr_matrix((ag.values[attr][keep], indices, indptr), shape=(n_v, n_v))
+    dist = dijkstra(matrix.T.tocsr(), directed=True, indices=int(ag.dest[i]))
+    places = np.nonzero(ag.origin >= 0)[0]
+    found = dist[ag.origin[places]]
+    return {ag.node_ids[p]: float(v) for p, v in zip(places, found, strict=True) if np.isfinite(v)}
 
 
 def _edge(ag: ArrayGraph, u: int, v: int, keep: np.ndarray, weights: np.ndarray) -> dict:

@@ -25,7 +25,7 @@ from collections import defaultdict
 
 import networkx as nx
 
-from corridors.geo import geodesy, model, objectives
+from corridors.geo import geodesy, model, modes, objectives
 from corridors.routes import costs
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: 
     zero = dict.fromkeys(objectives.attrs(), 0.0)
     common = {"months": None, "nodes": (node.id,), "countries": frozenset((node.country,))}
     for layer in layers:
-        mode = "rail" if layer.startswith("rail") else layer
+        mode = modes.mode_of(layer)
         if node.is_crossing:
             priced = costs.price_border(node, mode, network.costs)
             G.add_edge(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from corridors.geo import objectives
+from corridors.geo import modes, objectives
 from corridors.routes.api import Plan
 from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
 
@@ -28,8 +28,7 @@ def _totals(values: dict[str, float]) -> dict[str, float]:
     return {o.attr: o.rounded(values[o.attr]) for o in objectives.OBJECTIVES}
 
 
-def _layer(layer: str) -> str:
-    return f"rail {layer[4:]} mm" if layer.startswith("rail") else layer
+_layer = modes.layer_label
 
 
 def segment_dict(s: Segment) -> dict[str, Any]:

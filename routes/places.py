@@ -92,16 +92,28 @@ def resolve(network: model.Network, text: str) -> Endpoint:
         return _nearest(network, text, float(point[1]), float(point[2]))
     if (country := _country(network, key)) is not None:
         return country
-    for sea in model.SEAS:
-        if key in (normalize(sea), normalize(sea.removesuffix(" Sea"))):
-            ids = tuple(sorted(n.id for n in network.nodes.values() if n.sea == sea))
-            if ids:
-                return Endpoint(text, sea, "sea", ids)
+    for sea, ids in seas(network).items():
+        if key in _sea_keys(sea):
+            return Endpoint(text, sea, "sea", ids)
     msg = f"unknown place {text!r}"
     suggestions = suggest(network, text)
     if suggestions:
         msg += f"; did you mean {', '.join(suggestions)}?"
     raise UnknownPlaceError(msg)
+
+
+def seas(network: model.Network) -> dict[str, tuple[str, ...]]:
+    """The seas and lakes the network's ports name, each with the ids of the nodes on it."""
+    found: dict[str, list[str]] = {}
+    for node in network.nodes.values():
+        if node.sea:
+            found.setdefault(node.sea, []).append(node.id)
+    return {sea: tuple(sorted(ids)) for sea, ids in sorted(found.items())}
+
+
+def _sea_keys(sea: str) -> tuple[str, ...]:
+    """What a sea may be called: ``Arabian Sea`` or ``Arabian``, ``Lake Victoria`` or ``Victoria``."""
+    return (normalize(sea), normalize(sea.removesuffix(" Sea")), normalize(sea.removeprefix("Lake ")))
 
 
 def _country(network: model.Network, key: str) -> Endpoint | None:

@@ -15,11 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import networkx as nx
-
 from corridors.geo import model, objectives
 from corridors.geo.errors import QueryError, UnknownPlaceError
-from corridors.routes import places, search
+from corridors.routes import backends, places, search
 from corridors.routes.api import Loaded
 from corridors.routes.route import Route
 
@@ -158,20 +156,19 @@ def _check_weights(weights: dict[tuple[str, str], float], pairs: list[tuple[str,
 
 
 def _values(
-    G: nx.DiGraph,
+    G: search.SearchGraph,
     pairs: Sequence[tuple[str, str]],
     constraints: search.Constraints,
     attr: str,
 ) -> dict[tuple[str, str], float]:
-    """Best value of every pair: one reverse Dijkstra per destination."""
-    weight = search.weight_function(constraints, attr)
-    R = G.reverse(copy=False)
+    """Best value of every pair: one reverse search per destination, on either backend."""
+    backend = backends.backend(G)
     out = {}
     for d in dict.fromkeys(d for _, d in pairs):
-        dist = nx.single_source_dijkstra_path_length(R, (d, "*", "dest"), weight=weight)
+        dist = backend.reverse_costs(d, attr=attr, constraints=constraints)
         for o, dd in pairs:
             if dd == d:
-                out[(o, d)] = dist.get((o, "*", "origin"), math.inf)
+                out[(o, d)] = dist.get(o, math.inf)
     return out
 
 

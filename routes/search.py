@@ -1,143 +1,33 @@
 """Search the layered graph: best routes under constraints, and why none exists.
 
 Best route: A* with an admissible great-circle heuristic between two places, Dijkstra from
-every origin vertex when an endpoint is a region (a country or a sea). Constraints hide edges
-through the weight function (``None`` hides an edge), so the cached graph is never copied or
-changed; penalties (for alternatives, :mod:`routes.alternatives`) scale or add to weights.
+every origin vertex when an endpoint is a region (a country or a sea), on either backend
+(:mod:`routes.backends`). Constraints (:mod:`routes.constraints`) hide edges, so the cached
+graph is never copied or changed; penalties (for alternatives, :mod:`routes.alternatives`)
+scale or add to weights.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Union
 
 import networkx as nx
 
-from corridors.geo import geodesy, model, objectives
-from corridors.geo.errors import QueryError
-from corridors.routes import costs
+from corridors.geo import model, objectives
+from corridors.routes import backends, costs
+from corridors.routes.backends import BORDER_KEY as BORDER_KEY
+from corridors.routes.backends import weight_function as weight_function
+from corridors.routes.constraints import DEFAULT_STATUSES, Constraints
 from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
 
 if TYPE_CHECKING:
     from corridors.routes.engine import ArrayGraph
 
-DEFAULT_STATUSES = frozenset({"operational", "under_construction", "proposed"})
-#: Key of ``penalties`` whose value is added to the weight of every border crossing.
-BORDER_KEY = "*border"
 
 #: What searches run on: the networkx graph, or its array form for large networks.
 SearchGraph = Union[nx.DiGraph, "ArrayGraph"]
-
-
-@dataclass(frozen=True)
-class Constraints:
-    """What exists in the scenario and what the route must avoid."""
-
-    modes: frozenset[str] = frozenset(model.MODES)
-    statuses: frozenset[str] = DEFAULT_STATUSES
-    month: int | None = None
-    include_suspended: bool = False
-    avoid_countries: frozenset[str] = frozenset()
-    avoid_nodes: frozenset[str] = frozenset()
-    #: Links that exist whatever their status (a scenario's projects).
-    extra_links: frozenset[str] = frozenset()
-
-    def __post_init__(self) -> None:
-        if unknown := self.modes - set(model.MODES):
-            msg = f"unknown mode {sorted(unknown)[0]!r}; expected road, rail or sea"
-            raise QueryError(msg)
-        if unknown := self.statuses - set(model.LINK_STATUSES):
-            msg = f"unknown status {sorted(unknown)[0]!r}; expected {', '.join(model.LINK_STATUSES)}"
-            raise QueryError(msg)
-        if self.month is not None and not 1 <= self.month <= 12:
-            msg = f"month must be 1-12, got {self.month}"
-            raise QueryError(msg)
-
-    def allows(self, d: dict) -> bool:
-        """Whether an edge exists under these constraints."""
-        if self.avoid_nodes and not self.avoid_nodes.isdisjoint(d["nodes"]):
-            return False
-        kind = d["kind"]
-        if kind == "access":
-            return True
-        if self.avoid_countries and not self.avoid_countries.isdisjoint(d["countries"]):
-            return False
-        if kind == "transfer":
-            return all(_layer_mode(layer) in self.modes for layer in (d["from_layer"], d["to_layer"]))
-        if d["mode"] not in self.modes:
-            return False
-        status = d["status"]
-        if self.extra_links and d.get("link") in self.extra_links:
-            pass
-        elif status == "suspended":
-            if not (self.include_suspended or "suspended" in self.statuses):
-                return False
-        elif status not in self.statuses:
-            return False
-        months = d["months"]
-        return self.month is None or months is None or self.month in months
-
-
-def _layer_mode(layer: str) -> str:
-    return "rail" if layer.startswith("rail") else layer
-
-
-def weight_function(
-    constraints: Constraints, attr: str, penalties: dict[str, float] | None = None
-) -> Callable[[tuple, tuple, dict], float | None]:
-    """An edge weight for networkx: the objective, times any penalty, or None if hidden.
-
-    ``penalties`` maps link and crossing ids to factors; its :data:`BORDER_KEY` entry is added
-    to every border crossing.
-    """
-    penalties = penalties or {}
-    border_extra = penalties.get(BORDER_KEY, 0.0)
-
-    def weight(u: tuple, v: tuple, d: dict) -> float | None:
-        if not constraints.allows(d):
-            return None
-        value = d[attr]
-        if penalties:
-            border = d["kind"] == "border"
-            key = d.get("link") or (d.get("node") if border else None)
-            value = value * penalties.get(key, 1.0) + (border_extra if border else 0.0)
-        return value
-
-    return weight
-
-
-def _vertex_path(
-    G: nx.DiGraph,
-    origins: Sequence[str],
-    targets: Sequence[str],
-    weight: Callable,
-    attr: str,
-) -> list[tuple] | None:
-    """Best vertex path in the networkx graph: A* between two places, else Dijkstra."""
-    sources = [(n, "*", "origin") for n in origins if (n, "*", "origin") in G]
-    goals = {(n, "*", "dest") for n in targets if (n, "*", "dest") in G}
-    if not sources or not goals:
-        return None
-    if len(sources) == 1 and len(goals) == 1:
-        goal = next(iter(goals))
-        positions, bound = G.graph["positions"], G.graph["lower_bounds"][attr]
-        tx, ty = positions[goal[0]]
-
-        def heuristic(u: tuple, _target: tuple) -> float:
-            x, y = positions[u[0]]
-            return geodesy.great_circle_km(x, y, tx, ty) * bound
-
-        try:
-            return nx.astar_path(G, sources[0], goal, heuristic=heuristic, weight=weight)
-        except nx.NetworkXNoPath:
-            return None
-    dist, paths = nx.multi_source_dijkstra(G, sources, weight=weight)
-    reached = [g for g in goals if g in dist]
-    if not reached:
-        return None
-    return paths[min(reached, key=lambda g: (dist[g], g))]
 
 
 def best_path(
@@ -151,16 +41,10 @@ def best_path(
 ) -> tuple[list[tuple], list[dict]] | None:
     """The best path from any origin to any target: its vertices and the data of its edges.
 
-    ``G`` is the networkx graph, or its array form (:mod:`routes.engine`) for large networks.
+    ``G`` is the networkx graph, or its array form (:mod:`routes.engine`) for large networks;
+    either answers through the one interface of :mod:`routes.backends`.
     """
-    if not isinstance(G, nx.DiGraph):
-        from corridors.routes import engine
-
-        return engine.shortest(G, list(origins), list(targets), constraints, attr, penalties)
-    path = _vertex_path(G, origins, targets, weight_function(constraints, attr, penalties), attr)
-    if path is None:
-        return None
-    return path, [G.edges[u, v] for u, v in itertools.pairwise(path)]
+    return backends.backend(G).best(origins, targets, attr=attr, constraints=constraints, penalties=penalties)
 
 
 def _figures(d: dict) -> dict[str, float]:
@@ -359,9 +243,9 @@ def _what_it_needs(route: Route, constraints: Constraints, network: model.Networ
     ]
     if places:
         return f"the best route without it passes {', '.join(dict.fromkeys(places))}"
-    modes = [m for m in route.modes if m not in constraints.modes]
-    if modes:
-        return f"the best route without it uses {', '.join(modes)}"
+    barred = [m for m in route.modes if m not in constraints.modes]
+    if barred:
+        return f"the best route without it uses {', '.join(barred)}"
     needs = [
         f"{s.link_id} ({s.status})"
         for s in route.segments

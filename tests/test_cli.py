@@ -68,7 +68,7 @@ def test_no_route_exits_1_with_reason(tiny_dir):
 def test_bad_network_file_exits_2_naming_file_feature_property(tiny_copy):
     path = tiny_copy / "links" / "tiny.geojson"
     data = json.loads(path.read_text())
-    data["features"][1]["properties"]["gauge_mm"] = 1000
+    data["features"][1]["properties"]["gauge_mm"] = 3000  # no railway runs on 3 m gauge
     path.write_text(json.dumps(data))
     res = run_cli("route", "Aqsu", "Chenggu", "--network", str(tiny_copy))
     assert res.returncode == 2

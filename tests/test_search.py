@@ -15,7 +15,7 @@ import pytest
 
 from corridors.geo import objectives
 from corridors.geo.errors import NoRouteError
-from corridors.routes import alternatives, api, search
+from corridors.routes import alternatives, api, backends, search
 
 REGION = Path(__file__).parent / "data" / "region"
 
@@ -139,10 +139,10 @@ def test_astar_matches_dijkstra(folder):
     for by in ("time", "distance", "cost"):
         attr = objectives.get(by).attr
         for constraints in (search.Constraints(), search.Constraints(statuses=frozenset({"operational"}))):
-            weight = search.weight_function(constraints, attr)
+            weight = backends.weight_function(constraints, attr)
             for o, d in itertools.permutations(ids, 2):
-                a = search._vertex_path(G, [o], [d], weight, attr)
-                b = search._vertex_path(G, [o, o], [d, d], weight, attr)  # forces Dijkstra
+                a = backends.vertex_path(G, [o], [d], weight, attr)
+                b = backends.vertex_path(G, [o, o], [d, d], weight, attr)  # forces Dijkstra
                 assert (a is None) == (b is None)
                 if a:
                     assert path_cost(G, a, weight) == pytest.approx(path_cost(G, b, weight))

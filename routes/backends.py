@@ -1,0 +1,142 @@
+"""The search backends: one small interface over the networkx graph and its array form.
+
+Every search (best routes, alternatives, the diagnosis of an impossible query, the scenario
+ranking) asks a :class:`Backend` two things: the best path between sets of places
+(:meth:`Backend.best`), and the best value from every place to one destination
+(:meth:`Backend.reverse_costs`). :class:`GraphBackend` answers on the networkx graph with A*
+and Dijkstra; :class:`corridors.routes.engine.ArrayGraph` answers on CSR arrays with scipy.
+Both hide edges by the same rules (:mod:`corridors.routes.constraints`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Protocol, runtime_checkable
+
+import networkx as nx
+
+from corridors.geo import geodesy
+from corridors.routes.constraints import Constraints
+
+#: A path found: its vertex tuples and the data of each edge along it.
+Path = tuple[list[tuple], list[dict]]
+#: Key of ``penalties`` whose value is added to the weight of every border crossing.
+BORDER_KEY = "*border"
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """What the searches need of a graph."""
+
+    def best(
+        self,
+        origins: Sequence[str],
+        targets: Sequence[str],
+        *,
+        attr: str,
+        constraints: Constraints,
+        penalties: dict[str, float] | None = None,
+    ) -> Path | None:
+        """The best path from any origin place to any target place, or None.
+
+        ``attr`` is the objective's edge attribute; ``penalties`` multiply the weight of the
+        links and border crossings (by id) they name.
+        """
+        ...
+
+    def reverse_costs(self, target: str, *, attr: str, constraints: Constraints) -> dict[str, float]:
+        """The best value by ``attr`` from every place that reaches ``target``, by node id."""
+        ...
+
+
+class GraphBackend:
+    """Searches on the networkx graph: A* between two places, Dijkstra otherwise."""
+
+    def __init__(self, G: nx.DiGraph) -> None:
+        self.G = G
+
+    def best(
+        self,
+        origins: Sequence[str],
+        targets: Sequence[str],
+        *,
+        attr: str,
+        constraints: Constraints,
+        penalties: dict[str, float] | None = None,
+    ) -> Path | None:
+        G = self.G
+        path = vertex_path(G, origins, targets, weight_function(constraints, attr, penalties), attr)
+        if path is None:
+            return None
+        return path, [G.edges[u, v] for u, v in itertools.pairwise(path)]
+
+    def reverse_costs(self, target: str, *, attr: str, constraints: Constraints) -> dict[str, float]:
+        goal = (target, "*", "dest")
+        if goal not in self.G:
+            return {}
+        R = self.G.reverse(copy=False)
+        dist = nx.single_source_dijkstra_path_length(R, goal, weight=weight_function(constraints, attr))
+        return {v[0]: d for v, d in dist.items() if v[2] == "origin"}
+
+
+def backend(G: nx.DiGraph | Backend) -> Backend:
+    """The backend of a loaded graph: the array form is one already, a networkx graph is wrapped."""
+    return G if isinstance(G, Backend) else GraphBackend(G)
+
+
+def weight_function(
+    constraints: Constraints, attr: str, penalties: dict[str, float] | None = None
+) -> Callable[[tuple, tuple, dict], float | None]:
+    """An edge weight for networkx: the objective, times any penalty, or None if hidden.
+
+    ``penalties`` maps link and crossing ids to factors; its :data:`BORDER_KEY` entry is added
+    to every border crossing.
+    """
+    penalties = penalties or {}
+    border_extra = penalties.get(BORDER_KEY, 0.0)
+    allows = constraints.edge_filter()
+
+    def weight(u: tuple, v: tuple, d: dict) -> float | None:
+        if not allows(d):
+            return None
+        value = d[attr]
+        if penalties:
+            border = d["kind"] == "border"
+            key = d.get("link") or (d.get("node") if border else None)
+            value = value * penalties.get(key, 1.0) + (border_extra if border else 0.0)
+        return value
+
+    return weight
+
+
+def vertex_path(
+    G: nx.DiGraph,
+    origins: Sequence[str],
+    targets: Sequence[str],
+    weight: Callable,
+    attr: str,
+) -> list[tuple] | None:
+    """Best vertex path in the networkx graph: A* between two places, else Dijkstra."""
+    sources = [(n, "*", "origin") for n in origins if (n, "*", "origin") in G]
+    goals = {(n, "*", "dest") for n in targets if (n, "*", "dest") in G}
+    if not sources or not goals:
+        return None
+    if len(sources) == 1 and len(goals) == 1:
+        goal = next(iter(goals))
+        positions, bound = G.graph["positions"], G.graph["lower_bounds"][attr]
+        tx, ty = positions[goal[0]]
+
+        def heuristic(u: tuple, _target: tuple) -> float:
+            x, y = positions[u[0]]
+            return geodesy.great_circle_km(x, y, tx, ty) * bound
+
+        try:
+            return nx.astar_path(G, sources[0], goal, heuristic=heuristic, weight=weight)
+        except nx.NetworkXNoPath:
+            return None
+    dist, paths = nx.multi_source_dijkstra(G, sources, weight=weight)
+    reached = [g for g in goals if g in dist]
+    if not reached:
+        return None
+    return paths[min(reached, key=lambda g: (dist[g], g))]

@@ -1,0 +1,172 @@
+"""What exists in a scenario and what a route must avoid, as one set of rules over edges.
+
+:class:`Constraints` is the query; :data:`RULES` says, once, which edges it hides. Each rule
+names the edge kinds it applies to, an edge *field* (``nodes``, ``countries``, ``mode``,
+``layer_modes``, ``status``, ``months``), a test and the constraint it tests against. Both
+search backends apply the same rules: the networkx backend reads the fields from each edge's
+data (:meth:`Constraints.allows`), the array backend from its columns
+(:func:`corridors.routes.engine.edge_mask`), so a new filter is one more rule here, and the
+two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from corridors.geo import model, modes
+from corridors.geo.errors import QueryError
+
+DEFAULT_STATUSES = frozenset({"operational", "under_construction", "proposed"})
+KINDS = ("link", "transfer", "border", "access")
+#: The tests a rule can make of an edge field against the constraint's value.
+TESTS = ("none_in", "all_in", "open_in")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One filter: edges of ``kinds`` pass only if their ``field`` passes ``test``.
+
+    Parameters
+    ----------
+    name
+        What the rule is about, for people.
+    kinds
+        Edge kinds the rule applies to; other edges pass it.
+    field
+        The edge field tested; each backend knows how to read it.
+    test
+        ``none_in``: no value of the field is in the constraint's set; ``all_in``: every value
+        is; ``open_in``: the field (months) is absent or holds the constraint's month.
+    value
+        The :class:`Constraints` attribute tested against; a rule whose value is empty, None or
+        everything there is hides nothing and is skipped.
+    exempt
+        A :class:`Constraints` attribute holding link ids the rule lets through whatever their
+        field says (a scenario's projects).
+    """
+
+    name: str
+    kinds: frozenset[str]
+    field: str
+    test: str
+    value: str
+    exempt: str | None = None
+
+
+_STEPS = frozenset({"link", "transfer", "border"})
+_ON_A_MODE = frozenset({"link", "border"})
+
+#: Every filter of a search, in the order they are applied.
+RULES: tuple[Rule, ...] = (
+    Rule("avoided places", frozenset(KINDS), "nodes", "none_in", "avoid_nodes"),
+    Rule("avoided countries", _STEPS, "countries", "none_in", "avoid_countries"),
+    Rule("allowed modes of a transfer's layers", frozenset({"transfer"}), "layer_modes", "all_in", "modes"),
+    Rule("allowed modes", _ON_A_MODE, "mode", "all_in", "modes"),
+    Rule("statuses in the scenario", _ON_A_MODE, "status", "all_in", "allowed_statuses", "extra_links"),
+    Rule("the month's seasonal closures", _ON_A_MODE, "months", "open_in", "month"),
+)
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What exists in the scenario and what the route must avoid."""
+
+    modes: frozenset[str] = frozenset(modes.NAMES)
+    statuses: frozenset[str] = DEFAULT_STATUSES
+    month: int | None = None
+    include_suspended: bool = False
+    avoid_countries: frozenset[str] = frozenset()
+    avoid_nodes: frozenset[str] = frozenset()
+    #: Links that exist whatever their status (a scenario's projects).
+    extra_links: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if unknown := self.modes - set(modes.NAMES):
+            msg = f"unknown mode {sorted(unknown)[0]!r}; expected {modes.expected()}"
+            raise QueryError(msg)
+        if unknown := self.statuses - set(model.LINK_STATUSES):
+            msg = f"unknown status {sorted(unknown)[0]!r}; expected {', '.join(model.LINK_STATUSES)}"
+            raise QueryError(msg)
+        if self.month is not None and not 1 <= self.month <= 12:
+            msg = f"month must be 1-12, got {self.month}"
+            raise QueryError(msg)
+
+    @property
+    def allowed_statuses(self) -> frozenset[str]:
+        """The link and crossing statuses that exist: ``statuses``, and suspended if included."""
+        return self.statuses | ({"suspended"} if self.include_suspended else frozenset())
+
+    def active(self) -> tuple[tuple[Rule, Any, frozenset[str]], ...]:
+        """The rules that hide something under these constraints, each with its value and exempt links."""
+        return _active(self)
+
+    def allows(self, d: dict) -> bool:
+        """Whether an edge (its networkx data) exists under these constraints."""
+        return self.edge_filter()(d)
+
+    def edge_filter(self) -> Callable[[dict], bool]:
+        """A fast test of an edge's networkx data, with the active rules bound once."""
+        checks = [
+            (rule.kinds, exempt, _FIELDS[rule.field], _TESTS[rule.test], value)
+            for rule, value, exempt in _active(self)
+        ]
+
+        def allows(d: dict) -> bool:
+            kind = d["kind"]
+            for kinds, exempt, read, test, value in checks:
+                if kind in kinds and not (exempt and d.get("link") in exempt) and not test(read(d), value):
+                    return False
+            return True
+
+        return allows
+
+
+#: Everything a rule's value can cover: a rule that allows all of it hides nothing.
+_EVERYTHING = {"modes": frozenset(modes.NAMES), "allowed_statuses": frozenset(model.LINK_STATUSES)}
+
+
+@functools.lru_cache(maxsize=64)
+def _active(c: Constraints) -> tuple[tuple[Rule, Any, frozenset[str]], ...]:
+    out = []
+    for rule in RULES:
+        value = getattr(c, rule.value)
+        if value is None or (isinstance(value, frozenset) and not value and rule.test == "none_in"):
+            continue
+        if _EVERYTHING.get(rule.value) is not None and value >= _EVERYTHING[rule.value]:
+            continue
+        exempt = getattr(c, rule.exempt) if rule.exempt else frozenset()
+        out.append((rule, value, exempt))
+    return tuple(out)
+
+
+def _none_in(values: Any, value: frozenset) -> bool:
+    return value.isdisjoint(values)
+
+
+def _all_in(values: Any, value: frozenset) -> bool:
+    return all(v in value for v in values)
+
+
+def _open_in(values: frozenset[int] | None, value: int) -> bool:
+    return values is None or value in values
+
+
+_TESTS = {"none_in": _none_in, "all_in": _all_in, "open_in": _open_in}
+
+
+def _layer_modes(d: dict) -> tuple[str | None, str | None]:
+    return modes.mode_of(d["from_layer"]), modes.mode_of(d["to_layer"])
+
+
+#: How the networkx backend reads each field from an edge's data.
+_FIELDS = {
+    "nodes": lambda d: d["nodes"],
+    "countries": lambda d: d["countries"],
+    "layer_modes": _layer_modes,
+    "mode": lambda d: (d["mode"],),
+    "status": lambda d: (d["status"],),
+    "months": lambda d: d["months"],
+}
