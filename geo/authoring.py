@@ -297,7 +297,7 @@ def lock(folder: str | Path) -> Iterator[None]:
 
     path = Path(folder) / LOCK_FILE
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as err:
         msg = f"{folder}: cannot create the lock file {LOCK_FILE}: {err.strerror or err}"
         raise NetworkDataError(msg) from err
@@ -331,6 +331,7 @@ def commit(merge: Merge) -> None:
         if now != change.old:
             msg = f"{change.path}: changed since it was checked; run the command again"
             raise NetworkDataError(msg)
+    _check_writable(merge)
     try:
         pending.mkdir()
         entries, made = _stage(merge, pending)
@@ -345,14 +346,39 @@ def commit(merge: Merge) -> None:
     except BaseException as err:
         recover(folder)
         if isinstance(err, OSError):
-            what = err.filename or "a file"
+            what = _named_target(err, merge)
             msg = f"{folder}: could not write {what}: {err.strerror or err}; nothing was changed"
-            raise NetworkDataError(msg) from err
+            raise NetworkDataError(msg) from None
         raise
     os.replace(pending / journal.JOURNAL, pending / journal.DONE)  # the commit point
     merge.committed = True
     shutil.rmtree(pending, ignore_errors=True)
     log.info("Merged %d file(s) into %s", len(merge.changes), folder)
+
+
+def _named_target(err: OSError, merge: Merge) -> str:
+    """The file of the folder an error was about: a staged file or backup is named by its target."""
+    pending = merge.folder / paths.PENDING_DIR
+    for path in (err.filename, err.filename2):
+        if not path:
+            continue
+        name = Path(path).name
+        if Path(path).parent == pending and name.split(".")[0].isdigit():
+            n = int(name.split(".")[0])
+            if n < len(merge.changes):
+                return str(merge.changes[n].path)
+        elif Path(path).parent != pending:
+            return str(path)
+    return "its files"
+
+
+def _check_writable(merge: Merge) -> None:
+    """Refuse to write through a symbolic link: ``links`` and each target must be real."""
+    for change in merge.changes:
+        for path in (change.path.parent, change.path):
+            if path.is_symlink():
+                msg = f"{path}: is a symbolic link; `corridors add` writes only the folder's own files"
+                raise NetworkDataError(msg)
 
 
 def _stage(merge: Merge, pending: Path) -> tuple[list[journal.Entry], list[str]]:
@@ -467,8 +493,12 @@ def init_network(dest: str | Path, *, source: str | Path | None = None) -> Path:
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         msg = f"{dest}: already exists and is not an empty folder; give a new folder"
         raise NetworkDataError(msg)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    except OSError as err:
+        msg = f"{dest}: cannot make the folder: {err.strerror or err}"
+        raise NetworkDataError(msg) from None
     try:
         ignore = shutil.ignore_patterns("__pycache__", "*.py", "*.pyc", "py.typed", ".*")
         shutil.copytree(source, staging, ignore=ignore, copy_function=shutil.copyfile, dirs_exist_ok=True)
@@ -478,8 +508,11 @@ def init_network(dest: str | Path, *, source: str | Path | None = None) -> Path:
             os.chmod(path, 0o777 & ~umask)
         (staging / LOCK_FILE).touch()
         os.rename(staging, dest)
-    except BaseException:
+    except BaseException as err:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(err, OSError):
+            msg = f"{dest}: cannot copy the network there: {err.strerror or err}"
+            raise NetworkDataError(msg) from None
         raise
     log.info("Copied the network %s to %s", source, dest)
     return dest

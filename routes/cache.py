@@ -35,7 +35,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from corridors.geo import safeio
 from corridors.geo.errors import FileAccessError
@@ -104,19 +104,21 @@ def no_gc():
 def get(k: str) -> Any | None:
     """The object cached under key ``k``, or None (missing, unsealed, corrupt, or another key)."""
     with _opened(create=False) as (dfd, secret):
-        if dfd is None:
+        fh = _open_entry(dfd, _name(k)) if dfd is not None else None
+        if fh is None:
             return None
-        data = _read_entry(dfd, _name(k))
-        if data is None or not data.startswith(MAGIC):
-            return None
-        tag, payload = data[len(MAGIC) : len(MAGIC) + _TAG_BYTES], data[len(MAGIC) + _TAG_BYTES :]
-        if not hmac.compare_digest(tag, _seal(secret, k, payload)):
-            return None
-        try:
-            with no_gc():
-                stored, obj = pickle.loads(payload)
-        except Exception:  # sealed by us yet unreadable (an old class layout): rebuild
-            return None
+        with fh:
+            head = fh.read(len(MAGIC) + _TAG_BYTES)
+            if not head.startswith(MAGIC) or not hmac.compare_digest(
+                head[len(MAGIC) :], _seal_file(secret, k, fh)
+            ):
+                return None
+            fh.seek(len(head))  # the seal holds: unpickle the same bytes, streamed from the file
+            try:
+                with no_gc():
+                    stored, obj = pickle.load(fh)
+            except Exception:  # sealed by us yet unreadable (an old class layout): rebuild
+                return None
         return obj if stored == k else None
 
 
@@ -139,9 +141,17 @@ def put(k: str, obj: Any) -> None:
 
 
 def _seal(secret: bytes, k: str, payload: bytes) -> bytes:
-    mac = hmac.new(secret, digestmod=hashlib.sha256)
-    mac.update(hashlib.sha256(k.encode()).digest())
+    """The HMAC-SHA256 of an entry: its key's digest, then its payload."""
+    mac = hmac.new(secret, hashlib.sha256(k.encode()).digest(), digestmod=hashlib.sha256)
     mac.update(payload)
+    return mac.digest()
+
+
+def _seal_file(secret: bytes, k: str, fh: BinaryIO) -> bytes:
+    """:func:`_seal` of the rest of an open entry, read in blocks (no copy of the payload)."""
+    mac = hmac.new(secret, hashlib.sha256(k.encode()).digest(), digestmod=hashlib.sha256)
+    while block := fh.read(1 << 22):
+        mac.update(block)
     return mac.digest()
 
 
@@ -220,17 +230,21 @@ def _new_secret(dfd: int) -> bytes | None:
     return secret
 
 
-def _read_entry(dfd: int, name: str) -> bytes | None:
-    """The bytes of an entry that is a regular file of this user, or None."""
+def _open_entry(dfd: int, name: str) -> BinaryIO | None:
+    """An entry opened for reading if it is a regular file of this user, else None.
+
+    Only this user can write such a file in the checked folder, so the bytes that pass the
+    seal are the bytes then unpickled from the same descriptor.
+    """
     try:
         fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dfd)
     except OSError:
         return None
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
-            return None
-        return fh.read()
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+        os.close(fd)
+        return None
+    return os.fdopen(fd, "rb", buffering=1 << 20)
 
 
 def _warn(msg: str) -> None:

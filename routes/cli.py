@@ -12,6 +12,7 @@ command reads are refused (see :mod:`geo.safeio`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -326,7 +327,11 @@ def _refuse_in_network(path: str, network) -> None:
 def dumps(data: object, *, indent: int | None = None) -> str:
     """JSON text of an output; a non-finite number is an error, never ``NaN`` or ``Infinity``."""
     try:
-        return json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False)
+        text = json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False)
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:  # a lone surrogate from the command line: escape it
+        return json.dumps(data, indent=indent, allow_nan=False)
     except ValueError:
         msg = "the result holds a number too large to write as JSON (check speeds and lengths in the data)"
         raise QueryError(msg) from None
@@ -738,6 +743,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+    for stream in (sys.stdout, sys.stderr):  # text from the command line may hold lone surrogates
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")
     try:
         args = build_parser(command).parse_args(argv)
     except SystemExit as err:  # --help, or a usage error already printed

@@ -622,3 +622,53 @@ def test_a_cache_hit_serves_the_same_network(cache_dir):
 @pytest.mark.parametrize("error", [MapError, FileAccessError, QueryError])
 def test_every_error_a_user_can_cause_is_a_corridor_error(error: Callable):
     assert issubclass(error, CorridorError)
+
+
+# --- writing a network folder ------------------------------------------------------------------
+
+
+def test_a_planted_lock_link_creates_nothing_outside(capsys, net, tmp_path):
+    target = tmp_path / "nologin"
+    (net / authoring.LOCK_FILE).unlink()
+    (net / authoring.LOCK_FILE).symlink_to(target)
+    code, _, err = run(capsys, "add", KURRAM, "--network", net)
+    assert code == 2
+    assert_one_line(err, "cannot create the lock file")
+    assert not target.exists()
+
+
+def test_add_never_writes_through_a_linked_links_folder(capsys, net, tmp_path):
+    outside = tmp_path / "outside"
+    shutil.move(net / "links", outside)
+    (net / "links").symlink_to(outside)
+    before = fingerprint(outside)
+    code, _, err = run(capsys, "add", KURRAM, "--network", net)
+    assert code == 2
+    assert_one_line(err, "is a symbolic link; `corridors add` writes only the folder's own files")
+    assert fingerprint(outside) == before and not (net / paths.PENDING_DIR).exists()
+
+
+def test_a_failed_commit_names_the_file_of_the_folder_not_the_staged_one(net, monkeypatch):
+    real = os.replace
+
+    def full(src, dst, *args, **kwargs):
+        if Path(dst).name == "nodes.geojson":
+            raise OSError(28, "No space left on device", str(src), None, str(dst))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", full)
+    before = fingerprint(net)
+    with pytest.raises(CorridorError) as caught:
+        authoring.add([KURRAM], net)
+    msg = str(caught.value)
+    assert f"could not write {net / 'nodes.geojson'}: No space left on device" in msg
+    assert ".new" not in msg and ".corridors-add" not in msg
+    assert fingerprint(net) == before
+
+
+def test_init_into_a_folder_that_cannot_be_made_is_a_clean_error(capsys, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, err = run(capsys, "network", "init", blocker / "net")
+    assert code == 2
+    assert "Traceback" not in err and str(blocker / "net") in err
