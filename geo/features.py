@@ -157,20 +157,59 @@ def _border(feat: Fields, *, required: bool) -> model.Border | None:
     ):
         feat.error("border.countries", f"expected two ISO 3166-1 alpha-3 codes, got {brief(countries)}")
         return None
-    tables = {}
-    for key in ("hours", "usd_per_t"):
-        table = value.get(key, {})
-        if not isinstance(table, dict) or any(
-            m not in modes.BORDER_MODES or not is_number(v) or not finite(v) or not 0 <= v <= MAX_FIGURE
-            for m, v in table.items()
-        ):
-            feat.error(
-                f"border.{key}",
-                f"expected {{mode: number >= 0}} for {'/'.join(modes.BORDER_MODES)}, got {brief(table)}",
-            )
-            return None
-        tables[key] = {m: float(v) for m, v in table.items()}
-    return model.Border(tuple(countries), tables["hours"], tables["usd_per_t"])
+    hours = value.get("hours", {})
+    if not isinstance(hours, dict) or any(
+        m not in modes.BORDER_MODES or not _border_hours_ok(v, countries) for m, v in hours.items()
+    ):
+        feat.error(
+            "border.hours",
+            f"expected {{mode: hours}} for {'/'.join(modes.BORDER_MODES)}, hours a number >= 0, "
+            "{low, central, high} or by "
+            f'direction {{"in": .., "out": ..}} / {{"{countries[0]}>{countries[1]}": ..}}, '
+            f"got {brief(hours)}",
+        )
+        return None
+    usd = value.get("usd_per_t", {})
+    if not isinstance(usd, dict) or any(
+        m not in modes.BORDER_MODES or not _amount(v) for m, v in usd.items()
+    ):
+        feat.error(
+            "border.usd_per_t",
+            f"expected {{mode: number >= 0}} for {'/'.join(modes.BORDER_MODES)}, got {brief(usd)}",
+        )
+        return None
+    return model.Border(
+        tuple(countries),
+        {m: (float(v) if _amount(v) else v) for m, v in hours.items()},
+        {m: float(v) for m, v in usd.items()},
+    )
+
+
+def _amount(value: Any) -> bool:
+    return is_number(value) and finite(value) and 0 <= value <= MAX_FIGURE
+
+
+def span_ok(value: Any) -> bool:
+    """Whether ``value`` is a number >= 0 or an ordered ``{low, central, high}`` table."""
+    if _amount(value):
+        return True
+    if not isinstance(value, dict) or "central" not in value or set(value) - set(model.SPAN_ENDS):
+        return False
+    ends = [value.get(e, value["central"]) for e in model.SPAN_ENDS]
+    return all(_amount(v) for v in ends) and ends[0] <= ends[1] <= ends[2]
+
+
+def _border_hours_ok(value: Any, countries: list[str]) -> bool:
+    """A mode's border hours: a span, or spans by direction (``in``/``out`` or ``A>B``)."""
+    if span_ok(value):
+        return True
+    pairs = {f"{countries[0]}>{countries[1]}", f"{countries[1]}>{countries[0]}"}
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(k in ("in", "out") or k in pairs for k in value)
+        and all(span_ok(v) for v in value.values())
+    )
 
 
 def _transfer(feat: Fields) -> dict[str, model.Figure]:
@@ -198,7 +237,19 @@ def _transfer(feat: Fields) -> dict[str, model.Figure]:
         source = next(
             (s for s in (fig.get("source"), feat.props.get("source")) if isinstance(s, str) and s), ""
         )
-        out[kind] = model.Figure(float(fig["hours"]), float(fig["usd_per_t"]), source)
+        ends = [fig.get(k) for k in ("hours_low", "hours_high")]
+        if not all(e is None or _amount(e) for e in ends) or not (
+            (ends[0] is None or ends[0] <= fig["hours"]) and (ends[1] is None or fig["hours"] <= ends[1])
+        ):
+            feat.error(prop, f"expected hours_low <= hours <= hours_high, numbers >= 0, got {brief(fig)}")
+            continue
+        out[kind] = model.Figure(
+            float(fig["hours"]),
+            float(fig["usd_per_t"]),
+            source,
+            hours_low=None if ends[0] is None else float(ends[0]),
+            hours_high=None if ends[1] is None else float(ends[1]),
+        )
     return out
 
 

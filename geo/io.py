@@ -280,8 +280,17 @@ def read_costs(path: str | Path) -> model.CostModel:
     def figures(section: str, kinds: Iterable[str]) -> dict[str, model.Figure]:
         out = {}
         for kind in kinds:
-            t = table(f"{section}.{kind}", (data.get(section) or {}).get(kind), ["hours", "usd_per_t"])
-            out[kind] = model.Figure(float(t["hours"]), float(t["usd_per_t"]), t["source"])
+            key = f"{section}.{kind}"
+            t = table(key, (data.get(section) or {}).get(kind), ["hours", "usd_per_t"])
+            ends = table(key, t, [k for k in ("hours_low", "hours_high") if k in t])
+            out[kind] = model.Figure(
+                float(t["hours"]),
+                float(t["usd_per_t"]),
+                t["source"],
+                hours_low=_optional(ends.get("hours_low")),
+                hours_high=_optional(ends.get("hours_high")),
+            )
+            _check_order(file, key, out[kind].span)
         return out
 
     circuity = table("circuity", data.get("circuity"), list(modes.NAMES))
@@ -296,7 +305,71 @@ def read_costs(path: str | Path) -> model.CostModel:
         border=figures("border", modes.BORDER_MODES),
         circuity=factors,
         circuity_source=circuity["source"],
+        dwell=_read_dwell(file, data.get("dwell") or {}, table),
     )
+
+
+#: The field that gives each mode's dwell in ``[dwell.<mode>]``.
+DWELL_FIELDS = {"road": "rest_h_per_moving_h", "rail": "yard_h_per_100km", "sea": "wait_h"}
+
+
+def _optional(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _check_order(file: str, key: str, span: model.Span) -> None:
+    if not span.low <= span.central <= span.high:
+        got = f"{span.low:g}, {span.central:g}, {span.high:g}"
+        msg = f"{file}: [{key}] expected low <= central <= high, got {got}"
+        raise NetworkDataError(msg)
+
+
+def read_span(file: str, key: str, name: str, value: Any) -> model.Span:
+    """A number (no spread) or a table ``{low, central, high}`` as a :class:`model.Span`.
+
+    Raises
+    ------
+    NetworkDataError
+        If the value is neither, an end is not a number >= 0, or the ends are out of order.
+    """
+    if isinstance(value, dict):
+        unknown = sorted(set(value) - set(model.SPAN_ENDS))
+        central = value.get("central")
+        ends = [value.get(e, central) for e in model.SPAN_ENDS]
+        if unknown or central is None or not all(_is_amount(v) for v in ends):
+            msg = f"{file}: [{key}] {name}: expected {{low, central, high}} numbers >= 0, got {value!r}"
+            raise NetworkDataError(msg)
+        span = model.Span(*(float(v) for v in ends))
+    elif _is_amount(value):
+        span = model.Span.point(float(value))
+    else:
+        msg = f"{file}: [{key}] {name}: expected a number >= 0 or {{low, central, high}}, got {value!r}"
+        raise NetworkDataError(msg)
+    _check_order(file, f"{key}] [{name}", span)
+    return span
+
+
+def _is_amount(value: Any) -> bool:
+    return (
+        not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value) and value >= 0
+    )
+
+
+def _read_dwell(file: str, data: dict, table) -> dict[str, model.Dwell]:
+    """The optional ``[dwell.<mode>]`` tables (older cost files have none: no dwell)."""
+    out = {}
+    for mode, name in DWELL_FIELDS.items():
+        if mode not in data:
+            continue
+        key = f"dwell.{mode}"
+        t = table(key, data[mode], [])
+        by_country = {}
+        for iso3, override in (t.get("country") or {}).items():
+            sub = f"{key}.country.{iso3}"
+            o = table(sub, override, [])
+            by_country[iso3] = (read_span(file, sub, name, o.get(name)), o["source"])
+        out[mode] = model.Dwell(read_span(file, key, name, t.get(name)), t["source"], by_country)
+    return out
 
 
 def read_network(

@@ -20,22 +20,74 @@ NODE_KINDS = ("city", "port", "dry_port", "border_crossing", "junction")
 TRANSFER_KINDS = modes.TRANSFERS
 
 
+#: The three ends of a time range, in the order ``(low, central, high)``.
+SPAN_ENDS = ("low", "central", "high")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A low, central and high value of one quantity (hours, or a dwell rate)."""
+
+    low: float
+    central: float
+    high: float
+
+    @classmethod
+    def point(cls, value: float) -> Span:
+        """A range with no spread: all three ends equal ``value``."""
+        return cls(value, value, value)
+
+    def __add__(self, other: Span) -> Span:
+        return Span(self.low + other.low, self.central + other.central, self.high + other.high)
+
+    def scale(self, factor: float) -> Span:
+        """Each end times ``factor``."""
+        return Span(self.low * factor, self.central * factor, self.high * factor)
+
+
 @dataclass(frozen=True)
 class Border:
-    """What it takes to cross a border at a crossing node, by mode."""
+    """What it takes to cross a border at a crossing node, by mode.
+
+    ``hours`` maps a mode to a number (the central dwell), to a range ``{low, central, high}``,
+    or to dwell by direction: keys ``in``/``out`` (into or out of the crossing node's own
+    country) or ``"KAZ>UZB"`` (from one country to the other), each a number or a range.
+    """
 
     countries: tuple[str, str]
-    hours: dict[str, float]
+    hours: dict[str, Any]
     usd_per_t: dict[str, float]
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A time and a cost with the source they come from."""
+    """A time and a cost with the source they come from; ``hours`` is the central time."""
 
     hours: float
     usd_per_t: float
     source: str
+    hours_low: float | None = None
+    hours_high: float | None = None
+
+    @property
+    def span(self) -> Span:
+        """The time as a range; an end not given is the central time."""
+        low = self.hours if self.hours_low is None else self.hours_low
+        high = self.hours if self.hours_high is None else self.hours_high
+        return Span(low, self.hours, high)
+
+
+@dataclass(frozen=True)
+class Dwell:
+    """Time a mode spends not moving, as a range, with its source.
+
+    ``road``: rest hours per moving hour (crew and driving-time rules); ``rail``: yard,
+    interchange and wagon-waiting hours per 100 km; ``sea``: hours waiting for a sailing.
+    """
+
+    span: Span
+    source: str
+    by_country: dict[str, tuple[Span, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -121,6 +173,8 @@ class CostModel:
     border: dict[str, Figure]
     circuity: dict[str, float]
     circuity_source: str
+    #: Dwell by mode; a mode without an entry (older cost files) has none.
+    dwell: dict[str, Dwell] = field(default_factory=dict)
 
 
 @dataclass

@@ -58,6 +58,11 @@ class Objective:
         Dijkstra or A* must sum) or ``max``.
     width
         Width of the figure's column in the route table.
+    column
+        Whether tables, comparisons and the itinerary's heading give the figure a column of its
+        own (the ends of the time range do not: they are shown as the time's range).
+    search
+        Whether ``--by`` offers it.
     """
 
     name: str
@@ -73,6 +78,8 @@ class Objective:
     on_stops: bool = True
     combine: str = "sum"
     width: int = 10
+    column: bool = True
+    search: bool = True
 
     def __post_init__(self) -> None:
         if self.combine not in COMBINE:
@@ -129,6 +136,21 @@ OBJECTIVES: tuple[Objective, ...] = (
         on_stops=False,
     ),
     Objective(
+        name="time-low",
+        attr="time_h_low",
+        unit="h",
+        symbol="h",
+        label="time, low end",
+        words="hours at the low end of the range",
+        digits=3,
+        shown=1,
+        precise=1,
+        duration=True,
+        width=8,
+        column=False,
+        search=False,
+    ),
+    Objective(
         name="time",
         attr="time_h",
         unit="h",
@@ -140,6 +162,20 @@ OBJECTIVES: tuple[Objective, ...] = (
         precise=1,
         duration=True,
         width=8,
+    ),
+    Objective(
+        name="time-high",
+        attr="time_h_high",
+        unit="h",
+        symbol="h",
+        label="time, high end",
+        words="hours at the high end of the range",
+        digits=3,
+        shown=1,
+        precise=1,
+        duration=True,
+        width=8,
+        column=False,
     ),
     Objective(
         name="cost",
@@ -162,8 +198,13 @@ _BY_ATTR = {o.attr: o for o in OBJECTIVES}
 
 
 def names() -> tuple[str, ...]:
-    """The objectives' names, the default first (the ``--by`` choices)."""
-    return (DEFAULT, *(o.name for o in OBJECTIVES if o.name != DEFAULT))
+    """The names ``--by`` offers, the default first."""
+    return (DEFAULT, *(o.name for o in OBJECTIVES if o.name != DEFAULT and o.search))
+
+
+def columns() -> tuple[Objective, ...]:
+    """The objectives with a column of their own in tables and comparisons."""
+    return tuple(o for o in OBJECTIVES if o.column)
 
 
 def attrs() -> tuple[str, ...]:

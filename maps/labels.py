@@ -233,7 +233,7 @@ def _steps_table(route: features.Route) -> str:
     totals = totals if isinstance(totals, Mapping) else {}
     cells = "".join(f"<th>{_figure(totals, o, unit=False)}</th>" for o in objectives.OBJECTIVES)
     foot = f"<tfoot><tr><th></th><th>Total</th>{cells}</tr></tfoot>"
-    units = "".join(f"<th>{escape.text(o.symbol)}</th>" for o in objectives.OBJECTIVES)
+    units = "".join(f"<th>{escape.text(_unit_head(o))}</th>" for o in objectives.OBJECTIVES)
     head = f"<thead><tr><th>#</th><th>Step</th>{units}</tr></thead>"
     return f"<table>{head}<tbody>{''.join(rows)}</tbody>{foot}</table>"
 
@@ -262,12 +262,14 @@ def _step_row(number: int, step: features.Line | features.Point) -> str:
     cells = [
         str(number),
         what,
-        *(
-            "" if stop and not o.on_stops else _figure(props, o, unit=False)
-            for o in objectives.OBJECTIVES
-        ),
+        *("" if stop and not o.on_stops else _figure(props, o, unit=False) for o in objectives.OBJECTIVES),
     ]
     return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
+def _unit_head(o: objectives.Objective) -> str:
+    """A column's unit, with what it is when the figure has no column of its own (``h, high end``)."""
+    return o.symbol if o.column else f"{o.symbol}, {o.label.split(', ')[-1]}"
 
 
 def _figure(props: Mapping[str, Any], objective: objectives.Objective, *, unit: bool = True) -> str:

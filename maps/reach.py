@@ -194,7 +194,7 @@ def _region_tooltip(props: Mapping[str, Any], which: str, value: float | None, u
             continue
         days = _scaled(props.get(f"{part}_time_h"), 1 / 24)
         cost = props.get(f"{part}_cost_usd_per_t")
-        line = f"{title}: {escape.text(place)}, {_fmt(days, 'days')}"
+        line = f"{title}: {escape.text(place)}, {_fmt(days, 'days')}{_range(props, part + '_')}"
         if isinstance(cost, int | float):
             line += f", {cost:,.0f} USD/t"
         port, gate = props.get(f"{part}_port"), props.get(f"{part}_gateway")
@@ -204,6 +204,14 @@ def _region_tooltip(props: Mapping[str, Any], which: str, value: float | None, u
     if which.startswith("gain") or value is None:
         rows.append(f"shown: {_fmt(value, unit)}")
     return "<br>".join(rows)
+
+
+def _range(props: Mapping[str, Any], prefix: str) -> str:
+    """`` (5.8–13.6 days)`` where the figures carry a time range, else nothing."""
+    low, high = props.get(f"{prefix}time_h_low"), props.get(f"{prefix}time_h_high")
+    if not isinstance(low, int | float) or not isinstance(high, int | float):
+        return ""
+    return f" ({low / 24:.1f}–{high / 24:.1f} days)"
 
 
 def _add_places(m: folium.Map, place_feats: list, measure: str, factor: float, unit: str) -> None:
@@ -222,7 +230,7 @@ def _add_places(m: folium.Map, place_feats: list, measure: str, factor: float, u
             class_name="corridors-reach-place",
         )
         tip = [f"<b>{escape.text(props.get('name', ''))}</b>"]
-        tip.append(_fmt(_scaled(props.get("time_h"), 1 / 24), "days"))
+        tip.append(_fmt(_scaled(props.get("time_h"), 1 / 24), "days") + _range(props, ""))
         if isinstance(props.get("cost_usd_per_t"), int | float):
             tip.append(f"{props['cost_usd_per_t']:,.0f} USD/t")
         if measure not in ("time_h", "cost_usd_per_t") and props.get(measure) is not None:

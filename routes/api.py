@@ -153,7 +153,8 @@ def plan(
         Places visited in order.
     by
         The objective, a name in :data:`corridors.geo.objectives.OBJECTIVES`: ``"time"``
-        (hours), ``"cost"`` (USD per tonne) or ``"distance"`` (km).
+        (central hours), ``"time-high"`` (the high end of the time range: for shipments that
+        must not be late), ``"cost"`` (USD per tonne) or ``"distance"`` (km).
     k
         How many substantively different routes to return (see ``max_overlap``, ``max_stretch``).
     avoid

@@ -1,10 +1,29 @@
-"""The cost model: time and cost of each link, transfer and border crossing, with sources."""
+"""The cost model: time (low, central, high) and cost of each link, transfer and crossing.
+
+Where the time goes, by mode (figures and sources in ``costs.toml``):
+
+- road: moving time (length / speed) plus rest, in rest hours per moving hour (crew and
+  driving-time rules);
+- rail: running time (length / speed) plus yard, interchange and wagon-waiting time, in hours
+  per 100 km (from published normal and express transit times);
+- sea: sailing time plus the wait for a sailing (from the sailing frequency);
+- borders and transfers: dwell hours from the crossing or the place, else the defaults; a
+  crossing may give its dwell by direction.
+
+The three ends of a step's time are the objectives ``time_h_low``, ``time_h`` (central) and
+``time_h_high``; a route's ends are the sums of its steps' ends.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from corridors.geo import model, modes
+
+#: The name of each mode's moving and dwell parts in :attr:`Priced.parts`.
+PART_NAMES = {"road": ("moving", "rest"), "rail": ("running", "yard"), "sea": ("sailing", "wait")}
+#: The ``costs.toml`` field of each mode's dwell.
+DWELL_FIELDS = {"road": "rest_h_per_moving_h", "rail": "yard_h_per_100km", "sea": "wait_h"}
 
 
 @dataclass(frozen=True)
@@ -13,6 +32,8 @@ class Priced:
 
     values: dict[str, float]
     sources: dict[str, str]
+    #: Where the time goes: part name -> hours (``moving``/``rest``, ``running``/``yard``, ...).
+    parts: dict[str, model.Span] = field(default_factory=dict)
 
     @property
     def time_h(self) -> float:
@@ -23,9 +44,14 @@ class Priced:
         return self.values["cost_usd_per_t"]
 
 
-def _stop(hours: float, usd_per_t: float, sources: dict[str, str]) -> Priced:
+def _times(time: model.Span) -> dict[str, float]:
+    return {"time_h_low": time.low, "time_h": time.central, "time_h_high": time.high}
+
+
+def _stop(time: model.Span, usd_per_t: float, sources: dict[str, str]) -> Priced:
     """The figures of a step that covers no ground: a transfer or a border crossing."""
-    return Priced({"distance_km": 0.0, "time_h": hours, "cost_usd_per_t": usd_per_t}, sources)
+    values = {"distance_km": 0.0, **_times(time), "cost_usd_per_t": usd_per_t}
+    return Priced(values, sources, {"dwell": time})
 
 
 def link_country(link: model.Link, nodes: dict[str, model.Node]) -> str:
@@ -40,7 +66,7 @@ def link_country(link: model.Link, nodes: dict[str, model.Node]) -> str:
 
 
 def price_link(link: model.Link, nodes: dict[str, model.Node], costs: model.CostModel) -> Priced:
-    """Line-haul time (length / speed) and cost (length x rate, or a flat link rate)."""
+    """Line-haul time (moving plus dwell, as a range) and cost (length x rate, or a flat rate)."""
     defaults = costs.line_haul[link.mode]
     country = link_country(link, nodes)
     override = defaults.by_country.get(country, {})
@@ -61,23 +87,79 @@ def price_link(link: model.Link, nodes: dict[str, model.Node], costs: model.Cost
         else:
             rate, sources["usd_per_t_km"] = defaults.usd_per_t_km, defaults.source
         cost = link.length_km * rate
-    figures = {"distance_km": link.length_km, "time_h": link.length_km / speed, "cost_usd_per_t": cost}
-    return Priced(figures, sources)
+    moving_h = link.length_km / speed
+    dwell = link_dwell(link.mode, moving_h, link.length_km, country, costs, sources)
+    time = model.Span.point(moving_h) + dwell
+    moving_name, dwell_name = PART_NAMES.get(link.mode, ("moving", "dwell"))
+    figures = {"distance_km": link.length_km, **_times(time), "cost_usd_per_t": cost}
+    return Priced(figures, sources, {moving_name: model.Span.point(moving_h), dwell_name: dwell})
 
 
-def price_border(node: model.Node, mode: str, costs: model.CostModel) -> Priced:
-    """Dwell and cost of crossing the border at ``node`` by ``mode`` (``sea`` crosses free).
+def link_dwell(
+    mode: str,
+    moving_h: float,
+    length_km: float,
+    country: str,
+    costs: model.CostModel,
+    sources: dict[str, str],
+) -> model.Span:
+    """The hours a link's traffic spends not moving: rest (road), yard (rail), wait (sea).
 
-    Which modes pay is :attr:`corridors.geo.modes.Mode.crosses_borders`.
+    Adds the source of the rate used to ``sources``; a cost model without dwell gives none.
+    """
+    dwell = costs.dwell.get(mode)
+    if dwell is None or mode not in DWELL_FIELDS:
+        return model.Span.point(0.0)
+    rate, sources[DWELL_FIELDS[mode]] = dwell.by_country.get(country, (dwell.span, dwell.source))
+    if mode == "road":
+        return rate.scale(moving_h)
+    if mode == "rail":
+        return rate.scale(length_km / 100)
+    return rate
+
+
+def border_hours(node: model.Node, mode: str, direction: tuple[str, str] | None) -> model.Span | None:
+    """The crossing's own dwell by ``mode`` travelling ``direction`` (from, to), or None.
+
+    ``border.hours[mode]`` is a number, a ``{low, central, high}`` table, or such values by
+    direction: ``"A>B"``, or ``in``/``out`` (into or out of the node's own country).
+    """
+    value = node.border.hours.get(mode) if node.border else None
+    if value is None:
+        return None
+    if not isinstance(value, dict) or "central" in value:
+        return _span(value)
+    if direction is None:
+        return None
+    a, b = direction
+    keys = [f"{a}>{b}", "in" if b == node.country else "out" if a == node.country else ""]
+    found = next((value[k] for k in keys if k in value), None)
+    return None if found is None else _span(found)
+
+
+def _span(value: float | dict) -> model.Span:
+    if isinstance(value, dict):
+        central = float(value["central"])
+        return model.Span(float(value.get("low", central)), central, float(value.get("high", central)))
+    return model.Span.point(float(value))
+
+
+def price_border(
+    node: model.Node, mode: str, costs: model.CostModel, direction: tuple[str, str] | None = None
+) -> Priced:
+    """Dwell (a range) and cost of crossing the border at ``node`` by ``mode`` (``sea`` crosses free).
+
+    ``direction`` is (from country, to country); a crossing that gives no dwell for it (or
+    none for the mode) pays the mode's default. Which modes pay is
+    :attr:`corridors.geo.modes.Mode.crosses_borders`.
     """
     if not modes.get(mode).crosses_borders:
-        return _stop(0.0, 0.0, {})
+        return _stop(model.Span.point(0.0), 0.0, {})
     default = costs.border[mode]
-    border = node.border
-    hours = border.hours.get(mode) if border else None
-    usd = border.usd_per_t.get(mode) if border else None
+    hours = border_hours(node, mode, direction)
+    usd = node.border.usd_per_t.get(mode) if node.border else None
     return _stop(
-        default.hours if hours is None else hours,
+        default.span if hours is None else hours,
         default.usd_per_t if usd is None else usd,
         {
             "hours": default.source if hours is None else node.source,
@@ -95,6 +177,6 @@ def transfer_kind(layer_a: str, layer_b: str) -> str:
 
 
 def price_transfer(node: model.Node, kind: str, costs: model.CostModel) -> Priced:
-    """Time and cost of a transfer at ``node``: the node's own figure, else the default."""
+    """Time (a range) and cost of a transfer at ``node``: the node's own figure, else the default."""
     fig = node.transfer.get(kind) or costs.transfer[kind]
-    return _stop(fig.hours, fig.usd_per_t, {"hours": fig.source, "usd_per_t": fig.source})
+    return _stop(fig.span, fig.usd_per_t, {"hours": fig.source, "usd_per_t": fig.source})

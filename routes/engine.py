@@ -23,7 +23,7 @@ from corridors.routes.constraints import KINDS, Constraints
 MODES = modes.NAMES
 STATUSES = model.LINK_STATUSES
 TRANSFERS = model.TRANSFER_KINDS
-SIDES = ("", "in", "out", "origin", "dest", "via")
+SIDES = ("", "in", "out", "origin", "dest", "via", "in<", "out<")
 
 
 @dataclass(slots=True)

@@ -3,8 +3,11 @@
 Vertices are tuples ``(node_id, layer, side)``:
 
 - ``layer`` is ``road``, ``sea`` or ``rail<gauge_mm>`` (``rail1520``); ``side`` is ``""``.
-- A border crossing has two vertices per layer, ``side="in"`` and ``side="out"``, joined by a
-  ``border`` edge that carries the dwell: every route through the crossing pays it once.
+- A border crossing between countries ``(A, B)`` has, per layer and direction, an entry and an
+  exit vertex joined by a ``border`` edge that carries that direction's dwell: ``"in"`` ->
+  ``"out"`` for A to B, ``"in<"`` -> ``"out<"`` for B to A. A link reaches the entry of the
+  direction it comes from (by the country of its other end) and leaves from the exit of the
+  direction it goes to, so every route through the crossing pays its direction's dwell once.
 - Transfers (mode and gauge changes) join the layers of one place (at a crossing, its ``out``
   vertices: a route crosses the border on the layer it arrived on, then changes) and are edges
   that the search prices like any other.
@@ -43,12 +46,37 @@ def layers_by_node(network: model.Network) -> dict[str, set[str]]:
     return layers
 
 
-def _enter(node: model.Node, layer: str) -> tuple:
-    return (node.id, layer, "in" if node.is_crossing else "")
+#: Entry and exit sides of a crossing, by direction: A to B, B to A.
+FORWARD, BACKWARD = ("in", "out"), ("in<", "out<")
 
 
-def _leave(node: model.Node, layer: str) -> tuple:
-    return (node.id, layer, "out" if node.is_crossing else "")
+def _from_side_a(node: model.Node, other_country: str) -> bool:
+    """Whether traffic between ``node`` and a place in ``other_country`` is on its A side."""
+    a, b = node.border.countries
+    return other_country != b if other_country in (a, b) else node.country == a
+
+
+def _enter(node: model.Node, layer: str, from_country: str) -> tuple:
+    if not node.is_crossing:
+        return (node.id, layer, "")
+    return (node.id, layer, (FORWARD if _from_side_a(node, from_country) else BACKWARD)[0])
+
+
+def _leave(node: model.Node, layer: str, to_country: str) -> tuple:
+    if not node.is_crossing:
+        return (node.id, layer, "")
+    return (node.id, layer, (BACKWARD if _from_side_a(node, to_country) else FORWARD)[1])
+
+
+def direction(node: model.Node, side: str) -> tuple[str, str]:
+    """The (from, to) countries of a border edge that starts at entry ``side`` of ``node``."""
+    a, b = node.border.countries
+    return (a, b) if side == FORWARD[0] else (b, a)
+
+
+def _sides(node: model.Node) -> list[tuple[str, str]]:
+    """The (entry, exit) vertex sides of a place: one pair per direction at a crossing."""
+    return [FORWARD, BACKWARD] if node.is_crossing else [("", "")]
 
 
 def build_graph(network: model.Network) -> nx.DiGraph:
@@ -68,9 +96,9 @@ def build_graph(network: model.Network) -> nx.DiGraph:
             "nodes": (a.id, b.id),
             **objectives.values(priced.values, what=f"link {link.id!r}"),
         }
-        _add_link_edge(G, _leave(a, link.layer), _enter(b, link.layer), attrs)
+        _add_link_edge(G, _leave(a, link.layer, b.country), _enter(b, link.layer, a.country), attrs)
         if not link.oneway:
-            _add_link_edge(G, _leave(b, link.layer), _enter(a, link.layer), attrs)
+            _add_link_edge(G, _leave(b, link.layer, a.country), _enter(a, link.layer, b.country), attrs)
     for node_id, layers in layers_by_node(network).items():
         _add_place(G, network, nodes[node_id], sorted(layers))
     log.info("Built graph with %d vertices and %d edges", len(G), G.number_of_edges())
@@ -105,53 +133,55 @@ def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: 
     common = {"months": None, "nodes": (node.id,), "countries": frozenset((node.country,))}
     for layer in layers:
         mode = modes.mode_of(layer)
-        if node.is_crossing:
-            priced = costs.price_border(node, mode, network.costs)
+        for entry, exit_ in _sides(node):
+            if node.is_crossing:
+                priced = costs.price_border(node, mode, network.costs, direction(node, entry))
+                G.add_edge(
+                    (node.id, layer, entry),
+                    (node.id, layer, exit_),
+                    kind="border",
+                    node=node.id,
+                    mode=mode,
+                    status=node.status,
+                    layer=layer,
+                    **objectives.values(priced.values, what=f"the crossing at {node.id!r}"),
+                    **{**common, "months": node.open_months, "countries": frozenset(node.border.countries)},
+                )
             G.add_edge(
-                _enter(node, layer),
-                _leave(node, layer),
-                kind="border",
-                node=node.id,
+                (node.id, "*", "origin"),
+                (node.id, layer, exit_),
+                kind="access",
                 mode=mode,
-                status=node.status,
-                layer=layer,
-                **objectives.values(priced.values, what=f"the crossing at {node.id!r}"),
-                **{**common, "months": node.open_months, "countries": frozenset(node.border.countries)},
+                status="operational",
+                **zero,
+                **common,
             )
-        G.add_edge(
-            (node.id, "*", "origin"),
-            _leave(node, layer),
-            kind="access",
-            mode=mode,
-            status="operational",
-            **zero,
-            **common,
-        )
-        G.add_edge(
-            _enter(node, layer),
-            (node.id, "*", "dest"),
-            kind="access",
-            mode=mode,
-            status="operational",
-            **zero,
-            **common,
-        )
+            G.add_edge(
+                (node.id, layer, entry),
+                (node.id, "*", "dest"),
+                kind="access",
+                mode=mode,
+                status="operational",
+                **zero,
+                **common,
+            )
     for a, b in itertools.permutations(layers, 2):
         kind = costs.transfer_kind(a, b)
         priced = costs.price_transfer(node, kind, network.costs)
-        G.add_edge(
-            _leave(node, a),
-            _leave(node, b),
-            kind="transfer",
-            transfer=kind,
-            node=node.id,
-            mode=None,
-            status="operational",
-            from_layer=a,
-            to_layer=b,
-            **objectives.values(priced.values, what=f"the {kind} at {node.id!r}"),
-            **common,
-        )
+        for _, exit_ in _sides(node):
+            G.add_edge(
+                (node.id, a, exit_),
+                (node.id, b, exit_),
+                kind="transfer",
+                transfer=kind,
+                node=node.id,
+                mode=None,
+                status="operational",
+                from_layer=a,
+                to_layer=b,
+                **objectives.values(priced.values, what=f"the {kind} at {node.id!r}"),
+                **common,
+            )
 
 
 def _lower_bounds(network: model.Network, G: nx.DiGraph) -> dict[str, float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 from typing import Any
 
@@ -17,10 +18,18 @@ def _r(x: float, nd: int = 2) -> float:
     return round(x, nd)
 
 
-def _figures(step: Step) -> dict[str, float]:
-    """A step's figures as the JSON contract gives them (transfers and crossings cover no ground)."""
+def _figures(step: Step) -> dict[str, Any]:
+    """A step's figures as the JSON contract gives them (transfers and crossings cover no ground),
+    and where its time goes (``time_parts``: part -> low, central, high hours)."""
     stop = not isinstance(step, Segment)
-    return {o.attr: o.rounded(step.values[o.attr]) for o in objectives.OBJECTIVES if o.on_stops or not stop}
+    out: dict[str, Any] = {
+        o.attr: o.rounded(step.values[o.attr]) for o in objectives.OBJECTIVES if o.on_stops or not stop
+    }
+    out["time_parts"] = {
+        name: {"low": _r(lo, 3), "central": _r(c, 3), "high": _r(hi, 3)}
+        for name, (lo, c, hi) in step.time_parts.items()
+    }
+    return out
 
 
 def _totals(values: dict[str, float]) -> dict[str, float]:
@@ -175,6 +184,15 @@ def plan_geojson(plan: Plan, names: dict[str, str] | None = None) -> dict[str, A
 duration = objectives.duration
 
 
+def time_range(low_h: float, high_h: float) -> str:
+    """A time range for a table: ``"6–9 d"`` in half days from a day up, else ``"5–12 h"``."""
+    if high_h < 24:
+        low, high = round(low_h), round(high_h)
+        return f"{low}–{high} h" if low != high else f"{high} h"
+    low_d, high_d = math.floor(low_h / 12) / 2, math.ceil(high_h / 12) / 2
+    return f"{low_d:g}–{high_d:g} d" if low_d != high_d else f"{high_d:g} d"
+
+
 def step_detail(step: Step) -> str:
     if isinstance(step, Transfer):
         return f"{_layer(step.from_layer)} → {_layer(step.to_layer)} ({step.kind.replace('_', ' ')})"
@@ -200,10 +218,12 @@ def heading(plan: Plan, names: dict[str, str]) -> str:
 def table(plan: Plan, names: dict[str, str], *, title: str | None = None) -> str:
     """The ranked table, readable at 80 columns (``title`` replaces "best by ...")."""
     head = f"{heading(plan, names)}, {title or 'best by ' + plan.routes[0].objective}"
-    columns = "".join(f"  {o.label:>{o.width}}" for o in objectives.OBJECTIVES)
+    columns = "".join(f"  {o.label:>{o.width}}" + range_head(o) for o in objectives.columns())
     lines = [head, "", f"{'#':>2}{columns}  {'borders':>7}  modes"]
     for r in plan.routes:
-        figures = "".join(f"  {o.text(r.total(o.name)):>{o.width}}" for o in objectives.OBJECTIVES)
+        figures = "".join(
+            f"  {o.text(r.total(o.name)):>{o.width}}" + range_cell(o, r) for o in objectives.columns()
+        )
         lines.append(f"{r.rank:>2}{figures}  {len(r.crossings):>7}  {'+'.join(r.modes)}")
         if len({r.origin for r in plan.routes} | {r.destination for r in plan.routes}) > 2:
             lines += _wrap(
@@ -223,11 +243,29 @@ def table(plan: Plan, names: dict[str, str], *, title: str | None = None) -> str
     return "\n".join(lines)
 
 
+#: Width of the time range column that follows the time column of the table.
+RANGE_WIDTH = 11
+
+
+def range_head(o: objectives.Objective) -> str:
+    """The header of the time range column that follows the time column ("" for others)."""
+    return f"  {'range':>{RANGE_WIDTH}}" if o.name == "time" else ""
+
+
+def range_cell(o: objectives.Objective, r: Route) -> str:
+    """A route's time range after its time (``6–9 d``), "" after other columns."""
+    return f"  {time_range(r.time_h_low, r.time_h_high):>{RANGE_WIDTH}}" if o.name == "time" else ""
+
+
 def explain(plan: Plan, *, sources: bool = False) -> str:
     """Each route leg by leg: links, transfers and crossings with their figures and warnings."""
     out = []
     for r in plan.routes:
-        totals = ", ".join(o.long(r.total(o.name)) for o in objectives.OBJECTIVES)
+        totals = ", ".join(
+            o.long(r.total(o.name))
+            + (f"; range {time_range(r.time_h_low, r.time_h_high)}" if o.name == "time" else "")
+            for o in objectives.columns()
+        )
         out.append(f"Route {r.rank}: {totals}; countries {' → '.join(r.countries)}")
         for step in r.steps:
             out.append(_explain_step(step))
@@ -239,15 +277,28 @@ def explain(plan: Plan, *, sources: bool = False) -> str:
     return "\n".join(out).rstrip()
 
 
+def _parts(step: Step) -> str:
+    """Where a segment's time goes: ``running 6.4 h + yard 47.0 (13.0–51.8) h``."""
+    out = []
+    for name, (lo, c, hi) in step.time_parts.items():
+        if hi == 0 and name != next(iter(step.time_parts)):
+            continue
+        out.append(f"{name} {c:.1f} h" if lo == hi else f"{name} {c:.1f} ({lo:.1f}–{hi:.1f}) h")
+    return " + ".join(out)
+
+
 def _explain_step(step: Step) -> str:
-    figures = f"{step.time_h:7.1f} h {step.cost_usd_per_t:8.2f} $/t"
+    spread = f"({step.time_h_low:.1f}–{step.time_h_high:.1f})"
+    figures = f"{step.time_h:7.1f} h {spread:>13} {step.cost_usd_per_t:8.2f} $/t"
     if isinstance(step, Segment):
         gauge = f" {step.gauge_mm} mm" if step.gauge_mm else ""
         est = "~" if step.length_estimated else " "
         head = f"  {step.mode:<4} {step.from_name} → {step.to_name}"
+        parts = _parts(step)
         return (
             f"{head}\n        {est}{step.distance_km:7.1f} km {figures}  "
             f"{step.corridor} ({step.status.replace('_', ' ')}{gauge})"
+            + (f"\n                   {parts}" if parts else "")
         )
     label = "change" if isinstance(step, Transfer) else "border"
     return f"  {label:<6} {step.name}: {step_detail(step)}\n                   {figures}"
@@ -275,8 +326,11 @@ def compare(today: Plan, future: Plan, names: dict[str, str]) -> str:
     rows = [("", "today", "with projects", "difference")]
     rows += [
         (o.label, o.text(a.total(o.name)), o.text(b.total(o.name)), o.delta(d[o.attr]))
-        for o in objectives.OBJECTIVES
+        for o in objectives.columns()
     ]
+    rows.append(
+        ("range", time_range(a.time_h_low, a.time_h_high), time_range(b.time_h_low, b.time_h_high), "")
+    )
     rows.append(("borders", str(len(a.crossings)), str(len(b.crossings)), ""))
     lines = [f"{r[0]:<10}{r[1]:>16}{r[2]:>16}{r[3]:>14}".rstrip() for r in rows]
     lines += ["", "today:", *_wrap("via", ", ".join(a.corridors))]

@@ -21,8 +21,8 @@ from corridors.routes import places, search
 from corridors.routes.api import Loaded
 from corridors.routes.route import Crossing, Route
 
-#: Route figures reported where the cost model provides them, besides the objectives' totals.
-EXTRA_TOTALS = ("time_h_low", "time_h_high")
+#: Route figures reported where the cost model provides them and no objective does already.
+EXTRA_TOTALS = tuple(k for k in ("time_h_low", "time_h_high") if k not in objectives.attrs())
 
 
 @dataclass(frozen=True)

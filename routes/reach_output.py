@@ -81,7 +81,7 @@ def _time(t: dict | None) -> str:
     if not t:
         return "—"
     if "time_h_low" in t and "time_h_high" in t:
-        return f"{output.duration(t['time_h_low'])}–{output.duration(t['time_h_high'])}"
+        return f"{t['time_h'] / 24:.1f} d ({t['time_h_low'] / 24:.1f}–{t['time_h_high'] / 24:.1f})"
     return output.duration(t["time_h"])
 
 
@@ -92,7 +92,7 @@ def _row(label: str, d: dict | None) -> str:
     co2 = f"{t['co2e_kg_per_t']:>6,.0f} kg" if "co2e_kg_per_t" in t else ""
     gate = d["gateway_name"] or "—"
     return (
-        f"{label:<36}  {_time(t):>15}  {t['cost_usd_per_t']:>6,.0f} $/t  {t['distance_km']:>7,.0f} km"
+        f"{label:<36}  {_time(t):>18}  {t['cost_usd_per_t']:>6,.0f} $/t  {t['distance_km']:>7,.0f} km"
         f"{'  ' + co2 if co2 else ''}  {d['port_name']} via {gate}"
     )
 
@@ -106,7 +106,7 @@ def reach_table(result: Reach, network: model.Network) -> str:
     lines = [head, ""]
     if doc["regions"]:
         lines.append(
-            f"{'region: best place / centre':<36}  {'time':>15}  {'cost':>10}  {'distance':>10}  port"
+            f"{'region: best place / centre':<36}  {'time (range)':>18}  {'cost':>10}  {'distance':>10}  port"
         )
         for g in sorted(doc["regions"], key=lambda g: _sort_key(g["centre"] or g["best"], result.by)):
             best, centre = g["best"], g["centre"]
@@ -114,7 +114,7 @@ def reach_table(result: Reach, network: model.Network) -> str:
             if centre and (not best or centre["id"] != best["id"]):
                 lines.append(_row(f"  centre {centre['name']}", centre))
         lines.append("")
-    lines.append(f"{'place':<36}  {'time':>15}  {'cost':>10}  {'distance':>10}  port")
+    lines.append(f"{'place':<36}  {'time (range)':>18}  {'cost':>10}  {'distance':>10}  port")
     lines += [_row(p["name"], p) for p in doc["places"]]
     lines += [f"note: {n}" for n in result.notes]
     return "\n".join(lines)

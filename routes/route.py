@@ -31,6 +31,16 @@ class _Figures:
         return self.values["time_h"]
 
     @property
+    def time_h_low(self) -> float:
+        """The low end of the step's time range."""
+        return self.values["time_h_low"]
+
+    @property
+    def time_h_high(self) -> float:
+        """The high end of the step's time range."""
+        return self.values["time_h_high"]
+
+    @property
     def cost_usd_per_t(self) -> float:
         return self.values["cost_usd_per_t"]
 
@@ -56,6 +66,9 @@ class Segment(_Figures):
     length_estimated: bool = False
     open_months: frozenset[int] | None = None
     sources: dict[str, str] = field(default_factory=dict)
+    #: Where the time goes: part name (``moving``, ``rest``, ``yard``, ``dwell``...) -> hours
+    #: as (low, central, high).
+    time_parts: Mapping[str, tuple[float, float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,9 @@ class Transfer(_Figures):
     lon: float
     lat: float
     sources: dict[str, str] = field(default_factory=dict)
+    #: Where the time goes: part name (``moving``, ``rest``, ``yard``, ``dwell``...) -> hours
+    #: as (low, central, high).
+    time_parts: Mapping[str, tuple[float, float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -89,6 +105,9 @@ class Crossing(_Figures):
     lat: float
     open_months: frozenset[int] | None = None
     sources: dict[str, str] = field(default_factory=dict)
+    #: Where the time goes: part name (``moving``, ``rest``, ``yard``, ``dwell``...) -> hours
+    #: as (low, central, high).
+    time_parts: Mapping[str, tuple[float, float, float]] = field(default_factory=dict)
 
 
 Step = Segment | Transfer | Crossing
@@ -123,7 +142,18 @@ class Route:
 
     @property
     def time_h(self) -> float:
+        """The central door-to-door time: the sum of the steps' central times."""
         return self.total("time")
+
+    @property
+    def time_h_low(self) -> float:
+        """The low end of the time range: every step at its low end."""
+        return self.total("time-low")
+
+    @property
+    def time_h_high(self) -> float:
+        """The high end of the time range: every step at its high end."""
+        return self.total("time-high")
 
     @property
     def cost_usd_per_t(self) -> float:

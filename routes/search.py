@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Union
 import networkx as nx
 
 from corridors.geo import model, objectives
-from corridors.routes import backends, costs
+from corridors.routes import backends, costs, graph
 from corridors.routes.backends import BORDER_KEY as BORDER_KEY
 from corridors.routes.backends import weight_function as weight_function
 from corridors.routes.constraints import DEFAULT_STATUSES, Constraints
@@ -52,6 +52,12 @@ def _figures(d: dict) -> dict[str, float]:
     return {attr: d[attr] for attr in objectives.attrs()}
 
 
+def _sourced(priced: costs.Priced) -> dict:
+    """A step's sources and where its time goes (part -> (low, central, high) hours)."""
+    parts = {name: (p.low, p.central, p.high) for name, p in priced.parts.items()}
+    return {"sources": priced.sources, "time_parts": parts}
+
+
 def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_seq: int) -> list[Step]:
     steps: list[Step] = []
     nodes = network.nodes
@@ -79,7 +85,7 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     year=link.year,
                     length_estimated=link.length_estimated,
                     open_months=link.open_months,
-                    sources=costs.price_link(link, nodes, network.costs).sources,
+                    **_sourced(costs.price_link(link, nodes, network.costs)),
                 )
             )
         elif d["kind"] == "transfer":
@@ -95,24 +101,25 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     values=_figures(d),
                     lon=node.lon,
                     lat=node.lat,
-                    sources=costs.price_transfer(node, d["transfer"], network.costs).sources,
+                    **_sourced(costs.price_transfer(node, d["transfer"], network.costs)),
                 )
             )
         elif d["kind"] == "border":
             node = nodes[d["node"]]
+            way = graph.direction(node, u[2])
             steps.append(
                 Crossing(
                     seq=seq,
                     node_id=node.id,
                     name=node.name,
-                    countries=node.border.countries,
+                    countries=way,
                     mode=d["mode"],
                     status=node.status,
                     values=_figures(d),
                     lon=node.lon,
                     lat=node.lat,
                     open_months=node.open_months,
-                    sources=costs.price_border(node, d["mode"], network.costs).sources,
+                    **_sourced(costs.price_border(node, d["mode"], network.costs, way)),
                 )
             )
     return steps

@@ -38,7 +38,9 @@ def gateways_table(plan: Plan, names: dict[str, str]) -> str:
         if r is None:
             lines.append(f"{'-':>2}  {g.name[:16]:<16} {g.from_country:<4}  no route: {g.reason}")
             continue
-        figures = "".join(f"  {o.text(r.total(o.name)):>{o.width}}" for o in objectives.OBJECTIVES)
+        figures = "".join(
+            f"  {o.text(r.total(o.name)):>{o.width}}" + output.range_cell(o, r) for o in objectives.columns()
+        )
         lines.append(f"{r.rank:>2}  {g.name[:16]:<16} {g.from_country:<4}{figures}  {len(r.crossings):>7}")
         lines += output._wrap("via", ", ".join(r.corridors))
         crossings = ", ".join(f"{c.name} ({c.countries[0]}→{c.countries[1]})" for c in r.crossings)
@@ -52,7 +54,7 @@ def gateways_table(plan: Plan, names: dict[str, str]) -> str:
 
 
 def _columns() -> str:
-    return "".join(f"  {o.label:>{o.width}}" for o in objectives.OBJECTIVES)
+    return "".join(f"  {o.label:>{o.width}}" + output.range_head(o) for o in objectives.columns())
 
 
 def safe_cell(value: Any) -> Any:

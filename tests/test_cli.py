@@ -16,7 +16,7 @@ def test_route_json_contract(tiny_dir):
     assert doc["query"]["by"] == "distance"
     (route,) = doc["routes"]
     assert route["rank"] == 1
-    assert set(route["totals"]) == {"distance_km", "time_h", "cost_usd_per_t"}
+    assert set(route["totals"]) == {"distance_km", "time_h_low", "time_h", "time_h_high", "cost_usd_per_t"}
     for seg in route["segments"]:
         assert {
             "link_id",

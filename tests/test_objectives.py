@@ -46,7 +46,7 @@ def test_every_edge_carries_every_objective(tiny):
 def test_json_totals_and_steps_are_keyed_by_the_registry(tiny):
     plan = api.plan("Aqsu", "Chenggu", by="cost", network=tiny)
     doc = output.plan_dict(plan)["routes"][0]
-    assert list(doc["totals"]) == ["distance_km", "time_h", "cost_usd_per_t"]
+    assert list(doc["totals"]) == ["distance_km", "time_h_low", "time_h", "time_h_high", "cost_usd_per_t"]
     assert list(doc["totals"]) == list(objectives.attrs())
     stop_attrs = [o.attr for o in objectives.OBJECTIVES if o.on_stops]
     for seg in doc["segments"]:
@@ -66,7 +66,9 @@ def test_route_total_follows_the_objective_it_was_found_by(tiny):
 
 def test_a_step_priced_without_an_objective_is_an_error_not_a_zero():
     with pytest.raises(KeyError, match="no 'cost_usd_per_t' for link 'x'"):
-        objectives.values({"distance_km": 1.0, "time_h": 2.0}, what="link 'x'")
+        objectives.values(
+            {"distance_km": 1.0, "time_h_low": 1.0, "time_h": 2.0, "time_h_high": 3.0}, what="link 'x'"
+        )
 
 
 def test_combine_is_checked_and_max_combines_by_maximum():

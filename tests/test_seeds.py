@@ -58,7 +58,27 @@ PUBLISHED = [
     ("Kyzylorda", "Zhezkazgan", "road", 424),  # KazAvtoZhol via Khabar, Nov 2025
     ("Dushanbe", "Khujand", "road", 330),  # M34, Khabar Asia, Jul 2024
     ("Beyneu", "daut_ata", "road", 85),  # Beyneu–Akzhigit–Uzbek border road, NewTimes.kz
+    ("Islam Qala", "Mashhad", "road", 250),  # Tabnak 2023: Dogharoun 250 km from Mashhad (AH1)
+    ("Taybad", "Mashhad", "road", 225),  # Tabnak 2023
+    ("Kerman", "Bandar Abbas", "road", 484),  # en-WP Bandar Abbas; via Sirjan 175 + 300
+    ("Zahedan", "Bandar Abbas", "road", 722),  # en-WP Bandar Abbas; via Bam, Jiroft, Minab
+    ("Kandahar", "Herat", "road", 557),  # en-WP Kandahar–Herat Highway (split at Delaram)
+    ("Delaram", "Zaranj", "road", 218),  # en-WP Route 606
+    ("Mashhad", "Gonabad", "road", 277),  # partonews.ir, Road 95
+    ("Khaf", "Rozanak", "rail", 140),  # Khaf–Herat railway sections 1–3 (Iran's presidency, 2020)
+    ("Turkmenabat", "Kerki", "rail", 203),  # ru-WP Turkmenabat station, opened 1999
+    ("Kerki", "Aqina", "rail", 88),  # Railway Gazette 2021: 85 + 3 km; Turkmen government 2016: 88 km
+    ("Quetta", "Jacobabad", "road", 298.3),  # NHA N-65: Quetta–Dhadar 110.256 + Dhadar–Jacobabad 188
+    ("Quetta", "Sukkur", "road", 385),  # NHA national-highway list, N-65
+    ("Kotri", "Peshawar", "road", 1264),  # NHA list / en-WP, N-55 Indus Highway
+    ("Khuzdar", "Basima", "road", 106),  # CPEC Authority 2021, N-30
+    ("Yakmach", "Kharan", "road", 200),  # The Nation 2018
+    # ~690 nm Karachi–Dubai (Ministry of Maritime Affairs via cruise-arabia 2018)
+    ("Karachi", "Jebel Ali", "sea", 1278),
+    ("Chabahar", "Karachi", "sea", 643),  # 347 nm (Ministry of Ports and Shipping, 2015)
 ]
+# The 1435 mm Khaf–Herat railway runs into western Afghanistan (Iranian gauge; seeds/SOURCES.md).
+GAUGE_EXCEPTIONS |= {"khr_shamtigh_rozanak", "khr_rozanak_robat_paryan", "khr_robat_paryan_herat"}
 CORRIDORS = [
     "Karakoram Highway",
     "CPEC Eastern Alignment",
@@ -315,7 +335,8 @@ CIRCUITY_EXCUSED = [
      "northern Kazakhstan: the direct roads between the northern regions run through Russia (Troitsk, "
      "Kurgan, Orenburg) and the Zhezkazgan–Arkalyk road (KAZ13) is not modelled"),
     ({"balkhash"}, None,
-     "Lake Balkhash and the Saryarka/Betpak-Dala steppe: roads from Balkhash go only to Karaganda and Almaty"),
+     "Lake Balkhash and the Saryarka/Betpak-Dala steppe: roads from Balkhash go only to Karaganda "
+     "and Almaty"),
     ({"zhezkazgan"}, {"taldykorgan", "jalal_abad", "aktobe", "aktau", "kuryk", "atyrau", "serdar",
                       "turkmenbashi", "navoi", "kostanay"},
      "Betpak-Dala: Zhezkazgan's roads go only to Karaganda and Kyzylorda"),
@@ -326,16 +347,20 @@ CIRCUITY_EXCUSED = [
      "by Tashkent"),
     ({"termez"}, {"kokand", "andijan", "angren"},
      "Hisor and Turkestan ranges: from Termez the Fergana valley is reached through Tajikistan (Dushanbe, "
-     "Khujand), a route that enters Uzbekistan twice and that the search therefore avoids, or round by Tashkent"),
+     "Khujand), a route that enters Uzbekistan twice and that the search therefore avoids, or round "
+     "by Tashkent"),
     ({"kyzylorda", "turkistan"}, {"bukhara", "navoi", "turkmenabat", "mary"},
      "Kyzylkum: no road south from the Syr Darya to the Zeravshan; traffic goes by Tashkent"),
     # Known gaps: roads that exist but have no sourced length or route here yet.
     ({"semey"}, {"karaganda"}, "the Semey–Kainar–Karkaraly road is not modelled (no sourced length)"),
     ({"kostanay"}, {"navoi", "bukhara", "turkistan"},
      "the Kostanay–Arkalyk–Zhezkazgan road (KAZ13) is not modelled"),
-    ({"pavlodar"}, {"taraz"}, "the Merke–Burylbaital road (262 km, kt.kz 2021) is not modelled"),
     ({"turkmenabat", "mary"}, {"urgench", "dashoguz"},
      "Karakum: the Turkmenabat–Dashoguz road along the Amu Darya is not modelled"),
+    ({"kerki"}, None,
+     "Kerki's modelled roads go only to Turkmenabat and to the Afghan border at Ymamnazar; the road "
+     "up the Amu Darya (Kelif) and the river crossings towards Karshi and Termez are not modelled "
+     "(no sourced length)"),
 ]
 
 
@@ -359,7 +384,9 @@ def test_heartland_road_circuity(loaded):
             gc = geodesy.great_circle_km(a.lon, a.lat, b.lon, b.lat)
             if not 50 <= gc <= 1500:
                 continue
-            routes = api.plan(a.id, b.id, by="distance", modes=["road"], status=["operational"], network=loaded)
+            routes = api.plan(
+                a.id, b.id, by="distance", modes=["road"], status=["operational"], network=loaded
+            )
             ratio = routes.routes[0].distance_km / gc
             if ratio <= CIRCUITY_BOUND:
                 continue

@@ -1,0 +1,260 @@
+"""Calibration in the open: the model's door-to-door time range against reported freight trips.
+
+For each trip in ``seeds/trips.csv`` (measured or reported trips with their sources) the script
+routes the trip through the places it names, by its modes, over operational links (crossings
+closed since are allowed, as they were open then), and prints the model's low, central and high
+time against the reported time, the ratio central / reported, and whether the report falls inside
+the range. Trips whose figures were used to derive a default (``source_use``) are shown but kept
+out of the summary of independent trips. Nothing is fitted here: the script only reads.
+
+Usage:
+    python benchmarks/calibrate.py                       # the built-in network and trips
+    python benchmarks/calibrate.py --trips FILE.csv --network DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TRIPS = HERE.parent / "seeds" / "trips.csv"
+#: A central time this close to the report counts as a match (|central / reported - 1|).
+TOLERANCE = 0.35
+#: A modelled route this much longer or shorter than the reported distance follows another way.
+DISTANCE_TOLERANCE = 0.25
+COLUMNS = (
+    "id",
+    "origin",
+    "destination",
+    "via",
+    "modes",
+    "route",
+    "year",
+    "days_reported",
+    "days_low",
+    "days_high",
+    "distance_km",
+    "source_url",
+    "source_use",
+    "note",
+)
+
+
+@dataclass(frozen=True)
+class Trip:
+    """One reported trip: where, how, when, how long, and the source."""
+
+    id: str
+    origin: str
+    destination: str
+    via: tuple[str, ...]
+    modes: tuple[str, ...]
+    route: str
+    year: int
+    days_reported: float | None
+    days_low: float | None
+    days_high: float | None
+    distance_km: float | None
+    source_url: str
+    source_use: str
+    note: str
+
+    @property
+    def reported_h(self) -> float:
+        """The reported time in hours: the figure given, else the middle of the reported range."""
+        if self.days_reported is not None:
+            return self.days_reported * 24
+        return (self.days_low + self.days_high) / 2 * 24
+
+
+@dataclass(frozen=True)
+class Result:
+    """The model's time range for a trip (hours), or why there is none."""
+
+    trip: Trip
+    low_h: float = 0.0
+    central_h: float = 0.0
+    high_h: float = 0.0
+    distance_km: float = 0.0
+    error: str | None = None
+
+    @property
+    def ratio(self) -> float:
+        """Central time over the reported time."""
+        return self.central_h / self.trip.reported_h
+
+    @property
+    def inside(self) -> bool:
+        """Whether the reported time lies inside the model's range.
+
+        A trip reported as a range (``days_low``, ``days_high``, no single figure) is inside
+        when the two ranges overlap.
+        """
+        t = self.trip
+        if t.days_reported is None:
+            return self.low_h <= t.days_high * 24 and t.days_low * 24 <= self.high_h
+        return self.low_h <= t.reported_h <= self.high_h
+
+    @property
+    def close(self) -> bool:
+        """Whether the central time is within :data:`TOLERANCE` of the report."""
+        return abs(self.ratio - 1) <= TOLERANCE
+
+    @property
+    def spread(self) -> float:
+        """High over low end of the model's range."""
+        return self.high_h / self.low_h if self.low_h > 0 else float("inf")
+
+    @property
+    def other_way(self) -> bool:
+        """Whether the modelled route is much longer or shorter than the reported distance."""
+        reported = self.trip.distance_km
+        return reported is not None and abs(self.distance_km / reported - 1) > DISTANCE_TOLERANCE
+
+
+def _number(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+def read_trips(path: str | Path = TRIPS) -> list[Trip]:
+    """The trips of a CSV file with the :data:`COLUMNS` header.
+
+    Raises
+    ------
+    ValueError
+        If the header differs or a trip gives neither a reported time nor a low and high.
+    """
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        if tuple(reader.fieldnames or ()) != COLUMNS:
+            msg = f"{path}: expected the columns {', '.join(COLUMNS)}"
+            raise ValueError(msg)
+        trips = [_trip(row) for row in reader]
+    for t in trips:
+        if t.days_reported is None and (t.days_low is None or t.days_high is None):
+            msg = f"{path}: trip {t.id!r} gives no time (days_reported, or days_low and days_high)"
+            raise ValueError(msg)
+    return trips
+
+
+def _trip(row: dict[str, str]) -> Trip:
+    return Trip(
+        id=row["id"],
+        origin=row["origin"],
+        destination=row["destination"],
+        via=tuple(v.strip() for v in row["via"].split(";") if v.strip()),
+        modes=tuple(row["modes"].split("+")),
+        route=row["route"],
+        year=int(row["year"]),
+        days_reported=_number(row["days_reported"]),
+        days_low=_number(row["days_low"]),
+        days_high=_number(row["days_high"]),
+        distance_km=_number(row["distance_km"]),
+        source_url=row["source_url"],
+        source_use=row["source_use"],
+        note=row["note"],
+    )
+
+
+def model_trip(trip: Trip, loaded) -> Result:
+    """Route a trip as reported (its places in order, its modes, operational links)."""
+    from corridors.geo.errors import CorridorError
+    from corridors.routes import api
+
+    try:
+        plan = api.plan(
+            trip.origin,
+            trip.destination,
+            via=trip.via,
+            modes=trip.modes,
+            status=["operational"],
+            include_suspended=True,
+            network=loaded,
+        )
+    except CorridorError as err:
+        return Result(trip, error=str(err))
+    r = plan.routes[0]
+    return Result(trip, r.time_h_low, r.time_h, r.time_h_high, r.distance_km)
+
+
+def summary(results: Sequence[Result]) -> dict[str, float]:
+    """Counts and shares over the routed trips: inside the range, close, median ratio, widest."""
+    ok = [r for r in results if r.error is None]
+    n = len(ok)
+    return {
+        "n": n,
+        "inside": sum(r.inside for r in ok),
+        "close": sum(r.close for r in ok),
+        "median_ratio": statistics.median(r.ratio for r in ok) if ok else float("nan"),
+        "widest": max((r.spread for r in ok), default=float("nan")),
+        "unrouted": len(results) - n,
+    }
+
+
+def _days(hours: float) -> str:
+    return f"{hours / 24:.1f}"
+
+
+def table(results: Sequence[Result]) -> str:
+    """One line per trip: reported against the model's range, in days."""
+    head = (
+        f"{'trip':<36} {'mode':<9} {'year':>4} {'reported':>9} {'low':>5} {'central':>7} {'high':>5} "
+        f"{'ratio':>5}  in range"
+    )
+    lines = [head, "-" * len(head)]
+    for r in results:
+        t = r.trip
+        rep = _days(t.reported_h) if t.days_reported is not None else f"{t.days_low:g}–{t.days_high:g}"
+        if r.error:
+            lines.append(f"{t.id:<36} {'+'.join(t.modes):<9} {t.year:>4} {rep:>9}  no route: {r.error}")
+            continue
+        flags = ("yes" if r.inside else "NO") + (" (source)" if t.source_use else "")
+        if r.other_way:
+            flags += f"  route {r.distance_km:,.0f} km vs {t.distance_km:,.0f} km reported"
+        lines.append(
+            f"{t.id:<36} {'+'.join(t.modes):<9} {t.year:>4} {rep:>9} {_days(r.low_h):>5} "
+            f"{_days(r.central_h):>7} {_days(r.high_h):>5} {r.ratio:>5.2f}  {flags}"
+        )
+    return "\n".join(lines)
+
+
+def _summary_lines(label: str, s: dict[str, float]) -> list[str]:
+    n = s["n"] or 1
+    return [
+        f"{label}: {s['n']} trips routed ({s['unrouted']} without a route); "
+        f"inside the range {s['inside']} ({s['inside'] / n:.0%}); "
+        f"central within {TOLERANCE:.0%} {s['close']} ({s['close'] / n:.0%}); "
+        f"median ratio {s['median_ratio']:.2f}; widest range {s['widest']:.1f}x"
+    ]
+
+
+def report(results: Sequence[Result]) -> str:
+    """The table and the summaries, all trips and independent trips (not used as a source)."""
+    independent = [r for r in results if not r.trip.source_use]
+    lines = [table(results), ""]
+    lines += _summary_lines("all trips", summary(results))
+    lines += _summary_lines("independent trips", summary(independent))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--trips", default=str(TRIPS), help="CSV of trips (default: seeds/trips.csv)")
+    p.add_argument("--network", help="network folder (default: the built-in network)")
+    args = p.parse_args(argv)
+    from corridors.routes import api
+
+    loaded = api.load(args.network)
+    results = [model_trip(t, loaded) for t in read_trips(args.trips)]
+    print(report(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
