@@ -183,7 +183,7 @@ def model_trip(trip: Trip, loaded) -> Result:
     return Result(trip, r.time_h_low, r.time_h, r.time_h_high, r.distance_km)
 
 
-def summary(results: Sequence[Result]) -> dict[str, float]:
+def summary(results: Sequence[Result]) -> dict[str, float | str]:
     """Counts and shares over the routed trips: inside the range, close, median ratio, widest."""
     ok = [r for r in results if r.error is None]
     n = len(ok)
@@ -193,6 +193,7 @@ def summary(results: Sequence[Result]) -> dict[str, float]:
         "close": sum(r.close for r in ok),
         "median_ratio": statistics.median(r.ratio for r in ok) if ok else float("nan"),
         "widest": max((r.spread for r in ok), default=float("nan")),
+        "widest_trip": max(ok, key=lambda r: r.spread).trip.id if ok else "",
         "unrouted": len(results) - n,
     }
 
@@ -224,13 +225,13 @@ def table(results: Sequence[Result]) -> str:
     return "\n".join(lines)
 
 
-def _summary_lines(label: str, s: dict[str, float]) -> list[str]:
+def _summary_lines(label: str, s: dict[str, float | str]) -> list[str]:
     n = s["n"] or 1
     return [
         f"{label}: {s['n']} trips routed ({s['unrouted']} without a route); "
         f"inside the range {s['inside']} ({s['inside'] / n:.0%}); "
         f"central within {TOLERANCE:.0%} {s['close']} ({s['close'] / n:.0%}); "
-        f"median ratio {s['median_ratio']:.2f}; widest range {s['widest']:.1f}x"
+        f"median ratio {s['median_ratio']:.2f}; widest range {s['widest']:.1f}x ({s['widest_trip']})"
     ]
 
 
@@ -248,10 +249,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--trips", default=str(TRIPS), help="CSV of trips (default: seeds/trips.csv)")
     p.add_argument("--network", help="network folder (default: the built-in network)")
     args = p.parse_args(argv)
+    from corridors.geo.errors import CorridorError
     from corridors.routes import api
 
-    loaded = api.load(args.network)
-    results = [model_trip(t, loaded) for t in read_trips(args.trips)]
+    try:
+        loaded = api.load(args.network)
+        results = [model_trip(t, loaded) for t in read_trips(args.trips)]
+    except (CorridorError, OSError, ValueError) as err:
+        print(f"calibrate: {err}", file=sys.stderr)
+        return 2
     print(report(results))
     return 0
 

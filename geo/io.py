@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from corridors.geo import model, modes, safeio, validate
+from corridors.geo import emissions, model, modes, safeio, validate
 from corridors.geo.errors import FileAccessError, NetworkDataError
 from corridors.geo.paths import builtin_folder, network_files
 from corridors.geo.validate import Problem
@@ -235,7 +235,7 @@ def _not_a_collection(data: Any) -> str:
 
 
 def read_costs(path: str | Path) -> model.CostModel:
-    """Read ``costs.toml``: line-haul, transfer and border defaults, circuity factors, payload."""
+    """Read ``costs.toml``: line-haul, transfer and border defaults, circuity, payload, emissions."""
     file = str(path)
     try:
         data = tomllib.loads(safeio.read_bytes(path, max_bytes=MAX_COSTS_BYTES).decode("utf-8"))
@@ -298,6 +298,15 @@ def read_costs(path: str | Path) -> model.CostModel:
     if any(v < 1 for v in factors.values()):
         msg = f"{file}: [circuity] factors must be 1 or more"
         raise NetworkDataError(msg)
+    co2e, co2e_transfer = emissions.read(data, table, file)
+    vot = {"usd_per_t_day": 0, "source": ""}
+    if data.get("value_of_time") is not None:
+        vot = table("value_of_time", data["value_of_time"], ["usd_per_t_day"])
+    per_shipment = payload.get("per_shipment", [])
+    known = {"border", *(f"transfer.{k}" for k in model.TRANSFER_KINDS)}
+    if not isinstance(per_shipment, list) or not set(per_shipment) <= known:
+        msg = f"{file}: [payload] per_shipment: expected a list of {', '.join(sorted(known))}"
+        raise NetworkDataError(msg)
     return model.CostModel(
         payload_t=float(payload["t"]),
         line_haul=line_haul,
@@ -305,6 +314,11 @@ def read_costs(path: str | Path) -> model.CostModel:
         border=figures("border", modes.BORDER_MODES),
         circuity=factors,
         circuity_source=circuity["source"],
+        co2e=co2e,
+        co2e_transfer=co2e_transfer,
+        per_shipment=tuple(per_shipment),
+        value_of_time_usd_per_t_day=float(vot["usd_per_t_day"]),
+        value_of_time_source=vot["source"],
         dwell=_read_dwell(file, data.get("dwell") or {}, table),
     )
 

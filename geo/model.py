@@ -164,6 +164,32 @@ class LineHaul:
 
 
 @dataclass(frozen=True)
+class Emission:
+    """Well-to-wheel emission intensity of one mode, with per-country traction mixes for rail.
+
+    ``by_country`` maps ISO3 to ``{"electric_share", "grid_kg_co2e_per_kwh", "source"}``: a
+    share of the country's rail tonne-km hauled electrically, at ``kwh_per_t_km`` from a grid
+    of that intensity, the rest at ``kg_co2e_per_t_km`` (diesel).
+    """
+
+    kg_co2e_per_t_km: float
+    source: str
+    kwh_per_t_km: float | None = None
+    kwh_source: str = ""
+    by_country: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def intensity(self, country: str) -> tuple[float, str]:
+        """kg CO2e per t-km in ``country`` and the sources of the figure."""
+        mix = self.by_country.get(country)
+        if not mix or self.kwh_per_t_km is None:
+            return self.kg_co2e_per_t_km, self.source
+        share = float(mix["electric_share"])
+        electric = self.kwh_per_t_km * float(mix["grid_kg_co2e_per_kwh"])
+        value = share * electric + (1 - share) * self.kg_co2e_per_t_km
+        return value, f"{mix['source']}; electric {self.kwh_source}; diesel {self.source}"
+
+
+@dataclass(frozen=True)
 class CostModel:
     """Cost-model defaults read from ``costs.toml``; every figure keeps its source."""
 
@@ -173,6 +199,15 @@ class CostModel:
     border: dict[str, Figure]
     circuity: dict[str, float]
     circuity_source: str
+    #: Well-to-wheel emissions by mode (``[co2e]`` in ``costs.toml``).
+    co2e: dict[str, Emission] = field(default_factory=dict)
+    #: kg CO2e per tonne of a transfer by kind, with its source (zero where none is sourced).
+    co2e_transfer: dict[str, tuple[float, str]] = field(default_factory=dict)
+    #: Which per-tonne figures were derived from a per-shipment cost, by table (``[payload]``).
+    per_shipment: tuple[str, ...] = ()
+    #: Default value of time for generalised cost, USD per tonne per day (``[value_of_time]``).
+    value_of_time_usd_per_t_day: float = 0.0
+    value_of_time_source: str = ""
     #: Dwell by mode; a mode without an entry (older cost files) has none.
     dwell: dict[str, Dwell] = field(default_factory=dict)
 

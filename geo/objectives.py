@@ -60,9 +60,13 @@ class Objective:
         Width of the figure's column in the route table.
     column
         Whether tables, comparisons and the itinerary's heading give the figure a column of its
-        own (the ends of the time range do not: they are shown as the time's range).
+        own (the ends of the time range do not: they are shown as the time's range; CO2e and
+        generalised cost get one when a query is by them).
     search
         Whether ``--by`` offers it.
+    per_query
+        Whether the figure depends on the query (the value of time): maps of stored routes
+        leave it out.
     """
 
     name: str
@@ -80,6 +84,7 @@ class Objective:
     width: int = 10
     column: bool = True
     search: bool = True
+    per_query: bool = False
 
     def __post_init__(self) -> None:
         if self.combine not in COMBINE:
@@ -188,6 +193,32 @@ OBJECTIVES: tuple[Objective, ...] = (
         shown=1,
         precise=2,
     ),
+    Objective(
+        name="co2",
+        attr="co2e_kg_per_t",
+        unit="kg/t",
+        symbol="kg CO2e/t",
+        label="CO2e",
+        words="kg CO2e per tonne (well-to-wheel)",
+        digits=3,
+        shown=1,
+        precise=2,
+        column=False,
+    ),
+    Objective(
+        name="generalised",
+        attr="generalised_usd_per_t",
+        unit="$/t",
+        symbol="USD/t",
+        label="generalised",
+        words="USD per tonne, cost plus time at the value of time",
+        digits=3,
+        shown=1,
+        precise=2,
+        width=11,
+        column=False,
+        per_query=True,
+    ),
 )
 
 #: The objective a search uses when none is given.
@@ -195,6 +226,20 @@ DEFAULT = "time"
 
 _BY_NAME = {o.name: o for o in OBJECTIVES}
 _BY_ATTR = {o.attr: o for o in OBJECTIVES}
+
+
+def shown(*by: str | None) -> tuple[Objective, ...]:
+    """The objectives with a column in tables: every ``column`` one, and those named in ``by``.
+
+    CO2e and generalised cost get a column when a query is by them (tables fit 80 columns);
+    JSON, CSV, the itinerary and the maps always carry CO2e.
+    """
+    return tuple(o for o in OBJECTIVES if o.column or o.name in by)
+
+
+def stored() -> tuple[Objective, ...]:
+    """The objectives whose figures mean the same for every query (maps of stored routes)."""
+    return tuple(o for o in OBJECTIVES if not o.per_query)
 
 
 def names() -> tuple[str, ...]:

@@ -97,7 +97,7 @@ def link_popup(props: Mapping[str, Any], names: Mapping[str, str]) -> str:
         ("Mode", _text(props.get("mode"))),
         ("Status", _status(props.get("status"))),
         ("Gauge", quantity(props.get("gauge_mm"), "mm", digits=0)),
-        *((o.label.capitalize(), _figure(props, o)) for o in objectives.OBJECTIVES),
+        *((o.label.capitalize(), _figure(props, o)) for o in objectives.stored()),
         ("Id", _text(props.get("id"))),
         ("Source", _source(props.get("source"))),
         ("Note", _text(props.get("note"))),
@@ -231,9 +231,9 @@ def _steps_table(route: features.Route) -> str:
     rows = [_step_row(number, step) for number, step in enumerate(steps, start=1)]
     totals = route.info.get("totals")
     totals = totals if isinstance(totals, Mapping) else {}
-    cells = "".join(f"<th>{_figure(totals, o, unit=False)}</th>" for o in objectives.OBJECTIVES)
+    cells = "".join(f"<th>{_figure(totals, o, unit=False)}</th>" for o in objectives.stored())
     foot = f"<tfoot><tr><th></th><th>Total</th>{cells}</tr></tfoot>"
-    units = "".join(f"<th>{escape.text(_unit_head(o))}</th>" for o in objectives.OBJECTIVES)
+    units = "".join(f"<th>{escape.text(_unit_head(o))}</th>" for o in objectives.stored())
     head = f"<thead><tr><th>#</th><th>Step</th>{units}</tr></thead>"
     return f"<table>{head}<tbody>{''.join(rows)}</tbody>{foot}</table>"
 
@@ -262,7 +262,7 @@ def _step_row(number: int, step: features.Line | features.Point) -> str:
     cells = [
         str(number),
         what,
-        *("" if stop and not o.on_stops else _figure(props, o, unit=False) for o in objectives.OBJECTIVES),
+        *("" if stop and not o.on_stops else _figure(props, o, unit=False) for o in objectives.stored()),
     ]
     return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
 
@@ -279,7 +279,7 @@ def _figure(props: Mapping[str, Any], objective: objectives.Objective, *, unit: 
 
 def _figures(props: Mapping[str, Any], *, stop: bool = False) -> list[str]:
     """Every objective's figure from ``props``; for a ``stop``, only those stops carry."""
-    return [_figure(props, o) for o in objectives.OBJECTIVES if o.on_stops or not stop]
+    return [_figure(props, o) for o in objectives.stored() if o.on_stops or not stop]
 
 
 def _segment_ends(props: Mapping[str, Any]) -> str:

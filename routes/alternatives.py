@@ -198,7 +198,8 @@ def _notes(
             text = template.format(examples=examples, by=by, max_overlap=max_overlap, max_stretch=max_stretch)
             why.append(f"{len(rejected[key])} {text}")
     if found >= k:
-        return [f"discarded {sum(map(len, rejected.values()))} candidates: {'; '.join(why)}"] if why else []
+        n = sum(map(len, rejected.values()))
+        return [f"discarded {n} candidate{'s' if n != 1 else ''}: {'; '.join(why)}"] if why else []
     reason = "; ".join(why) if why else "the network offers no other route"
     if exhausted and not why:
         reason = "no other route exists under the constraints"

@@ -11,7 +11,7 @@ import networkx as nx
 
 from corridors.geo import model, objectives, paths
 from corridors.geo.errors import QueryError, UnknownPlaceError
-from corridors.routes import alternatives, cache, graph, limits, places, search, tradeoffs
+from corridors.routes import alternatives, cache, graph, limits, places, pricing, search, tradeoffs
 from corridors.routes.route import Route
 
 if TYPE_CHECKING:
@@ -140,6 +140,8 @@ def plan(
     extra: Iterable[str | Path] = (),
     pareto: Sequence[str] | None = None,
     gateways: bool = False,
+    payload_t: float | None = None,
+    value_of_time: float | None = None,
 ) -> Plan:
     """Plan routes from ``origin`` to ``destination``.
 
@@ -180,6 +182,11 @@ def plan(
     gateways
         Return the best route through each border crossing into the destination's country
         (``plan.gateways`` says what each needs when the scenario cuts it off).
+    payload_t
+        Tonnes per truck, wagon or container (default: the cost model's 20 t); per-shipment
+        costs (border fees, gauge changes) are spread over it.
+    value_of_time
+        USD per tonne per day for ``by="generalised"`` (cost plus time at this value).
 
     Returns
     -------
@@ -207,18 +214,20 @@ def plan(
     )
     stops = [[n for n in e.node_ids if n not in avoid_nodes] or list(e.node_ids) for e in endpoints]
     _check_modes(k, via, pareto, gateways)
-    gates: list[tradeoffs.Gateway] = []
+    priced = pricing.pricing(net.costs, payload_t, value_of_time)
+    G = pricing.reprice(loaded.G, net, priced)
     if pareto:
         routes, found_notes = tradeoffs.pareto_routes(
-            loaded.G, net, stops[0], stops[-1], criteria=list(pareto), constraints=constraints
+            G, net, stops[0], stops[-1], criteria=list(pareto), constraints=constraints
         )
+        gates: list[tradeoffs.Gateway] = []
     elif gateways:
-        gates = tradeoffs.gateway_routes(loaded.G, net, stops[0], stops[-1], by=by, constraints=constraints)
+        gates = tradeoffs.gateway_routes(G, net, stops[0], stops[-1], by=by, constraints=constraints)
         routes = sorted((g.route for g in gates if g.route), key=lambda r: r.rank)
         found_notes = [] if routes else ["no route through any gateway"]
     else:
         found = alternatives.alternatives(
-            loaded.G,
+            G,
             net,
             stops,
             by=by,
@@ -227,7 +236,8 @@ def plan(
             max_overlap=max_overlap,
             max_stretch=max_stretch,
         )
-        routes, found_notes = found.routes, found.notes
+        routes, found_notes, gates = found.routes, found.notes, []
+    found_notes = _pricing_notes(net.costs, priced, by, pareto) + found_notes
     notes = [
         f"{e.text!r} snapped to {e.label} ({e.snap_km:.1f} km away)"
         for e in endpoints
@@ -248,6 +258,8 @@ def plan(
         "max_stretch": max_stretch,
         "pareto": list(pareto) if pareto else None,
         "gateways": gateways,
+        "payload_t": priced.payload_t,
+        "value_of_time_usd_per_t_day": priced.value_of_time_usd_per_t_day,
         "endpoints": [
             {
                 "text": e.text,
@@ -260,6 +272,26 @@ def plan(
         ],
     }
     return Plan(query, routes, notes, endpoints, gates)
+
+
+def _pricing_notes(
+    cost_model: model.CostModel, priced: pricing.Pricing, by: str, pareto: Sequence[str] | None
+) -> list[str]:
+    """Say how the payload and the value of time changed the figures."""
+    notes = []
+    if priced.payload_t != cost_model.payload_t:
+        notes.append(
+            f"per-shipment costs ({', '.join(cost_model.per_shipment) or 'none'}) spread over a "
+            f"{priced.payload_t:g} t payload: x {cost_model.payload_t:g}/{priced.payload_t:g} of the "
+            f"{cost_model.payload_t:g} t figures"
+        )
+    if "generalised" in (by, *(pareto or ())):
+        vot = priced.value_of_time_usd_per_t_day
+        notes.append(
+            f"generalised cost = cost + time x {vot:g} USD per tonne per day"
+            + ("" if vot else " (no --value-of-time given: it equals the cost)")
+        )
+    return notes
 
 
 def _check_modes(k: int, via: Sequence[str], pareto: Sequence[str] | None, gateways: bool) -> None:

@@ -159,6 +159,18 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="the best route through each border crossing into the destination's country",
     )
+    r.add_argument(
+        "--payload-t",
+        type=float,
+        metavar="T",
+        help="tonnes per truck, wagon or container (default 20): spreads border and gauge-change costs",
+    )
+    r.add_argument(
+        "--value-of-time",
+        type=float,
+        metavar="USD_PER_T_DAY",
+        help="with --by generalised: what a day in transit costs per tonne (default 0)",
+    )
     r.add_argument("--explain", action="store_true", help="itinerary leg by leg")
     r.add_argument("--sources", action="store_true", help="with --explain: the source of each figure")
     out = r.add_mutually_exclusive_group()
@@ -368,6 +380,8 @@ def cmd_route(args: argparse.Namespace) -> int:
         network=loaded,
         pareto=args.pareto,
         gateways=args.gateways,
+        payload_t=args.payload_t,
+        value_of_time=args.value_of_time,
     )
     names = {n.id: n.name for n in loaded.network.nodes.values()}
     if args.compare:

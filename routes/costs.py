@@ -12,6 +12,11 @@ Where the time goes, by mode (figures and sources in ``costs.toml``):
 
 The three ends of a step's time are the objectives ``time_h_low``, ``time_h`` (central) and
 ``time_h_high``; a route's ends are the sums of its steps' ends.
+
+Every step also carries its well-to-wheel CO2e (``[co2e]``) and its generalised cost (cost plus
+central time at the network's default value of time). Costs are per tonne for the payload of
+``costs.toml``; a query with another payload or value of time reprices the graph
+(:mod:`routes.pricing`).
 """
 
 from __future__ import annotations
@@ -44,13 +49,32 @@ class Priced:
         return self.values["cost_usd_per_t"]
 
 
+#: Hours in a day: the value of time is per tonne per day.
+HOURS_PER_DAY = 24.0
+#: Why border crossings carry no emissions.
+BORDER_CO2E_SOURCE = "not modelled: engines idling and refrigeration at the border are not counted, so zero"
+
+
+def generalised(cost_usd_per_t: float, time_h: float, value_of_time_usd_per_t_day: float) -> float:
+    """Generalised cost: money plus time valued at ``value_of_time_usd_per_t_day``."""
+    return cost_usd_per_t + time_h / HOURS_PER_DAY * value_of_time_usd_per_t_day
+
+
 def _times(time: model.Span) -> dict[str, float]:
     return {"time_h_low": time.low, "time_h": time.central, "time_h_high": time.high}
 
 
-def _stop(time: model.Span, usd_per_t: float, sources: dict[str, str]) -> Priced:
+def _stop(
+    time: model.Span, usd_per_t: float, co2e_kg_per_t: float, sources: dict[str, str], costs: model.CostModel
+) -> Priced:
     """The figures of a step that covers no ground: a transfer or a border crossing."""
-    values = {"distance_km": 0.0, **_times(time), "cost_usd_per_t": usd_per_t}
+    values = {
+        "distance_km": 0.0,
+        **_times(time),
+        "cost_usd_per_t": usd_per_t,
+        "co2e_kg_per_t": co2e_kg_per_t,
+        "generalised_usd_per_t": generalised(usd_per_t, time.central, costs.value_of_time_usd_per_t_day),
+    }
     return Priced(values, sources, {"dwell": time})
 
 
@@ -91,7 +115,14 @@ def price_link(link: model.Link, nodes: dict[str, model.Node], costs: model.Cost
     dwell = link_dwell(link.mode, moving_h, link.length_km, country, costs, sources)
     time = model.Span.point(moving_h) + dwell
     moving_name, dwell_name = PART_NAMES.get(link.mode, ("moving", "dwell"))
-    figures = {"distance_km": link.length_km, **_times(time), "cost_usd_per_t": cost}
+    intensity, sources["co2e_kg_per_t_km"] = costs.co2e[link.mode].intensity(country)
+    figures = {
+        "distance_km": link.length_km,
+        **_times(time),
+        "cost_usd_per_t": cost,
+        "co2e_kg_per_t": link.length_km * intensity,
+        "generalised_usd_per_t": generalised(cost, time.central, costs.value_of_time_usd_per_t_day),
+    }
     return Priced(figures, sources, {moving_name: model.Span.point(moving_h), dwell_name: dwell})
 
 
@@ -154,17 +185,20 @@ def price_border(
     :attr:`corridors.geo.modes.Mode.crosses_borders`.
     """
     if not modes.get(mode).crosses_borders:
-        return _stop(model.Span.point(0.0), 0.0, {})
+        return _stop(model.Span.point(0.0), 0.0, 0.0, {}, costs)
     default = costs.border[mode]
     hours = border_hours(node, mode, direction)
     usd = node.border.usd_per_t.get(mode) if node.border else None
     return _stop(
         default.span if hours is None else hours,
         default.usd_per_t if usd is None else usd,
+        0.0,
         {
             "hours": default.source if hours is None else node.source,
             "usd_per_t": default.source if usd is None else node.source,
+            "co2e_kg_per_t": BORDER_CO2E_SOURCE,
         },
+        costs,
     )
 
 
@@ -179,4 +213,6 @@ def transfer_kind(layer_a: str, layer_b: str) -> str:
 def price_transfer(node: model.Node, kind: str, costs: model.CostModel) -> Priced:
     """Time (a range) and cost of a transfer at ``node``: the node's own figure, else the default."""
     fig = node.transfer.get(kind) or costs.transfer[kind]
-    return _stop(fig.span, fig.usd_per_t, {"hours": fig.source, "usd_per_t": fig.source})
+    co2e, co2e_source = costs.co2e_transfer[kind]
+    sources = {"hours": fig.source, "usd_per_t": fig.source, "co2e_kg_per_t": co2e_source}
+    return _stop(fig.span, fig.usd_per_t, co2e, sources, costs)

@@ -102,7 +102,7 @@ def build_graph(network: model.Network) -> nx.DiGraph:
     for node_id, layers in layers_by_node(network).items():
         _add_place(G, network, nodes[node_id], sorted(layers))
     log.info("Built graph with %d vertices and %d edges", len(G), G.number_of_edges())
-    G.graph["lower_bounds"] = _lower_bounds(network, G)
+    G.graph["lower_bounds"] = lower_bounds(network, G)
     G.graph["positions"] = {n.id: (n.lon, n.lat) for n in nodes.values()}
     return G
 
@@ -184,7 +184,7 @@ def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: 
             )
 
 
-def _lower_bounds(network: model.Network, G: nx.DiGraph) -> dict[str, float]:
+def lower_bounds(network: model.Network, G: nx.DiGraph) -> dict[str, float]:
     """For each objective, the least value per great-circle km over all links.
 
     Multiplied by the great-circle distance to the target it gives an admissible A* heuristic:

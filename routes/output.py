@@ -218,12 +218,11 @@ def heading(plan: Plan, names: dict[str, str]) -> str:
 def table(plan: Plan, names: dict[str, str], *, title: str | None = None) -> str:
     """The ranked table, readable at 80 columns (``title`` replaces "best by ...")."""
     head = f"{heading(plan, names)}, {title or 'best by ' + plan.routes[0].objective}"
-    columns = "".join(f"  {o.label:>{o.width}}" + range_head(o) for o in objectives.columns())
+    shown = objectives.shown(plan.routes[0].objective, *(plan.query.get("pareto") or ()))
+    columns = "".join(f"  {o.label:>{o.width}}" + range_head(o) for o in shown)
     lines = [head, "", f"{'#':>2}{columns}  {'borders':>7}  modes"]
     for r in plan.routes:
-        figures = "".join(
-            f"  {o.text(r.total(o.name)):>{o.width}}" + range_cell(o, r) for o in objectives.columns()
-        )
+        figures = "".join(f"  {o.text(r.total(o.name)):>{o.width}}" + range_cell(o, r) for o in shown)
         lines.append(f"{r.rank:>2}{figures}  {len(r.crossings):>7}  {'+'.join(r.modes)}")
         if len({r.origin for r in plan.routes} | {r.destination for r in plan.routes}) > 2:
             lines += _wrap(
@@ -264,7 +263,7 @@ def explain(plan: Plan, *, sources: bool = False) -> str:
         totals = ", ".join(
             o.long(r.total(o.name))
             + (f"; range {time_range(r.time_h_low, r.time_h_high)}" if o.name == "time" else "")
-            for o in objectives.columns()
+            for o in objectives.shown(r.objective, "co2")
         )
         out.append(f"Route {r.rank}: {totals}; countries {' → '.join(r.countries)}")
         for step in r.steps:
@@ -289,7 +288,8 @@ def _parts(step: Step) -> str:
 
 def _explain_step(step: Step) -> str:
     spread = f"({step.time_h_low:.1f}–{step.time_h_high:.1f})"
-    figures = f"{step.time_h:7.1f} h {spread:>13} {step.cost_usd_per_t:8.2f} $/t"
+    co2e = step.values.get("co2e_kg_per_t", 0.0)
+    figures = f"{step.time_h:7.1f} h {spread:>13} {step.cost_usd_per_t:8.2f} $/t {co2e:7.2f} kg CO2e/t"
     if isinstance(step, Segment):
         gauge = f" {step.gauge_mm} mm" if step.gauge_mm else ""
         est = "~" if step.length_estimated else " "
@@ -324,13 +324,11 @@ def compare(today: Plan, future: Plan, names: dict[str, str]) -> str:
     a, b = today.routes[0], future.routes[0]
     d = _diff(b, a)
     rows = [("", "today", "with projects", "difference")]
-    rows += [
-        (o.label, o.text(a.total(o.name)), o.text(b.total(o.name)), o.delta(d[o.attr]))
-        for o in objectives.columns()
-    ]
-    rows.append(
-        ("range", time_range(a.time_h_low, a.time_h_high), time_range(b.time_h_low, b.time_h_high), "")
-    )
+    for o in objectives.shown(a.objective):
+        rows.append((o.label, o.text(a.total(o.name)), o.text(b.total(o.name)), o.delta(d[o.attr])))
+        if o.name == "time":
+            ranges = (time_range(a.time_h_low, a.time_h_high), time_range(b.time_h_low, b.time_h_high))
+            rows.append(("range", *ranges, ""))
     rows.append(("borders", str(len(a.crossings)), str(len(b.crossings)), ""))
     lines = [f"{r[0]:<10}{r[1]:>16}{r[2]:>16}{r[3]:>14}".rstrip() for r in rows]
     lines += ["", "today:", *_wrap("via", ", ".join(a.corridors))]

@@ -30,7 +30,7 @@ def gateways_table(plan: Plan, names: dict[str, str]) -> str:
         f"{output.heading(plan, names) if plan.routes else plan.query['to']}: the best route by {by} "
         f"through each border crossing into {into}",
         "",
-        f"{'#':>2}  {'gateway':<16} {'from':<4}{_columns()}  {'borders':>7}",
+        f"{'#':>2}  {'gateway':<16} {'from':<4}{_columns(by)}  {'borders':>7}",
     ]
     ordered = sorted(plan.gateways, key=lambda g: (g.route is None, g.route.rank if g.route else 0, g.name))
     for g in ordered:
@@ -39,7 +39,7 @@ def gateways_table(plan: Plan, names: dict[str, str]) -> str:
             lines.append(f"{'-':>2}  {g.name[:16]:<16} {g.from_country:<4}  no route: {g.reason}")
             continue
         figures = "".join(
-            f"  {o.text(r.total(o.name)):>{o.width}}" + output.range_cell(o, r) for o in objectives.columns()
+            f"  {o.text(r.total(o.name)):>{o.width}}" + output.range_cell(o, r) for o in objectives.shown(by)
         )
         lines.append(f"{r.rank:>2}  {g.name[:16]:<16} {g.from_country:<4}{figures}  {len(r.crossings):>7}")
         lines += output._wrap("via", ", ".join(r.corridors))
@@ -53,8 +53,8 @@ def gateways_table(plan: Plan, names: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _columns() -> str:
-    return "".join(f"  {o.label:>{o.width}}" + output.range_head(o) for o in objectives.columns())
+def _columns(by: str) -> str:
+    return "".join(f"  {o.label:>{o.width}}" + output.range_head(o) for o in objectives.shown(by))
 
 
 def safe_cell(value: Any) -> Any:

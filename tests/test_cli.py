@@ -16,7 +16,9 @@ def test_route_json_contract(tiny_dir):
     assert doc["query"]["by"] == "distance"
     (route,) = doc["routes"]
     assert route["rank"] == 1
-    assert set(route["totals"]) == {"distance_km", "time_h_low", "time_h", "time_h_high", "cost_usd_per_t"}
+    totals = {"distance_km", "time_h_low", "time_h", "time_h_high", "cost_usd_per_t"}
+    totals |= {"co2e_kg_per_t", "generalised_usd_per_t"}
+    assert set(route["totals"]) == totals
     for seg in route["segments"]:
         assert {
             "link_id",
@@ -35,6 +37,7 @@ def test_route_json_contract(tiny_dir):
     assert route["totals"]["cost_usd_per_t"] == pytest.approx(
         sum(p["cost_usd_per_t"] for p in parts), abs=0.01
     )
+    assert route["totals"]["co2e_kg_per_t"] == pytest.approx(sum(p["co2e_kg_per_t"] for p in parts), abs=0.01)
     assert route["totals"]["distance_km"] == 500
     assert [t["kind"] for t in route["transfers"]] == ["gauge_change"]
     assert route["border_crossings"][0]["from_country"] == "KAZ"

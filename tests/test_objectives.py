@@ -46,7 +46,9 @@ def test_every_edge_carries_every_objective(tiny):
 def test_json_totals_and_steps_are_keyed_by_the_registry(tiny):
     plan = api.plan("Aqsu", "Chenggu", by="cost", network=tiny)
     doc = output.plan_dict(plan)["routes"][0]
-    assert list(doc["totals"]) == ["distance_km", "time_h_low", "time_h", "time_h_high", "cost_usd_per_t"]
+    expected = ["distance_km", "time_h_low", "time_h", "time_h_high", "cost_usd_per_t"]
+    expected += ["co2e_kg_per_t", "generalised_usd_per_t"]
+    assert list(doc["totals"]) == expected
     assert list(doc["totals"]) == list(objectives.attrs())
     stop_attrs = [o.attr for o in objectives.OBJECTIVES if o.on_stops]
     for seg in doc["segments"]:
