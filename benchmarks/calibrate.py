@@ -205,7 +205,7 @@ def _days(hours: float) -> str:
 def table(results: Sequence[Result]) -> str:
     """One line per trip: reported against the model's range, in days."""
     head = (
-        f"{'trip':<36} {'mode':<9} {'year':>4} {'reported':>9} {'low':>5} {'central':>7} {'high':>5} "
+        f"{'trip':<40} {'mode':<9} {'year':>4} {'reported':>9} {'low':>5} {'central':>7} {'high':>5} "
         f"{'ratio':>5}  in range"
     )
     lines = [head, "-" * len(head)]
@@ -213,13 +213,13 @@ def table(results: Sequence[Result]) -> str:
         t = r.trip
         rep = _days(t.reported_h) if t.days_reported is not None else f"{t.days_low:g}–{t.days_high:g}"
         if r.error:
-            lines.append(f"{t.id:<36} {'+'.join(t.modes):<9} {t.year:>4} {rep:>9}  no route: {r.error}")
+            lines.append(f"{t.id:<40} {'+'.join(t.modes):<9} {t.year:>4} {rep:>9}  no route: {r.error}")
             continue
         flags = ("yes" if r.inside else "NO") + (" (source)" if t.source_use else "")
         if r.other_way:
             flags += f"  route {r.distance_km:,.0f} km vs {t.distance_km:,.0f} km reported"
         lines.append(
-            f"{t.id:<36} {'+'.join(t.modes):<9} {t.year:>4} {rep:>9} {_days(r.low_h):>5} "
+            f"{t.id:<40} {'+'.join(t.modes):<9} {t.year:>4} {rep:>9} {_days(r.low_h):>5} "
             f"{_days(r.central_h):>7} {_days(r.high_h):>5} {r.ratio:>5.2f}  {flags}"
         )
     return "\n".join(lines)

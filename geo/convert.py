@@ -59,6 +59,9 @@ def link_feature(link: model.Link) -> dict[str, Any]:
         "terrain": link.terrain,
     }
     props.update({k: v for k, v in optional.items() if v is not None})
+    if link.wait_h is not None:
+        w = link.wait_h
+        props["wait_h"] = {"low": w.low, "central": w.central, "high": w.high}
     props["length_km"] = round(link.length_km, 1)
     if link.length_estimated:
         props["length_estimated"] = True

@@ -295,6 +295,7 @@ def link_from_feature(
         feat.error("speed_kmh", f"{speed:g} km/h is not a freight speed (at least {MIN_SPEED_KMH:g})")
     if speed is not None and speed > 1000:
         feat.error("speed_kmh", f"{speed:g} km/h is not a freight speed")
+    wait = _wait(feat, mode)
     rate = feat.number("usd_per_t_km", positive=False, limit=MAX_USD_PER_T_KM)
     flat = feat.number("usd_per_t", positive=False, limit=MAX_FIGURE)
     for key, val in (("usd_per_t_km", rate), ("usd_per_t", flat)):
@@ -355,6 +356,7 @@ def link_from_feature(
         gauge_mm=gauge,
         project=project,
         speed_kmh=speed,
+        wait_h=wait,
         usd_per_t_km=rate,
         usd_per_t=flat,
         open_months=open_months,
@@ -371,6 +373,23 @@ def link_from_feature(
     if user is not None and feat.filled:
         user.filled[(file, index)] = feat.filled
     return link
+
+
+def _wait(feat: Fields, mode: str | None) -> model.Span | None:
+    """A sea link's wait for a sailing: a number of hours or ``{low, central, high}``."""
+    value = feat.props.get("wait_h")
+    if value is None:
+        return None
+    if mode != "sea":
+        feat.error("wait_h", "only a sea link waits for a sailing")
+        return None
+    if not span_ok(value):
+        feat.error("wait_h", f"expected hours >= 0 or {{low, central, high}} in order, got {brief(value)}")
+        return None
+    if not isinstance(value, dict):
+        return model.Span.point(float(value))
+    central = float(value["central"])
+    return model.Span(float(value.get("low", central)), central, float(value.get("high", central)))
 
 
 def _corridor(feat: Fields, user: UserContext | None) -> str | None:

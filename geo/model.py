@@ -138,6 +138,8 @@ class Link:
     gauge_mm: int | None = None
     project: str | None = None
     speed_kmh: float | None = None
+    #: Hours waiting for a sailing on this sea link (its own sailing frequency), else the default.
+    wait_h: Span | None = None
     usd_per_t_km: float | None = None
     usd_per_t: float | None = None
     open_months: frozenset[int] | None = None

@@ -63,6 +63,7 @@ NODE_PROPERTIES = frozenset(
 LINK_PROPERTIES = frozenset(
     {"id", "name", "from", "to", "mode", "status", "corridor", "project", "gauge_mm", "length_km"}
     | {"length_estimated", "speed_kmh", "usd_per_t_km", "usd_per_t", "open_months", "oneway", "year"}
+    | {"wait_h"}
     | {"terrain", "source", "note"}
 )
 TOOL_PROPERTIES = frozenset(

@@ -279,6 +279,15 @@ def _add_add(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--recover", action="store_true", help="undo an interrupted add in DIR")
 
 
+def _add_serve(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser("serve", help="HTTP API (the --json contract) and a planner page in the browser")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    s.add_argument("--tiles", choices=("none", "osm"), default="none", help="basemap tiles (default: none)")
+    s.add_argument("--cors", action="append", default=[], metavar="ORIGIN", help="allow calls from ORIGIN")
+    _common(s)
+
+
 SUBCOMMANDS = {
     "route": _add_route,
     "places": _add_places,
@@ -288,6 +297,7 @@ SUBCOMMANDS = {
     "validate": _add_validate,
     "add": _add_add,
     "reach": cli_reach.add_parser,
+    "serve": _add_serve,
 }
 
 
@@ -741,6 +751,17 @@ def cmd_network_action(args: argparse.Namespace) -> int:
     return cmd_network(args)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from corridors.routes import server
+
+    app = server.create_app(
+        _load(args), tiles=None if args.tiles == "none" else args.tiles, cors_origins=args.cors
+    )
+    print(f"{PROG}: planner at http://{args.host}:{args.port}/, API docs at /docs", file=sys.stderr)
+    server.serve(app, host=args.host, port=args.port)
+    return 0
+
+
 COMMANDS = {
     "route": cmd_route,
     "places": cmd_places,
@@ -750,6 +771,7 @@ COMMANDS = {
     "projects": cmd_projects,
     "rank": cmd_rank,
     "reach": cli_reach.run,
+    "serve": cmd_serve,
 }
 
 

@@ -112,7 +112,10 @@ def price_link(link: model.Link, nodes: dict[str, model.Node], costs: model.Cost
             rate, sources["usd_per_t_km"] = defaults.usd_per_t_km, defaults.source
         cost = link.length_km * rate
     moving_h = link.length_km / speed
-    dwell = link_dwell(link.mode, moving_h, link.length_km, country, costs, sources)
+    if link.wait_h is not None:
+        dwell, sources["wait_h"] = link.wait_h, link.source
+    else:
+        dwell = link_dwell(link.mode, moving_h, link.length_km, country, costs, sources)
     time = model.Span.point(moving_h) + dwell
     moving_name, dwell_name = PART_NAMES.get(link.mode, ("moving", "dwell"))
     intensity, sources["co2e_kg_per_t_km"] = costs.co2e[link.mode].intensity(country)

@@ -495,3 +495,34 @@ def ranking_geojson(ranking, network) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def places_list(nodes) -> list[dict[str, Any]]:
+    """``places --json``: each place's id, name, country, kind, aliases and position."""
+    return [
+        {
+            "id": n.id,
+            "name": n.name,
+            "country": n.country,
+            "kind": n.kind,
+            "aliases": list(n.aliases),
+            "lat": n.lat,
+            "lon": n.lon,
+        }
+        for n in nodes
+    ]
+
+
+def projects_list(projects) -> list[dict[str, Any]]:
+    """``projects --json``: each project's statuses, years, length, links and corridors."""
+    return [
+        {
+            "project": p.name,
+            "statuses": list(p.statuses),
+            "years": list(p.years),
+            "length_km": round(p.length_km, 1),
+            "links": list(p.link_ids),
+            "corridors": list(p.corridors),
+        }
+        for p in projects
+    ]

@@ -28,6 +28,7 @@ class Endpoint:
     snap_km: float | None = None
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Fold case and accents and squeeze punctuation: ``"Bandar-e Abbās"`` -> ``"bandar e abbas"``."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -133,6 +133,16 @@ def test_the_seed_ferry_waits_for_a_sailing():
     assert priced.values["time_h_high"] == pytest.approx(470 / 21 + 60)
 
 
+def test_a_feeder_waits_for_its_own_sailing_frequency():
+    """Karachi–Jebel Ali, 1,278 km at 21 km/h, waits for the weekly PS2 sailing: 0 / 84 / 168 h."""
+    net = api.load().network
+    priced = costs.price_link(net.links["sea_karachi_jebel_ali"], net.nodes, net.costs)
+    wait = priced.parts["wait"]
+    assert (wait.low, wait.central, wait.high) == (0.0, 84.0, 168.0)
+    assert priced.values["time_h"] == pytest.approx(1278 / 21 + 84)
+    assert "portnews" in priced.sources["wait_h"]
+
+
 def _copy(tmp_path: Path) -> Path:
     dest = tmp_path / "net"
     shutil.copytree(RANGES, dest)
@@ -153,6 +163,14 @@ def test_border_hours_for_an_unknown_direction_are_refused(tmp_path):
     nodes = folder / "nodes.geojson"
     nodes.write_text(nodes.read_text().replace('"CHN>KAZ": 2', '"CHN>UZB": 2'))
     with pytest.raises(NetworkDataError, match=r"border\.hours"):
+        io.read_network(folder)
+
+
+def test_only_a_sea_link_waits_for_a_sailing(tmp_path):
+    folder = _copy(tmp_path)
+    links = folder / "links" / "tiny.geojson"
+    links.write_text(links.read_text().replace('"id": "a_b_road",', '"id": "a_b_road", "wait_h": 5,', 1))
+    with pytest.raises(NetworkDataError, match="only a sea link waits for a sailing"):
         io.read_network(folder)
 
 

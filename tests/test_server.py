@@ -1,0 +1,390 @@
+"""The HTTP API through the framework's test client: the CLI's --json contract, and every error path."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from corridors.routes import api, server
+from corridors.routes import cli as cli_module
+from tests.conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return api.load()
+
+
+@pytest.fixture(scope="module")
+def client(loaded):
+    return TestClient(server.create_app(loaded), raise_server_exceptions=False)
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    """Run the command line's ``main`` in this process (quicker than a new one each time)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = cli_module.main(list(args))
+    return status, out.getvalue(), err.getvalue()
+
+
+def cli_json(*args: str):
+    status, out, err = cli(*args, "--json")
+    assert status == 0, err
+    return json.loads(out)
+
+
+def cli_error(*args: str) -> tuple[int, str]:
+    """The exit status and the one-line message of a failing command, without the program's prefix."""
+    status, _, err = cli(*args)
+    lines = [line for line in err.splitlines() if line.startswith("corridors: ")]
+    assert len(lines) == 1, err
+    return status, re.sub(r"^corridors: (error: )?", "", lines[0])
+
+
+# -- the contract equals the command line's
+
+
+@pytest.mark.parametrize(
+    ("query", "args"),
+    [
+        ("from=Almaty&to=Karachi", ["Almaty", "Karachi"]),
+        ("from=Almaty&to=Karachi&k=3&by=cost", ["Almaty", "Karachi", "-k", "3", "--by", "cost"]),
+        (
+            "from=Kazakhstan&to=Arabian%20Sea&k=3&avoid=AFG&status=operational&month=1",
+            [
+                "Kazakhstan",
+                "Arabian Sea",
+                "-k",
+                "3",
+                "--avoid",
+                "AFG",
+                "--status",
+                "operational",
+                "--month",
+                "1",
+            ],
+        ),
+        (
+            "from=Almaty&to=Gwadar&via=Sust&via=Quetta&modes=road,rail&include_suspended=true&max_overlap=0.4",
+            [
+                "Almaty",
+                "Gwadar",
+                "--via",
+                "Sust",
+                "--via",
+                "Quetta",
+                "--modes",
+                "road,rail",
+                "--include-suspended",
+                "--max-overlap",
+                "0.4",
+            ],
+        ),
+        (
+            "from=43.2,76.9&to=Karachi&avoid=KGZ&avoid=Torkham",
+            ["43.2,76.9", "Karachi", "--avoid", "KGZ,Torkham"],
+        ),
+    ],
+)
+def test_route_is_the_cli_json(client, query, args):
+    response = client.get(f"/v1/route?{query}")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == cli_json("route", *args)
+
+
+def test_route_geojson_is_what_the_cli_writes(client, tmp_path):
+    out = tmp_path / "routes.geojson"
+    assert cli("route", "Almaty", "Karachi", "-k", "2", "--geojson", str(out))[0] == 0
+    response = client.get("/v1/route?from=Almaty&to=Karachi&k=2&format=geojson")
+    assert response.status_code == 200
+    assert response.json() == json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_places_projects_and_rank_are_the_cli_json(client):
+    assert client.get("/v1/places?q=khunj").json() == cli_json("places", "khunj")
+    assert client.get("/v1/places?country=KGZ&kind=city").json() == cli_json(
+        "places", "--country", "KGZ", "--kind", "city"
+    )
+    assert client.get("/v1/projects").json() == cli_json("projects")
+    assert client.get("/v1/rank?by=cost&month=1").json() == cli_json("rank", "--by", "cost", "--month", "1")
+
+
+def test_places_limit_for_autocomplete(client):
+    everything = client.get("/v1/places?q=a").json()
+    first = client.get("/v1/places?q=a&limit=5").json()
+    assert len(everything) > 5
+    assert first == everything[:5]
+
+
+def test_network_geojson(client, loaded):
+    network = client.get("/v1/network")
+    assert network.headers["content-type"] == "application/geo+json"
+    features = network.json()["features"]
+    points = [f for f in features if f["geometry"]["type"] == "Point"]
+    lines = [f for f in features if f["geometry"]["type"] == "LineString"]
+    assert len(points) == len(loaded.network.nodes)
+    assert len(lines) == len(loaded.network.links)
+    countries = client.get("/v1/network/countries").json()
+    assert {f["properties"]["iso3"] for f in countries["features"]} >= {"KAZ", "PAK", "CHN"}
+
+
+def test_health_get_and_head(client, loaded):
+    assert client.get("/health").json() == {
+        "status": "ok",
+        "nodes": len(loaded.network.nodes),
+        "links": len(loaded.network.links),
+    }
+    head = client.head("/health")
+    assert head.status_code == 200
+    assert head.content == b""
+
+
+# -- errors: 4xx JSON with the command line's message, naming the parameter
+
+
+@pytest.mark.parametrize(
+    ("query", "args", "status", "parameter"),
+    [
+        ("from=Almty&to=Karachi", ["Almty", "Karachi"], 400, "from"),
+        ("from=Almaty&to=Karachy", ["Almaty", "Karachy"], 400, "to"),
+        ("from=Almaty&to=Karachi&via=Susst", ["Almaty", "Karachi", "--via", "Susst"], 400, "via"),
+        ("from=Almaty&to=Karachi&month=13", ["Almaty", "Karachi", "--month", "13"], 400, "month"),
+        ("from=Almaty&to=Karachi&modes=road,car", ["Almaty", "Karachi", "--modes", "road,car"], 400, "modes"),
+        ("from=Almaty&to=Karachi&status=open", ["Almaty", "Karachi", "--status", "open"], 400, "status"),
+        ("from=Almaty&to=Karachi&avoid=Nowhere", ["Almaty", "Karachi", "--avoid", "Nowhere"], 400, "avoid"),
+        ("from=Almaty&to=Karachi&avoid=PAK", ["Almaty", "Karachi", "--avoid", "PAK"], 422, "avoid"),
+        (
+            "from=Almaty&to=Karachi&avoid=CHN,IRN&modes=road",
+            ["Almaty", "Karachi", "--avoid", "CHN,IRN", "--modes", "road"],
+            422,
+            "avoid",
+        ),
+    ],
+)
+def test_route_errors_say_what_the_cli_says(client, query, args, status, parameter):
+    response = client.get(f"/v1/route?{query}")
+    assert response.status_code == status
+    exit_status, message = cli_error("route", *args)
+    assert exit_status == (1 if status == 422 else 2)
+    assert response.json() == {"error": {"message": message, "parameter": parameter}}
+
+
+def test_unknown_place_suggests_names(client):
+    error = client.get("/v1/route?from=Almty&to=Karachi").json()["error"]
+    assert error["message"].startswith("unknown place 'Almty'; did you mean Almaty")
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter", "message"),
+    [
+        ("to=Karachi", "from", "from: missing"),
+        ("from=Almaty", "to", "to: missing"),
+        ("from=Almaty&to=Karachi&k=abc", "k", "k: expected an integer, got 'abc'"),
+        ("from=Almaty&to=Karachi&k=2.5", "k", "k: expected an integer"),
+        ("from=Almaty&to=Karachi&k=0", "k", "k must be 1-10"),
+        ("from=Almaty&to=Karachi&k=11", "k", "k must be 1-10"),
+        ("from=Almaty&to=Karachi&month=may", "month", "month: expected an integer"),
+        ("from=Almaty&to=Karachi&include_suspended=perhaps", "include_suspended", "expected true or false"),
+        ("from=Almaty&to=Karachi&max_overlap=lots", "max_overlap", "expected a number"),
+        ("from=Almaty&to=Karachi&by=speed", "by", "unknown objective 'speed'"),
+        ("from=Almaty&to=Karachi&format=kml", "format", "unknown format 'kml'"),
+        ("from=Almaty&to=Karachi&colour=red", "colour", "unknown parameter 'colour'"),
+        ("from=Almaty&to=Karachi&from=Aktau", "from", "from: expected one value"),
+        ("from=Almaty&to=Karachi" + "&via=Sust" * 9, "via", "via: at most 8 places"),
+        ("from=" + "A" * 201 + "&to=Karachi", "from", "from: longer than 200 characters"),
+        ("from=Almaty&to=Karachi" + "&avoid=AFG,IRN" * 26, "avoid", "avoid: at most 50"),
+        ("from=&to=Karachi", "from", "empty place name"),
+        ("from=91,0&to=Karachi", "from", "expected 'lat,lon' in degrees"),
+    ],
+)
+def test_bad_route_queries(client, query, parameter, message):
+    response = client.get(f"/v1/route?{query}")
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["parameter"] == parameter
+    assert message in error["message"]
+    assert "\n" not in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/v1/places?kind=castle", "kind"),
+        ("/v1/places?limit=0", "limit"),
+        ("/v1/places?limit=ten", "limit"),
+        ("/v1/places?q=" + "x" * 201, "q"),
+        ("/v1/rank?from=Atlantis", "from"),
+        ("/v1/rank?by=speed", "by"),
+        ("/v1/rank?month=0", "month"),
+    ],
+)
+def test_bad_other_queries(client, url, parameter):
+    response = client.get(url)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["parameter"] == parameter
+
+
+def test_unknown_paths_and_methods_are_json(client):
+    missing = client.get("/v2/route?from=Almaty&to=Karachi")
+    assert missing.status_code == 404
+    assert missing.json() == {"error": {"message": "no such path: /v2/route", "parameter": None}}
+    post = client.post("/v1/route?from=Almaty&to=Karachi")
+    assert post.status_code == 405
+    assert post.json()["error"]["message"] == "method POST not allowed on /v1/route"
+
+
+def test_time_limit(loaded, monkeypatch):
+    def slow(*args, **kwargs):
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    real = api.plan
+    app = server.create_app(loaded, limits=server.Limits(time_limit_s=0.05))
+    monkeypatch.setattr(api, "plan", slow)
+    response = TestClient(app).get("/v1/route?from=Almaty&to=Karachi")
+    assert response.status_code == 503
+    assert "longer than the server's limit of 0.05 s" in response.json()["error"]["message"]
+
+
+def test_a_bug_is_a_json_500_without_traceback(loaded, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    app = server.create_app(loaded)
+    monkeypatch.setattr(api, "plan", broken)
+    response = TestClient(app, raise_server_exceptions=False).get("/v1/route?from=Almaty&to=Karachi")
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": {"message": "internal error (logged on the server)", "parameter": None}
+    }
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    params=st.dictionaries(
+        st.sampled_from(["from", "to", "via", "by", "k", "avoid", "modes", "status", "month", "max_stretch"]),
+        st.one_of(
+            st.text(max_size=30),
+            st.sampled_from(["Almaty", "Karachi", "KAZ", "Arabian Sea", "-1", "0", "1e309", "nan", "40,70"]),
+        ),
+    )
+)
+def test_no_query_string_gets_a_5xx(client, params):
+    response = client.get("/v1/route", params=params)
+    assert response.status_code in (200, 400, 422), response.text
+    if response.status_code != 200:
+        assert set(response.json()["error"]) == {"message", "parameter"}
+
+
+# -- the server's surroundings
+
+
+def test_docs_work_offline(client):
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    urls = re.findall(r"""(?:src|href|url)\s*[=:]\s*['"]([^'"]+)['"]""", docs.text)
+    assert urls
+    assert not [u for u in urls if re.match(r"(https?:)?//", u)]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    schema = client.get("/openapi.json").json()
+    route = schema["paths"]["/v1/route"]["get"]
+    names = {p["name"] for p in route["parameters"]}
+    assert names >= {"from", "to", "via", "by", "k", "avoid", "modes", "status", "month", "include_suspended"}
+    assert {"/v1/rank", "/v1/places", "/v1/projects", "/v1/network", "/health"} <= set(schema["paths"])
+
+
+def test_page_and_its_assets_are_local(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert "static/leaflet/leaflet.js" in assets
+    for asset in assets:
+        if asset.startswith("data:"):
+            continue
+        assert not re.match(r"(https?:)?//", asset)
+        assert client.get("/" + asset).status_code == 200, asset
+    config = client.get("/static/config.json").json()
+    assert config["tiles"] is None
+    assert config["style"]["routes"][0] == "#0072B2"
+
+
+def test_cors_is_off_unless_asked(loaded):
+    headers = {"Origin": "https://example.org"}
+    plain = TestClient(server.create_app(loaded)).get("/health", headers=headers)
+    assert "access-control-allow-origin" not in plain.headers
+    app = server.create_app(loaded, cors_origins=["https://example.org"])
+    allowed = TestClient(app).get("/health", headers=headers)
+    assert allowed.headers["access-control-allow-origin"] == "https://example.org"
+
+
+def test_large_answers_are_compressed(client):
+    response = client.get("/v1/network", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+
+
+def test_route_command_does_not_import_the_server():
+    code = (
+        "import sys; from corridors.routes import cli; cli.main(['route', 'Almaty', 'Karachi', '--json']); "
+        "print(sorted(m for m in ('fastapi', 'uvicorn', 'starlette', 'pydantic') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_command_answers_on_loopback(tmp_path: Path):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "corridors", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as answer:
+                    health = json.loads(answer.read())
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read()
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        assert health["status"] == "ok"
+        url = f"http://127.0.0.1:{port}/v1/route?from=Almaty&to=Karachi"
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            assert json.loads(answer.read()) == cli_json("route", "Almaty", "Karachi")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_serve_rejects_bad_options():
+    done = run_cli("serve", "--port", "eighty")
+    assert done.returncode == 2
+    assert "--port" in done.stderr
