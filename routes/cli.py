@@ -18,7 +18,7 @@ import logging
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -37,26 +37,7 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _ranged(parse: Callable[[str], float], low: float, high: float) -> Callable[[str], float]:
-    """An argparse type: ``parse`` the text, then require ``low <= value <= high``."""
-    kind = "a whole number" if parse is limits.count else "a finite number"
-
-    def convert(text: str) -> float:
-        try:
-            value = parse(text)
-        except ValueError:
-            msg = f"expected {kind}, got {text!r}"
-            raise argparse.ArgumentTypeError(msg) from None
-        if not low <= value <= high:
-            msg = f"must be from {low:g} to {high:g}, got {text}"
-            raise argparse.ArgumentTypeError(msg)
-        return value
-
-    convert.__name__ = kind
-    return convert
-
-
-_MONTH = _ranged(limits.count, 1, 12)
+_MONTH = limits.option("month", limits.check_month, whole=True)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -101,7 +82,7 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     )
     r.add_argument(
         "-k",
-        type=_ranged(limits.count, 1, limits.MAX_K),
+        type=limits.option("k", limits.check_k, whole=True),
         default=1,
         metavar="N",
         help=f"number of different routes, at most {limits.MAX_K} (default: 1)",
@@ -129,14 +110,14 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     )
     r.add_argument(
         "--max-overlap",
-        type=_ranged(limits.finite_float, 0, 1),
+        type=limits.option("max_overlap", limits.check_max_overlap, whole=False),
         default=0.5,
         metavar="F",
         help="an alternative shares at most this share of its length with another (default 0.5)",
     )
     r.add_argument(
         "--max-stretch",
-        type=_ranged(limits.finite_float, 1, 100),
+        type=limits.option("max_stretch", limits.check_max_stretch, whole=False),
         default=3.0,
         metavar="F",
         help="an alternative costs at most this multiple of the best (default 3)",
@@ -186,6 +167,11 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
         help="one row per route (with --explain: per step) to FILE, or to stdout",
     )
     r.add_argument("--map", metavar="OUT.html", help="write a Leaflet map of the routes ('-': stdout)")
+    r.add_argument(
+        "--chart",
+        metavar="FILE",
+        help="write a time/cost-distance chart of the routes (.svg, .png or .html)",
+    )
     _map_options(r)
     _common(r)
 
@@ -308,18 +294,25 @@ def _map_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--offline", action="store_true", help="self-contained page: no request to any host")
 
 
-def write_output(path: str, text: str, *, inputs: Iterable[str | Path] = ()) -> None:
-    """Write an output: ``-`` is standard output, else a file written whole (see :mod:`geo.safeio`)."""
+def write_output(path: str, text: str | bytes, *, inputs: Iterable[str | Path] = ()) -> None:
+    """Write an output: ``-`` is standard output, else a file written whole (see :mod:`geo.safeio`).
+
+    Text is written as UTF-8; bytes as they are.
+    """
     if path == "-":
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        if isinstance(text, str):
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
         sys.stdout.flush()
         return
     from corridors.geo import safeio
 
-    safeio.write_bytes(path, text.encode("utf-8"), inputs=inputs)
+    safeio.write_bytes(path, text.encode("utf-8") if isinstance(text, str) else text, inputs=inputs)
 
 
-def write_atomic(path: str | Path, text: str) -> None:
+def write_atomic(path: str | Path, text: str | bytes) -> None:
     """Write an output file whole and safely (see :func:`write_output`); ``-`` is standard output."""
     write_output(str(path), text)
 
@@ -396,15 +389,22 @@ def cmd_route(args: argparse.Namespace) -> int:
     names = {n.id: n.name for n in loaded.network.nodes.values()}
     if args.compare:
         return _compare(args, loaded, result, names)
-    for path in (args.geojson, args.map, args.csv):
+    for path in (args.geojson, args.map, args.csv, args.chart):
         if path:
             _refuse_in_network(path, loaded.network)
     if args.geojson:
         inputs = read_inputs(loaded.network, args.extra)
         write_output(args.geojson, dumps(output.plan_geojson(result, names)), inputs=inputs)
     if args.map:
-        _write_map(args, loaded.network, [output.route_geojson(r, names) for r in result.routes])
-    if "-" in (args.geojson, args.map):
+        _write_map(
+            args,
+            loaded.network,
+            [output.route_geojson(r, names) for r in result.routes],
+            _chart_svg(result, names),
+        )
+    if args.chart:
+        _write_chart(args, result, names)
+    if "-" in (args.geojson, args.map, args.chart):
         return 0
     if args.csv:
         _write_csv(args, result, names)
@@ -427,6 +427,28 @@ def _table(args: argparse.Namespace, result, names: dict[str, str]) -> str:
     return output.table(result, names)
 
 
+def _write_chart(args: argparse.Namespace, result, names: dict[str, str]) -> None:
+    from corridors.routes import chart
+
+    data = chart.write(result.routes, names, args.chart, title=_chart_title(result, names))
+    write_atomic(args.chart, data)
+    print(f"chart written to {args.chart}", file=sys.stderr)
+
+
+def _chart_svg(result, names: dict[str, str]) -> tuple[str, str]:
+    """The route map's side panel: the time/cost-distance chart of the routes."""
+    from corridors.routes import chart
+
+    svg = chart.render(result.routes, names, "svg", title=_chart_title(result, names)).decode("utf-8")
+    return "Time/cost–distance", svg
+
+
+def _chart_title(result, names: dict[str, str]) -> str:
+    from corridors.routes import output
+
+    return f"{output.heading(result, names)}: cumulative cost and time against distance"
+
+
 def _write_csv(args: argparse.Namespace, result, names: dict[str, str]) -> None:
     from corridors.routes import views
 
@@ -438,7 +460,10 @@ def _write_csv(args: argparse.Namespace, result, names: dict[str, str]) -> None:
     print(f"CSV written to {args.csv}", file=sys.stderr)
 
 
-def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> None:
+def _write_map(
+    args: argparse.Namespace, network, routes: list[dict] | None, figure: tuple[str, str] | None = None
+) -> None:
+    """Write ``--map``: the network, or the routes over it; ``figure`` is (title, svg) for a side panel."""
     from corridors import maps
     from corridors.geo import convert
 
@@ -449,6 +474,8 @@ def _write_map(args: argparse.Namespace, network, routes: list[dict] | None) -> 
         m = maps.network_map(net_fc, countries=countries, tiles=tiles)
     else:
         m = maps.routes_map(routes, network=net_fc, countries=countries, tiles=tiles)
+    if figure is not None:
+        maps.add_figure(m, figure[1], title=figure[0])
     _refuse_in_network(args.map, network)
     if args.map == "-":
         write_output("-", maps.page_html(m, offline=args.offline))
@@ -786,6 +813,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser(command).parse_args(argv)
     except SystemExit as err:  # --help, or a usage error already printed
         return err.code if isinstance(err.code, int) else 0
+    except CorridorError as err:  # an option's value out of range (see routes.limits.option)
+        _error(f"error: {err}")
+        return 2
     with _warnings_to_stderr():
         return _run(args)
 

@@ -9,7 +9,7 @@ functions (:func:`finite_float`, :func:`count`), so an option is refused before 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from corridors.geo.errors import QueryError, UnknownPlaceError
@@ -22,24 +22,25 @@ MAX_VIA = 8
 MAX_SNAP_KM = 250.0
 
 
-def finite_float(text: str) -> float:
-    """Parse an option value as a finite number (``nan`` and ``inf`` are refused).
-
-    Raises
-    ------
-    ValueError
-        When the text is not a finite number.
-    """
-    value = float(text)
-    if not math.isfinite(value):
-        msg = f"expected a finite number, got {text!r}"
-        raise ValueError(msg)
-    return value
+def check_k(k: Any) -> None:
+    """Refuse a number of routes that is not a whole number from 1 to :data:`MAX_K`."""
+    _whole("k", k, 1, MAX_K)
 
 
-def count(text: str) -> int:
-    """Parse an option value as a whole number."""
-    return int(text, 10)
+def check_month(month: Any) -> None:
+    """Refuse a month that is not a whole number from 1 to 12 (None means all year)."""
+    if month is not None:
+        _whole("month", month, 1, 12)
+
+
+def check_max_overlap(share: Any) -> None:
+    """Refuse an overlap share that is not a finite number from 0 to 1."""
+    _number("max_overlap", share, 0.0, 1.0)
+
+
+def check_max_stretch(factor: Any) -> None:
+    """Refuse a stretch factor that is not a finite number from 1 to 100."""
+    _number("max_stretch", factor, 1.0, 100.0)
 
 
 def check_plan(
@@ -52,14 +53,34 @@ def check_plan(
     QueryError
         Naming the option, the value and the range.
     """
-    _whole("k", k, 1, MAX_K)
+    check_k(k)
     if len(via) > MAX_VIA:
         msg = f"`via`: at most {MAX_VIA} places, got {len(via)}"
         raise QueryError(msg)
-    _number("max_overlap", max_overlap, 0.0, 1.0)
-    _number("max_stretch", max_stretch, 1.0, 100.0)
-    if month is not None:
-        _whole("month", month, 1, 12)
+    check_max_overlap(max_overlap)
+    check_max_stretch(max_stretch)
+    check_month(month)
+
+
+def option(name: str, check: Callable[[Any], None], *, whole: bool) -> Callable[[str], float]:
+    """A parser of an option's text that applies ``check``, for argparse's ``type``.
+
+    Its errors are :class:`QueryError` (not ``ValueError``), so the command line reports them
+    with the very message the Python API and the server give for the same value.
+    """
+
+    def parse(text: str) -> float:
+        try:
+            value = int(text, 10) if whole else float(text)
+        except ValueError:
+            kind = "a whole number" if whole else "a number"
+            msg = f"`{name}` must be {kind}, got {text!r}"
+            raise QueryError(msg) from None
+        check(value)
+        return value
+
+    parse.__name__ = name
+    return parse
 
 
 def _whole(name: str, value: Any, low: int, high: int) -> None:
@@ -71,7 +92,7 @@ def _whole(name: str, value: Any, low: int, high: int) -> None:
 def _number(name: str, value: Any, low: float, high: float) -> None:
     ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
     if not ok or not low <= value <= high:
-        msg = f"`{name}` must be a number from {low:g} to {high:g}, got {value!r}"
+        msg = f"`{name}` must be a finite number from {low:g} to {high:g}, got {value!r}"
         raise QueryError(msg)
 
 
