@@ -4,10 +4,12 @@ Starts the server as its own process on 127.0.0.1 (never another address), then 
 number of rounds; in each, N clients send M requests each over keep-alive connections, a fixed
 mix of single routes, k=3 alternatives, place look-ups (autocomplete) and rankings between
 places of the network. Prints, per round and per kind of request, throughput, p50/p99 latency
-and errors, and the server's resident memory before and after every round.
+and errors, and the server's resident memory (with its worker processes) around every round.
+A warm-up round (not reported) fills the server's caches first.
 
 Usage:
-    python benchmarks/load.py                      # 16 clients x 20 requests, 3 rounds
+    python benchmarks/load.py                      # 16 clients x 20 requests, 1 warm-up + 3 rounds
+    python benchmarks/load.py --workers 2          # corridors serve --workers 2
     python benchmarks/load.py --clients 32 --requests 50 --rounds 5
 
 Target (issue #17): no error, p99 under 250 ms for single routes at 16 clients on 2 cores, and
@@ -66,10 +68,27 @@ def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """Resident memory of a process and its children (uvicorn's workers), in MB."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, grew = {pid}, True
+    while grew:
+        more = {p for p, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    total = 0
+    for p in tree:
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return total / 1024
 
 
 def requests_for(rng: random.Random, cities: list[str], n: int) -> list[tuple[str, str]]:
@@ -154,11 +173,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--network", help="network folder (passed to corridors serve)")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (corridors serve --workers)")
+    parser.add_argument("--warmup", type=int, default=1, help="rounds run first and not reported (caches)")
     args = parser.parse_args()
-    if not (1 <= args.clients <= 256 and 1 <= args.requests <= 1000 and 1 <= args.rounds <= 20):
-        sys.exit("keep it bounded: 1-256 clients, 1-1000 requests each, 1-20 rounds")
+    bounded = 1 <= args.clients <= 256 and 1 <= args.requests <= 1000 and 1 <= args.rounds <= 20
+    if not bounded or not 0 <= args.warmup <= 5:
+        sys.exit("keep it bounded: 1-256 clients, 1-1000 requests each, 1-20 rounds, 0-5 warm-up rounds")
     port = free_port()
-    proc = start_server(port, ["--network", args.network] if args.network else [])
+    extra = ["--workers", str(args.workers), *(["--network", args.network] if args.network else [])]
+    proc = start_server(port, extra)
     try:
         conn = http.client.HTTPConnection(HOST, port, timeout=10)
         _, body = get(conn, "/v1/places?kind=city")
@@ -169,6 +192,10 @@ def main() -> None:
             f"mix {', '.join(f'{k} {w:.0%}' for k, w in MIX)}"
         )
         print(f"server memory after start: {rss_mb(proc.pid):.1f} MB")
+        for i in range(args.warmup):
+            run_round(port, cities, args.clients, args.requests, args.seed - 1 - i)
+        if args.warmup:
+            print(f"after {args.warmup} warm-up round(s), not reported: {rss_mb(proc.pid):.1f} MB")
         worst = {"errors": 0, "route_p99_ms": 0.0}
         for i in range(args.rounds):
             before = rss_mb(proc.pid)

@@ -323,10 +323,6 @@ def read_costs(path: str | Path) -> model.CostModel:
     )
 
 
-#: The field that gives each mode's dwell in ``[dwell.<mode>]``.
-DWELL_FIELDS = {"road": "rest_h_per_moving_h", "rail": "yard_h_per_100km", "sea": "wait_h"}
-
-
 def _optional(value: Any) -> float | None:
     return None if value is None else float(value)
 
@@ -372,7 +368,7 @@ def _is_amount(value: Any) -> bool:
 def _read_dwell(file: str, data: dict, table) -> dict[str, model.Dwell]:
     """The optional ``[dwell.<mode>]`` tables (older cost files have none: no dwell)."""
     out = {}
-    for mode, name in DWELL_FIELDS.items():
+    for mode, name in ((m.name, m.dwell_field) for m in modes.MODES if m.dwell_field):
         if mode not in data:
             continue
         key = f"dwell.{mode}"

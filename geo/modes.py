@@ -24,6 +24,8 @@ from dataclasses import dataclass
 #: The transfer kinds, from the weakest to the strongest: when a change joins two modes whose
 #: transfers differ, the stronger applies (a port handles whatever meets a ship).
 TRANSFERS = ("gauge_change", "road_rail", "port")
+#: What a mode's dwell figure is per: an hour moving, 100 km, or once per link.
+DWELL_PER = ("moving_h", "100km", "link")
 #: Gauges accepted, in millimetres (both ends included).
 GAUGE_RANGE_MM = (500, 2000)
 
@@ -46,6 +48,14 @@ class Mode:
     crosses_borders
         Whether a border crossing charges this mode its dwell and fee (``[border.<mode>]``
         defaults, the crossing node's ``border.hours``); a ship crosses a sea border free.
+    parts
+        Where a link's time goes, for itineraries: the moving part and the standing part
+        (``("moving", "rest")``).
+    dwell_field
+        The field of ``[dwell.<mode>]`` in ``costs.toml`` that gives the standing time.
+    dwell_per
+        What that figure is per: ``moving_h`` (hours standing per hour moving), ``100km`` or
+        ``link`` (hours once per link, such as the wait for a sailing).
     """
 
     name: str
@@ -53,17 +63,32 @@ class Mode:
     gauged: bool = False
     transfer: str = "road_rail"
     crosses_borders: bool = True
+    parts: tuple[str, str] = ("moving", "dwell")
+    dwell_field: str | None = None
+    dwell_per: str = "link"
 
     def __post_init__(self) -> None:
         if self.transfer not in TRANSFERS:
             msg = f"mode {self.name!r}: `transfer` must be one of {', '.join(TRANSFERS)}"
             raise ValueError(msg)
+        if self.dwell_per not in DWELL_PER:
+            msg = f"mode {self.name!r}: `dwell_per` must be one of {', '.join(DWELL_PER)}"
+            raise ValueError(msg)
 
 
 MODES: tuple[Mode, ...] = (
-    Mode("road", "Road"),
-    Mode("rail", "Rail", gauged=True),
-    Mode("sea", "Sea", transfer="port", crosses_borders=False),
+    Mode("road", "Road", parts=("moving", "rest"), dwell_field="rest_h_per_moving_h", dwell_per="moving_h"),
+    Mode(
+        "rail",
+        "Rail",
+        gauged=True,
+        parts=("running", "yard"),
+        dwell_field="yard_h_per_100km",
+        dwell_per="100km",
+    ),
+    Mode(
+        "sea", "Sea", transfer="port", crosses_borders=False, parts=("sailing", "wait"), dwell_field="wait_h"
+    ),
 )
 
 _BY_NAME = {m.name: m for m in MODES}

@@ -8,6 +8,7 @@ from typing import Any
 
 import folium
 
+from corridors.geo import modes
 from corridors.maps import _elements, errors, features, labels, legend, style
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,7 @@ DEFAULT_ZOOM = 4
 
 COUNTRIES_PANE = "corridors-countries"
 COUNTRIES_Z_INDEX = 250  # above tiles (200), below the overlay pane (400)
-_MODE_LAYERS = {"road": "Road", "rail": "Rail", "sea": "Sea"}
+_MODE_LAYERS = {m.name: m.label for m in modes.MODES}
 _NODE_LAYERS = (
     ("Border crossings", ("border_crossing",)),
     ("Ports", ("port", "dry_port")),

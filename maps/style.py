@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-MODES = ("road", "rail", "sea")
+from corridors.geo import modes
+
+#: The modes a map draws in layers of their own (:mod:`corridors.geo.modes`); a mode without a
+#: colour here is drawn in :data:`OTHER_COLOUR`.
+MODES = modes.NAMES
 STATUSES = ("operational", "under_construction", "proposed", "suspended")
 
 MODE_COLOURS = {"road": "#CC6677", "rail": "#332288", "sea": "#44AA99"}

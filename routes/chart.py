@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from corridors.geo import modes
 from corridors.geo.errors import QueryError
 from corridors.routes.route import Crossing, Route, Transfer
 
@@ -64,7 +65,7 @@ def profile(route: Route) -> list[Point]:
 
 
 def _short(layer: str) -> str:
-    return "rail" if layer.startswith("rail") else layer
+    return modes.mode_of(layer) or layer
 
 
 def _title(route: Route, names: dict[str, str]) -> str:

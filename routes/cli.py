@@ -271,6 +271,7 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     s.add_argument("--tiles", choices=("none", "osm"), default="none", help="basemap tiles (default: none)")
     s.add_argument("--cors", action="append", default=[], metavar="ORIGIN", help="allow calls from ORIGIN")
+    s.add_argument("--workers", type=int, default=1, help="processes, each with the network (default: 1)")
     _common(s)
 
 
@@ -781,11 +782,14 @@ def cmd_network_action(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from corridors.routes import server
 
-    app = server.create_app(
-        _load(args), tiles=None if args.tiles == "none" else args.tiles, cors_origins=args.cors
-    )
+    if not 1 <= args.workers <= 64:
+        msg = f"--workers must be 1-64, got {args.workers}"
+        raise QueryError(msg)
+    loaded = _load(args)  # once here, to report a bad file before any worker starts
+    settings = {"network": args.network, "extra": args.extra, "cors_origins": args.cors}
+    settings["tiles"] = None if args.tiles == "none" else args.tiles
     print(f"{PROG}: planner at http://{args.host}:{args.port}/, API docs at /docs", file=sys.stderr)
-    server.serve(app, host=args.host, port=args.port)
+    server.serve(settings, loaded=loaded, host=args.host, port=args.port, workers=args.workers)
     return 0
 
 

@@ -25,11 +25,6 @@ from dataclasses import dataclass, field
 
 from corridors.geo import model, modes
 
-#: The name of each mode's moving and dwell parts in :attr:`Priced.parts`.
-PART_NAMES = {"road": ("moving", "rest"), "rail": ("running", "yard"), "sea": ("sailing", "wait")}
-#: The ``costs.toml`` field of each mode's dwell.
-DWELL_FIELDS = {"road": "rest_h_per_moving_h", "rail": "yard_h_per_100km", "sea": "wait_h"}
-
 
 @dataclass(frozen=True)
 class Priced:
@@ -117,7 +112,7 @@ def price_link(link: model.Link, nodes: dict[str, model.Node], costs: model.Cost
     else:
         dwell = link_dwell(link.mode, moving_h, link.length_km, country, costs, sources)
     time = model.Span.point(moving_h) + dwell
-    moving_name, dwell_name = PART_NAMES.get(link.mode, ("moving", "dwell"))
+    moving_name, dwell_name = modes.get(link.mode).parts
     intensity, sources["co2e_kg_per_t_km"] = costs.co2e[link.mode].intensity(country)
     figures = {
         "distance_km": link.length_km,
@@ -141,13 +136,13 @@ def link_dwell(
 
     Adds the source of the rate used to ``sources``; a cost model without dwell gives none.
     """
-    dwell = costs.dwell.get(mode)
-    if dwell is None or mode not in DWELL_FIELDS:
+    dwell, spec = costs.dwell.get(mode), modes.get(mode)
+    if dwell is None or spec.dwell_field is None:
         return model.Span.point(0.0)
-    rate, sources[DWELL_FIELDS[mode]] = dwell.by_country.get(country, (dwell.span, dwell.source))
-    if mode == "road":
+    rate, sources[spec.dwell_field] = dwell.by_country.get(country, (dwell.span, dwell.source))
+    if spec.dwell_per == "moving_h":
         return rate.scale(moving_h)
-    if mode == "rail":
+    if spec.dwell_per == "100km":
         return rate.scale(length_km / 100)
     return rate
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from corridors.geo import model
+from corridors.geo import model, modes
 from corridors.geo.errors import QueryError
 from corridors.routes import costs, graph, search
 
@@ -99,7 +99,7 @@ def _reprice_arrays(ag, cm: model.CostModel, p: Pricing):
     border = ag.kind == engine.KINDS.index("border")
     scaled = border if "border" in cm.per_shipment else np.zeros_like(border)
     if "transfer.gauge_change" in cm.per_shipment:
-        rail = np.array([layer.startswith("rail") for layer in ag.layers] or [False])
+        rail = np.array([modes.gauge_of(layer) is not None for layer in ag.layers] or [False])
         transfer = ag.kind == engine.KINDS.index("transfer")
         scaled = scaled | (transfer & rail[ag.from_layer] & rail[ag.to_layer])
     cost = np.where(scaled, ag.values["cost_usd_per_t"] * p.scale(cm.payload_t), ag.values["cost_usd_per_t"])

@@ -122,6 +122,22 @@ class RankQuery(_Query):
     own_fields: ClassVar[frozenset[str]] = frozenset()
 
 
+class ReachQuery(_Query):
+    """The options of ``corridors reach`` (without ``--within`` and ``--compare``), named as the CLI's."""
+
+    destination: str = Field("Arabian Sea", alias="to", description="place, country or sea")
+    origin: str = Field("Kazakhstan", alias="from", description="origins: place, country or sea")
+    by: str = Field("time", description=f"objective: {', '.join(objectives.names())}")
+    modes: list[str] | None = Field(None, description="allowed modes, comma-separated (default: all)")
+    avoid: list[str] = Field([], description="countries (ISO3 or name) and places, comma-separated")
+    status: list[str] | None = Field(None, description="link statuses in the scenario (default: operational)")
+    month: int | None = Field(None, description="1-12: close what is out of season")
+    include_suspended: bool = Field(False, description="reopen suspended links and crossings")
+
+    own_fields: ClassVar[frozenset[str]] = frozenset()
+    list_fields: ClassVar[frozenset[str]] = frozenset({"avoid", "modes", "status"})
+
+
 def options(query: _Query) -> dict[str, Any]:
     """The keyword options of a query, with comma-separated lists split as the command line does."""
     values = {name: getattr(query, name) for name in type(query).model_fields if name not in query.own_fields}
@@ -210,8 +226,8 @@ class Planner:
         countries = convert.countries_geojson(loaded.network)
         self.countries_json = _json_bytes(countries) if countries else None
         self.pool = concurrent.futures.ThreadPoolExecutor(limits.workers, thread_name_prefix="corridors")
-        self._rankings: OrderedDict[tuple, concurrent.futures.Future] = OrderedDict()
-        self._rank_lock = threading.Lock()
+        self._cache: OrderedDict[tuple, concurrent.futures.Future] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     async def run(self, fn: Callable[[], Any], query: _Query) -> Any:
         """Run a query on the pool within the time limit; turn library errors into `ApiError`."""
@@ -227,31 +243,59 @@ class Planner:
         except CorridorError as err:
             raise ApiError(400, str(err), _blame(err, query)) from None
 
-    def rank(self, query: RankQuery) -> dict:
-        """``rank --json`` for a query, computed once for concurrent and repeated requests.
+    def cached(self, compute: Callable[[api.Loaded, _Query], dict], query: _Query) -> dict:
+        """``compute(loaded, query)``, once for concurrent and repeated requests.
 
-        A ranking costs many searches: the last few answers are kept, and a request that comes
-        while the same ranking is being computed waits for it.
+        For the costly documents (a ranking or a reach runs many searches): the last few answers
+        are kept, and a request that comes while the same one is being computed waits for it.
         """
-        key = tuple(sorted(options(query).items()))
-        with self._rank_lock:
-            future = self._rankings.get(key)
+        key = (compute.__name__, tuple(sorted((k, str(v)) for k, v in options(query).items())))
+        with self._cache_lock:
+            future = self._cache.get(key)
             owner = future is None
             if owner:
-                future = self._rankings[key] = concurrent.futures.Future()
-                while len(self._rankings) > 16:
-                    self._rankings.popitem(last=False)
+                future = self._cache[key] = concurrent.futures.Future()
+                while len(self._cache) > 32:
+                    self._cache.popitem(last=False)
             else:
-                self._rankings.move_to_end(key)
+                self._cache.move_to_end(key)
         if owner:
             try:
-                ranking = scenarios.rank(self.loaded, **options(query))
-                future.set_result(output.ranking_dict(ranking, self.names))
+                future.set_result(compute(self.loaded, query))
             except BaseException as err:
-                with self._rank_lock:
-                    self._rankings.pop(key, None)
+                with self._cache_lock:
+                    self._cache.pop(key, None)
                 future.set_exception(err)
         return future.result()
+
+
+def rank_dict(loaded: api.Loaded, query: RankQuery) -> dict:
+    """``rank --json``."""
+    names = {n.id: n.name for n in loaded.network.nodes.values()}
+    return output.ranking_dict(scenarios.rank(loaded, **options(query)), names)
+
+
+def reach_dict(loaded: api.Loaded, query: ReachQuery) -> dict:
+    """``reach --json``: the steps of ``cli_reach.run`` for one scenario, with its helpers."""
+    import argparse
+
+    from corridors.geo import regions as regions_mod
+    from corridors.routes import cli_reach, reach, reach_output
+
+    args = argparse.Namespace(**options(query))
+    net = loaded.network
+    regions, inside = cli_reach._regions(regions_mod, net, places.resolve(net, query.origin))
+    result = reach.reach(
+        loaded,
+        query.destination,
+        origin=query.origin,
+        by=query.by,
+        constraints=cli_reach._constraints(net, args),
+        regions=regions,
+        region_places=inside,
+    )
+    result.query["scenario"] = cli_reach.scenario_label(args)
+    return reach_output.reach_dict(result, net)
 
 
 def _json_bytes(doc: Any) -> bytes:
@@ -390,7 +434,14 @@ def _add_api(app: FastAPI, planner: Planner) -> None:
         """The value of each project for a set of origin-destination pairs: `corridors rank --json`."""
         _check_repeats(request, RankQuery)
         _check_limits(query, planner.limits)
-        return _json(await planner.run(functools.partial(planner.rank, query), query))
+        return _json(await planner.run(functools.partial(planner.cached, rank_dict, query), query))
+
+    @app.get(f"{v}/reach", tags=["routes"])
+    async def reach(request: Request, query: Annotated[ReachQuery, Query()]) -> Response:
+        """The best route to a destination from every place and region: `corridors reach --json`."""
+        _check_repeats(request, ReachQuery)
+        _check_limits(query, planner.limits)
+        return _json(await planner.run(functools.partial(planner.cached, reach_dict, query), query))
 
     @app.get(f"{v}/places", tags=["network"])
     async def places_(
@@ -458,6 +509,7 @@ def _add_page(app: FastAPI, planner: Planner, tiles: str | None) -> None:
             "top_route_weight": style.TOP_ROUTE_WEIGHT,
         },
         "limits": {"max_k": planner.limits.max_k, "max_via": planner.limits.max_via},
+        "objectives": list(objectives.names()),
     }
     config_json = _json_bytes(config)
 
@@ -477,8 +529,54 @@ def _add_page(app: FastAPI, planner: Planner, tiles: str | None) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
 
-def serve(app: FastAPI, *, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the app with uvicorn until interrupted."""
+#: The environment variable that hands ``serve``'s settings to uvicorn's worker processes.
+SETTINGS_VARIABLE = "CORRIDORS_SERVE_SETTINGS"
+
+
+def serve(
+    settings: dict[str, Any],
+    *,
+    loaded: api.Loaded | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+) -> None:
+    """Serve until interrupted: one process, or ``workers`` processes that each load the network.
+
+    ``settings`` are the network folder (``network``), the extra files (``extra``) and the
+    keyword options of `create_app` (``tiles``, ``cors_origins``).
+    """
+    import os
+
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    if workers == 1:
+        app = create_app(loaded or _load(settings), **_app_options(settings))
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+        return
+    os.environ[SETTINGS_VARIABLE] = json.dumps(settings)
+    uvicorn.run(
+        f"{__name__}:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+    )
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process, made from the settings ``serve`` left in the environment."""
+    import os
+
+    settings = json.loads(os.environ[SETTINGS_VARIABLE])
+    return create_app(_load(settings), **_app_options(settings))
+
+
+def _load(settings: dict[str, Any]) -> api.Loaded:
+    return api.load(settings.get("network"), extra=settings.get("extra") or ())
+
+
+def _app_options(settings: dict[str, Any]) -> dict[str, Any]:
+    return {"tiles": settings.get("tiles"), "cors_origins": settings.get("cors_origins")}

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.conftest import run_cli
+from tests.handcalc import Fixture
 
 
 def test_route_json_contract(tiny_dir):
@@ -31,18 +32,21 @@ def test_route_json_contract(tiny_dir):
             "time_h",
             "cost_usd_per_t",
         } <= set(seg)
-    parts = route["segments"] + route["transfers"] + route["border_crossings"]
-    assert route["totals"]["distance_km"] == pytest.approx(sum(p.get("distance_km", 0) for p in parts))
-    assert route["totals"]["time_h"] == pytest.approx(sum(p["time_h"] for p in parts), abs=0.01)
-    assert route["totals"]["cost_usd_per_t"] == pytest.approx(
-        sum(p["cost_usd_per_t"] for p in parts), abs=0.01
-    )
-    assert route["totals"]["co2e_kg_per_t"] == pytest.approx(sum(p["co2e_kg_per_t"] for p in parts), abs=0.01)
+    # The totals against the figures recomputed from the fixture's files, not from the output.
+    fx = Fixture(tiny_dir)
+    parts = [fx.segment(s["link_id"]) for s in route["segments"]]
+    parts += [fx.transfer(t["node"], t["kind"]) for t in route["transfers"]]
+    parts += [fx.crossing(c["node"], c["mode"]) for c in route["border_crossings"]]
+    assert route["totals"]["distance_km"] == pytest.approx(sum(p.km for p in parts))
+    assert route["totals"]["time_h"] == pytest.approx(sum(p.hours for p in parts), abs=0.01)
+    assert route["totals"]["cost_usd_per_t"] == pytest.approx(sum(p.usd_per_t for p in parts), abs=0.01)
+    assert route["totals"]["co2e_kg_per_t"] == pytest.approx(sum(p.co2e_kg_per_t for p in parts), abs=0.01)
     assert route["totals"]["distance_km"] == 500
     assert [t["kind"] for t in route["transfers"]] == ["gauge_change"]
     assert route["border_crossings"][0]["from_country"] == "KAZ"
     assert route["countries"] == ["KAZ", "CHN"]
-    assert sorted(p["seq"] for p in parts) == list(range(len(parts)))
+    steps = route["segments"] + route["transfers"] + route["border_crossings"]
+    assert sorted(p["seq"] for p in steps) == list(range(len(steps)))
 
 
 def test_route_table(tiny_dir):

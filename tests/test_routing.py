@@ -13,7 +13,8 @@ import pytest
 from corridors.geo.errors import NoRouteError, QueryError, UnknownPlaceError
 from corridors.routes import api, places
 from corridors.routes.route import Crossing, Segment, Transfer
-from tests.conftest import fixture_links
+from tests.conftest import TINY, fixture_links
+from tests.handcalc import Fixture, assert_priced_as_the_data_says
 
 # Hand-worked answers.
 ROAD_TODAY = {"distance_km": 530, "time_h": 200 / 50 + 160 / 50 + 10 + 170 / 50, "cost": 20 + 16 + 5 + 17}
@@ -22,12 +23,11 @@ RAIL = {"distance_km": 500, "time_h": 180 / 25 + 160 / 25 + 20 + 5 + 160 / 25, "
 
 
 def recomputed(route) -> tuple[float, float, float]:
-    """Totals recomputed from the fixture's own link figures and the crossings/transfers."""
+    """Totals recomputed from the fixture's files (tests/handcalc.py), not from the route's steps."""
     links = fixture_links()
     km = sum(links[s.link_id]["length_km"] for s in route.segments)
-    time = sum(s.time_h for s in route.steps)
-    cost = sum(s.cost_usd_per_t for s in route.steps)
-    return km, time, cost
+    figures = Fixture(TINY).route(route)
+    return km, figures.hours, figures.usd_per_t
 
 
 def test_fastest_uses_the_proposed_express(tiny):
@@ -72,6 +72,7 @@ def test_totals_equal_the_sum_of_the_parts(tiny):
             link = fixture_links()[s.link_id]
             speed = link.get("speed_kmh", 50 if s.mode == "road" else 25)
             assert s.time_h == pytest.approx(link["length_km"] / speed)
+        assert_priced_as_the_data_says(route, Fixture(TINY))
 
 
 def test_border_crossing_is_oriented_in_the_direction_travelled(tiny):

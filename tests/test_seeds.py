@@ -11,6 +11,7 @@ from shapely.strtree import STRtree
 
 from corridors.geo import geodesy, io, paths
 from corridors.routes import api
+from tests.handcalc import Fixture, assert_priced_as_the_data_says
 
 SEEDS = paths.builtin_folder()
 #: Rail gauges by country (mm); the exceptions below are documented in seeds/SOURCES.md.
@@ -231,7 +232,9 @@ def test_almaty_karachi_over_the_karakoram_highway(loaded):
     route = api.plan("Almaty", "Karachi", modes=["road"], network=loaded).routes[0]
     assert "Karakoram Highway" in route.corridors
     assert "khunjerab_pass" in [c.node_id for c in route.crossings]
-    assert route.time_h == pytest.approx(sum(s.time_h for s in route.steps))
+    fixture = Fixture(SEEDS)
+    assert_priced_as_the_data_says(route, fixture)
+    assert route.time_h == pytest.approx(fixture.route(route).hours)
 
 
 def test_zhanaozen_bandar_abbas_by_rail_changes_gauge_at_the_turkmen_iranian_border(loaded):

@@ -124,6 +124,32 @@ def test_places_projects_and_rank_are_the_cli_json(client):
     assert client.get("/v1/rank?by=cost&month=1").json() == cli_json("rank", "--by", "cost", "--month", "1")
 
 
+@pytest.mark.parametrize(
+    ("query", "args"),
+    [
+        ("", []),
+        (
+            "to=Karachi&from=Almaty&by=cost&modes=road&status=operational,proposed",
+            [
+                "Karachi",
+                "--from",
+                "Almaty",
+                "--by",
+                "cost",
+                "--modes",
+                "road",
+                "--status",
+                "operational,proposed",
+            ],
+        ),
+    ],
+)
+def test_reach_is_the_cli_json(client, query, args):
+    response = client.get(f"/v1/reach?{query}")
+    assert response.status_code == 200, response.text
+    assert response.json() == cli_json("reach", *args)
+
+
 def test_places_limit_for_autocomplete(client):
     everything = client.get("/v1/places?q=a").json()
     first = client.get("/v1/places?q=a&limit=5").json()
@@ -231,6 +257,9 @@ def test_bad_route_queries(client, query, parameter, message):
         ("/v1/rank?from=Atlantis", "from"),
         ("/v1/rank?by=speed", "by"),
         ("/v1/rank?month=0", "month"),
+        ("/v1/reach?to=Atlantis", "to"),
+        ("/v1/reach?modes=car", "modes"),
+        ("/v1/reach?within=3d", "within"),
     ],
 )
 def test_bad_other_queries(client, url, parameter):
@@ -294,8 +323,9 @@ def test_no_query_string_gets_a_5xx(client, params):
 # -- the server's surroundings
 
 
-def test_docs_work_offline(client):
-    docs = client.get("/docs")
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_docs_work_offline(client, path):
+    docs = client.get(path)
     assert docs.status_code == 200
     urls = re.findall(r"""(?:src|href|url)\s*[=:]\s*['"]([^'"]+)['"]""", docs.text)
     assert urls
@@ -306,7 +336,9 @@ def test_docs_work_offline(client):
     route = schema["paths"]["/v1/route"]["get"]
     names = {p["name"] for p in route["parameters"]}
     assert names >= {"from", "to", "via", "by", "k", "avoid", "modes", "status", "month", "include_suspended"}
-    assert {"/v1/rank", "/v1/places", "/v1/projects", "/v1/network", "/health"} <= set(schema["paths"])
+    assert {"/v1/rank", "/v1/reach", "/v1/places", "/v1/projects", "/v1/network", "/health"} <= set(
+        schema["paths"]
+    )
 
 
 def test_page_and_its_assets_are_local(client):
@@ -382,6 +414,20 @@ def test_serve_command_answers_on_loopback(tmp_path: Path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_worker_processes_make_their_app_from_the_environment(monkeypatch, tiny_dir):
+    settings = {"network": str(tiny_dir), "extra": [], "tiles": "osm", "cors_origins": []}
+    monkeypatch.setenv(server.SETTINGS_VARIABLE, json.dumps(settings))
+    worker = TestClient(server.app_from_environment())
+    assert worker.get("/health").json()["nodes"] == len(api.load(tiny_dir).network.nodes)
+    assert (
+        worker.get("/static/config.json").json()["tiles"]["url"].startswith("https://tile.openstreetmap.org/")
+    )
+
+
+def test_serve_refuses_a_bad_worker_count():
+    assert cli_error("serve", "--workers", "0") == (2, "--workers must be 1-64, got 0")
 
 
 def test_serve_rejects_bad_options():

@@ -165,18 +165,19 @@
     }
     const legend = L.control({ position: "bottomright" });
     legend.onAdd = () => {
-      const box = el("div", { class: "corridors-legend", id: "legend" });
+      const body = el("details", { open: "" }, el("summary", {}, "Legend"));
+      const box = el("div", { class: "corridors-legend", id: "legend" }, body);
       const section = (title, rows) => el("div", { class: "corridors-legend-section" },
         el("div", { class: "corridors-legend-title" }, title),
         ...rows.map(([swatch, text]) => el("div", { class: "corridors-legend-row" }, swatch, el("span", {}, text))));
-      box.append(section("Modes", Object.keys(s.modes).filter((m) => modes.has(m))
+      body.append(section("Modes", Object.keys(s.modes).filter((m) => modes.has(m))
         .map((m) => [lineSwatch(s.modes[m]), m[0].toUpperCase() + m.slice(1)])));
-      box.append(section("Status", Object.keys(s.status_labels).filter((st) => statuses.has(st))
+      body.append(section("Status", Object.keys(s.status_labels).filter((st) => statuses.has(st))
         .map((st) => [lineSwatch(st === "suspended" ? s.suspended : "#444444", s.dashes[st]), s.status_labels[st]])));
-      box.append(section("Places", Object.keys(s.nodes).filter((k) => kinds.has(k))
+      body.append(section("Places", Object.keys(s.nodes).filter((k) => kinds.has(k))
         .map((k) => [circleSwatch(s.nodes[k]), s.node_labels[k] || k])));
       state.legendRoutes = el("div", { id: "legend-routes" });
-      box.append(state.legendRoutes);
+      body.append(state.legendRoutes);
       L.DomEvent.disableClickPropagation(box);
       return box;
     };
@@ -431,6 +432,8 @@
   async function start() {
     state.config = await getJSON("static/config.json");
     document.getElementById("k").max = state.config.limits.max_k;
+    document.getElementById("by").replaceChildren(
+      ...state.config.objectives.map((name) => el("option", { value: name }, name)));
     const map = L.map("map", { zoomSnap: 0.25 });
     state.map = map;
     map.attributionControl.setPrefix(false);
