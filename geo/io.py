@@ -269,12 +269,19 @@ def read_costs(path: str | Path) -> model.CostModel:
     for mode in modes.NAMES:
         key = f"line_haul.{mode}"
         t = table(key, (data.get("line_haul") or {}).get(mode), ["speed_kmh", "usd_per_t_km"])
+        _speed_ends(file, key, table(key, t, [k for k in SPEED_ENDS if k in t]))
         by_country = {}
         for iso3, override in (t.get("country") or {}).items():
-            fields = [k for k in ("speed_kmh", "usd_per_t_km") if k in (override or {})]
+            fields = [k for k in ("speed_kmh", "usd_per_t_km", *SPEED_ENDS) if k in (override or {})]
             by_country[iso3] = table(f"{key}.country.{iso3}", override, fields)
+            _speed_ends(file, f"{key}.country.{iso3}", by_country[iso3])
         line_haul[mode] = model.LineHaul(
-            float(t["speed_kmh"]), float(t["usd_per_t_km"]), t["source"], by_country
+            float(t["speed_kmh"]),
+            float(t["usd_per_t_km"]),
+            t["source"],
+            by_country,
+            speed_kmh_fast=_optional(t.get("speed_kmh_fast")),
+            speed_kmh_slow=_optional(t.get("speed_kmh_slow")),
         )
 
     def figures(section: str, kinds: Iterable[str]) -> dict[str, model.Figure]:
@@ -321,6 +328,25 @@ def read_costs(path: str | Path) -> model.CostModel:
         value_of_time_source=vot["source"],
         dwell=_read_dwell(file, data.get("dwell") or {}, table),
     )
+
+
+#: The optional ends of a line-haul speed (measured by year), beside ``speed_kmh``.
+SPEED_ENDS = ("speed_kmh_slow", "speed_kmh_fast")
+
+
+def _speed_ends(file: str, key: str, t: dict) -> None:
+    """Check ``speed_kmh_slow <= speed_kmh <= speed_kmh_fast``, each given end above 0."""
+    if not any(k in t for k in SPEED_ENDS):
+        return
+    slow, fast = t.get("speed_kmh_slow"), t.get("speed_kmh_fast")
+    central = t.get("speed_kmh")
+    if (
+        central is None
+        or any(v is not None and v <= 0 for v in (slow, fast))
+        or not ((slow is None or slow <= central) and (fast is None or central <= fast))
+    ):
+        msg = f"{file}: [{key}] expected 0 < speed_kmh_slow <= speed_kmh <= speed_kmh_fast"
+        raise NetworkDataError(msg)
 
 
 def _optional(value: Any) -> float | None:

@@ -44,6 +44,10 @@ class Span:
         """Each end times ``factor``."""
         return Span(self.low * factor, self.central * factor, self.high * factor)
 
+    def times(self, other: Span) -> Span:
+        """End by end product: low x low, central x central, high x high."""
+        return Span(self.low * other.low, self.central * other.central, self.high * other.high)
+
 
 @dataclass(frozen=True)
 class Border:
@@ -157,12 +161,18 @@ class Link:
 
 @dataclass(frozen=True)
 class LineHaul:
-    """Default moving speed and line-haul cost of a mode, with per-country overrides."""
+    """Default moving speed and line-haul cost of a mode, with per-country overrides.
+
+    ``speed_kmh_fast`` and ``speed_kmh_slow`` (here and in an override) are the ends of the
+    measured moving speed (CPMM by year); without them the speed has no spread.
+    """
 
     speed_kmh: float
     usd_per_t_km: float
     source: str
     by_country: dict[str, dict[str, Any]] = field(default_factory=dict)
+    speed_kmh_fast: float | None = None
+    speed_kmh_slow: float | None = None
 
 
 @dataclass(frozen=True)

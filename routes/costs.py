@@ -91,11 +91,11 @@ def price_link(link: model.Link, nodes: dict[str, model.Node], costs: model.Cost
     override = defaults.by_country.get(country, {})
     sources = {"length_km": link.source if not link.length_estimated else link.length_basis}
     if link.speed_kmh is not None:
-        speed, sources["speed_kmh"] = link.speed_kmh, link.source
+        speed, sources["speed_kmh"] = model.Span.point(link.speed_kmh), link.source
     elif "speed_kmh" in override:
-        speed, sources["speed_kmh"] = float(override["speed_kmh"]), override["source"]
+        speed, sources["speed_kmh"] = _speeds(override), override["source"]
     else:
-        speed, sources["speed_kmh"] = defaults.speed_kmh, defaults.source
+        speed, sources["speed_kmh"] = _speeds(vars(defaults)), defaults.source
     if link.usd_per_t is not None:
         cost, sources["usd_per_t"] = link.usd_per_t, link.source
     else:
@@ -106,12 +106,13 @@ def price_link(link: model.Link, nodes: dict[str, model.Node], costs: model.Cost
         else:
             rate, sources["usd_per_t_km"] = defaults.usd_per_t_km, defaults.source
         cost = link.length_km * rate
-    moving_h = link.length_km / speed
+    km = link.length_km
+    moving = model.Span(km / speed.high, km / speed.central, km / speed.low)
     if link.wait_h is not None:
         dwell, sources["wait_h"] = link.wait_h, link.source
     else:
-        dwell = link_dwell(link.mode, moving_h, link.length_km, country, costs, sources)
-    time = model.Span.point(moving_h) + dwell
+        dwell = link_dwell(link.mode, moving, km, country, costs, sources)
+    time = moving + dwell
     moving_name, dwell_name = modes.get(link.mode).parts
     intensity, sources["co2e_kg_per_t_km"] = costs.co2e[link.mode].intensity(country)
     figures = {
@@ -121,12 +122,21 @@ def price_link(link: model.Link, nodes: dict[str, model.Node], costs: model.Cost
         "co2e_kg_per_t": link.length_km * intensity,
         "generalised_usd_per_t": generalised(cost, time.central, costs.value_of_time_usd_per_t_day),
     }
-    return Priced(figures, sources, {moving_name: model.Span.point(moving_h), dwell_name: dwell})
+    return Priced(figures, sources, {moving_name: moving, dwell_name: dwell})
+
+
+def _speeds(table: dict) -> model.Span:
+    """A speed as (slow, central, fast) km/h: the ends given beside ``speed_kmh``, else none."""
+    central = float(table["speed_kmh"])
+    slow, fast = table.get("speed_kmh_slow"), table.get("speed_kmh_fast")
+    return model.Span(
+        central if slow is None else float(slow), central, central if fast is None else float(fast)
+    )
 
 
 def link_dwell(
     mode: str,
-    moving_h: float,
+    moving: model.Span,
     length_km: float,
     country: str,
     costs: model.CostModel,
@@ -141,7 +151,7 @@ def link_dwell(
         return model.Span.point(0.0)
     rate, sources[spec.dwell_field] = dwell.by_country.get(country, (dwell.span, dwell.source))
     if spec.dwell_per == "moving_h":
-        return rate.scale(moving_h)
+        return rate.times(moving)
     if spec.dwell_per == "100km":
         return rate.scale(length_km / 100)
     return rate

@@ -171,6 +171,7 @@ def expected_rows(plan: dict) -> list[list[str]]:
             str(r["rank"]),
             f"{r['totals']['distance_km']:,.0f} km",
             output.duration(r["totals"]["time_h"]),
+            output.time_range(r["totals"]["time_h_low"], r["totals"]["time_h_high"]),
             f"{r['totals']['cost_usd_per_t']:,.0f} $/t",
             str(len(r["border_crossings"])),
             "+".join(r["modes"]),

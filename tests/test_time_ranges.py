@@ -1,7 +1,8 @@
 """Time ranges: low, central and high hours of every step and route, hand-worked on fixtures.
 
 ``tests/data/ranges`` is the tiny network with dwell and ranges in its ``costs.toml``
-(rest 0 / 0.5 / 1.5 h per moving hour, yard 1 / 2 / 4 h per 100 km, gauge change 4 / 5 / 10 h)
+(rest 0 / 0.5 / 1.5 h per moving hour, yard 1 / 2 / 4 h per 100 km, gauge change 4 / 5 / 10 h,
+Chinese roads 50 km/h with a slow end of 40 km/h)
 and border hours by direction at Xgate (road KAZ>CHN 4 / 10 / 50 h, CHN>KAZ 2 h; rail into
 Kazakhstan 20 h, out of it 8 / 12 / 16 h). Expected figures are worked out from those files.
 """
@@ -43,8 +44,11 @@ def test_a_cost_file_without_dwell_or_ranges_gives_no_spread(tiny):
 def test_road_range_is_moving_time_plus_rest_plus_border_dwell_by_direction(ranges):
     route = api.plan("Aqsu", "Chenggu", **ROAD, network=ranges).routes[0]
     # a-b 200 km: moving 4 h, rest 0 / 2 / 6; b-x 160 km: 3.2 h, rest 0 / 1.6 / 4.8;
-    # Xgate KAZ>CHN 4 / 10 / 50; x-c 170 km: 3.4 h, rest 0 / 1.7 / 5.1
-    assert ends(route) == (14.6, 25.9, 76.5)
+    # Xgate KAZ>CHN 4 / 10 / 50; x-c 170 km: moving 3.4 / 3.4 / 4.25 (50, 50, 40 km/h),
+    # rest 0 / 1.7 / 6.375 (1.5 x 4.25)
+    assert ends(route) == (14.6, 25.9, 78.625)
+    last = route.segments[-1]
+    assert last.time_parts == {"moving": (3.4, 3.4, 4.25), "rest": (0.0, 1.7, 6.375)}
     first = route.segments[0]
     assert first.time_parts == {"moving": (4.0, 4.0, 4.0), "rest": (0.0, 2.0, 6.0)}
     (crossing,) = route.crossings
@@ -56,8 +60,8 @@ def test_the_other_direction_pays_its_own_dwell(ranges):
     route = api.plan("Chenggu", "Aqsu", **ROAD, network=ranges).routes[0]
     (crossing,) = route.crossings
     assert crossing.countries == ("CHN", "KAZ")
-    # 3.4 / 5.1 / 8.5 + 2 + 3.2 / 4.8 / 8.0 + 4 / 6 / 10
-    assert ends(route) == (12.6, 17.9, 28.5)
+    # 3.4 / 5.1 / 10.625 + 2 + 3.2 / 4.8 / 8.0 + 4 / 6 / 10
+    assert ends(route) == (12.6, 17.9, 30.625)
 
 
 def test_rail_range_is_running_time_plus_yard_border_and_gauge_change(ranges):
@@ -73,15 +77,16 @@ def test_rail_range_is_running_time_plus_yard_border_and_gauge_change(ranges):
 
 def test_by_time_high_takes_the_route_that_is_not_late(ranges):
     """By road the central time is least (25.9 h) but the road border can take 50 h (high end
-    76.5 h); crossing by rail (out of Kazakhstan at most 16 h) and changing to road at Xgate
-    has the least high end: rail a-b 14.4 + b-x 12.8 + border 16 + road-rail 12 + road x-c 8.5."""
+    78.625 h); crossing by rail (out of Kazakhstan at most 16 h) and changing to road at Xgate
+    has the least high end: rail a-b 14.4 + b-x 12.8 + border 16 + road-rail 12 + road x-c
+    10.625, against 66.0 by rail all the way."""
     common = {"status": ["operational"], "network": ranges}
     central = api.plan("Aqsu", "Chenggu", by="time", **common).routes[0]
     safe = api.plan("Aqsu", "Chenggu", by="time-high", **common).routes[0]
-    assert central.modes == ["road"] and ends(central) == (14.6, 25.9, 76.5)
+    assert central.modes == ["road"] and ends(central) == (14.6, 25.9, 78.625)
     assert safe.modes == ["rail", "road"] and [t.kind for t in safe.transfers] == ["road_rail"]
     # low 9.0 + 8.0 + 8 + 12 + 3.4; central 10.8 + 9.6 + 12 + 12 + 5.1
-    assert ends(safe) == (40.4, 49.5, 63.7)
+    assert ends(safe) == (40.4, 49.5, 65.825)
     assert safe.total("time-high") < central.total("time-high")
 
 
@@ -102,7 +107,7 @@ def test_table_and_explain_show_the_ranges(ranges):
     plan = api.plan("Aqsu", "Chenggu", **ROAD, network=ranges)
     names = {n.id: n.name for n in ranges.network.nodes.values()}
     table = output.table(plan, names)
-    # 14.6 h down to half a day, 76.5 h up to 3.5 days
+    # 14.6 h down to half a day, 78.6 h up to 3.5 days
     assert "range" in table.splitlines()[2] and "0.5–3.5 d" in table
     text = output.explain(plan)
     assert "range 0.5–3.5 d" in text.splitlines()[0]
@@ -156,6 +161,14 @@ def test_ends_out_of_order_are_a_one_line_error(tmp_path):
     with pytest.raises(NetworkDataError, match=r"\[dwell.rail\].*expected low <= central <= high") as err:
         io.read_network(folder)
     assert "\n" not in str(err.value)
+
+
+def test_a_slow_end_above_the_speed_is_refused(tmp_path):
+    folder = _copy(tmp_path)
+    toml = folder / "costs.toml"
+    toml.write_text(toml.read_text().replace("speed_kmh_slow = 40", "speed_kmh_slow = 60"))
+    with pytest.raises(NetworkDataError, match="speed_kmh_slow <= speed_kmh <= speed_kmh_fast"):
+        io.read_network(folder)
 
 
 def test_border_hours_for_an_unknown_direction_are_refused(tmp_path):

@@ -57,6 +57,16 @@
     return `${Math.floor(whole / 24)}d ${String(whole % 24).padStart(2, "0")}h`;
   }
 
+  function timeRange(low, high) {
+    // as the command line's table: half days from a day up, else hours
+    if (high < 24) {
+      const [a, b] = [Math.round(low), Math.round(high)];
+      return a !== b ? `${a}–${b} h` : `${b} h`;
+    }
+    const [a, b] = [Math.floor(low / 12) / 2, Math.ceil(high / 12) / 2];
+    return a !== b ? `${a}–${b} d` : `${b} d`;
+  }
+
   function layerName(layer) {
     return layer.startsWith("rail") ? `rail ${layer.slice(4)} mm` : layer;
   }
@@ -303,6 +313,7 @@
         el("td", {}, lineSwatch(colour, null, 5), ` ${r.rank}`),
         el("td", { class: "num" }, `${number(r.totals.distance_km, 0)} km`),
         el("td", { class: "num" }, duration(r.totals.time_h)),
+        el("td", { class: "num range" }, "time_h_low" in r.totals ? timeRange(r.totals.time_h_low, r.totals.time_h_high) : ""),
         el("td", { class: "num" }, `${number(r.totals.cost_usd_per_t, 0)} $/t`),
         el("td", { class: "num" }, r.border_crossings.length),
         el("td", {}, r.modes.join("+")));
@@ -396,8 +407,14 @@
     const out = [
       el("h2", {}, `Route ${route.rank}: ${nodeName(route.origin)} → ${nodeName(route.destination)}`),
       el("p", { class: "totals" }, `${number(t.distance_km, 1)} km, ${number(t.time_h, 1)} h (${duration(t.time_h)}), `
-        + `${number(t.cost_usd_per_t, 2)} USD/t; countries ${route.countries.join(" → ")}`),
+        + `${number(t.cost_usd_per_t, 2)} USD/t`
+        + ("co2e_kg_per_t" in t ? `, ${number(t.co2e_kg_per_t, 1)} kg CO2e/t` : "")
+        + `; countries ${route.countries.join(" → ")}`),
     ];
+    if ("time_h_low" in t) {
+      out.push(el("p", { class: "range" }, `time range ${timeRange(t.time_h_low, t.time_h_high)} `
+        + `(${number(t.time_h_low, 1)}–${number(t.time_h_high, 1)} h)`));
+    }
     if (route.relies_on.length) out.push(el("p", { class: "needs" }, `needs ${route.relies_on.join(", ")} (not operational)`));
     for (const w of route.warnings) out.push(el("p", { class: "warning" }, w));
     const steps = [
