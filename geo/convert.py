@@ -87,12 +87,14 @@ def network_geojson(network: model.Network) -> dict[str, Any]:
 
 
 def countries_path(network: model.Network) -> Path | None:
-    """The country outlines file of the network folder (or the built-in one), if any."""
-    for folder in (Path(network.folder), paths.builtin_folder()):
-        path = folder / "countries.geojson"
-        if path.is_file():
-            return path
-    return None
+    """The country outlines file of the network's own folder, if it has one.
+
+    Outlines are the network's data like its nodes: a folder of another region without them
+    draws no outlines (and names countries by their codes) rather than borrowing the built-in
+    region's.
+    """
+    path = Path(network.folder or paths.builtin_folder()) / "countries.geojson"
+    return path if path.is_file() else None
 
 
 def countries_geojson(network: model.Network) -> dict[str, Any] | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import networkx as nx
 
 from corridors.geo import model, objectives
-from corridors.geo.errors import QueryError
+from corridors.geo.errors import NoRouteError, QueryError
 from corridors.routes import alternatives, graph, pareto, search
 from corridors.routes.route import Route
 
@@ -79,18 +79,32 @@ def pareto_routes(
         bounds=[bounds.get(objectives.get(c).attr, 0.0) for c in criteria],
         max_labels=max_labels,
     )
+    if not front.paths:
+        raise NoRouteError(_no_front(G, network, origins, targets, criteria, constraints, front, max_labels))
     found = [search.path_route(network, p, e, by=criteria[0]) for p, e in front.paths]
     found.sort(key=lambda r: tuple(r.total(c) for c in criteria))
     routes = [replace(r, rank=i) for i, r in enumerate(found, 1)]
     both = " and ".join(criteria) if len(criteria) == 2 else ", ".join(criteria)
+    many = "routes that no other route beats" if len(routes) != 1 else "route that no other route beats"
     notes.append(
-        f"{len(routes)} routes that no other route beats on {both} "
+        f"{len(routes)} {many} on {both} "
         f"(exact search, {front.labels:,} labels; routes enter no country twice)"
         if not front.capped
-        else f"{len(routes)} routes found before the search stopped at {max_labels:,} labels: "
+        else f"{len(routes)} {'route' if len(routes) == 1 else 'routes'} found before the search stopped at "
+        f"{max_labels:,} labels: "
         "none beats another on every criterion, but the set may be incomplete on a network this large"
     )
     return routes, notes
+
+
+def _no_front(G, network, origins, targets, criteria, constraints, front, max_labels) -> str:
+    if front.capped:
+        return (
+            f"the Pareto search stopped at {max_labels:,} labels before it finished a route on a "
+            f"network this large; ask for --by {criteria[0]} -k N instead"
+        )
+    stops = [list(origins), list(targets)]
+    return search.diagnose(G, network, stops, by=criteria[0], constraints=constraints)
 
 
 def gateways_into(network: model.Network, targets: Sequence[str]) -> list[model.Node]:

@@ -19,7 +19,8 @@ def pareto_title(plan: Plan) -> str:
     """``routes that no other beats on both time and cost, by time``."""
     criteria = plan.query.get("pareto") or []
     both = "both " + " and ".join(criteria) if len(criteria) == 2 else "all of " + ", ".join(criteria)
-    return f"{len(plan.routes)} routes that no other beats on {both}, by {criteria[0]}"
+    routes = "route" if len(plan.routes) == 1 else "routes"
+    return f"{len(plan.routes)} {routes} that no other beats on {both}, by {criteria[0]}"
 
 
 def gateways_table(plan: Plan, names: dict[str, str]) -> str:

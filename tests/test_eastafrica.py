@@ -36,12 +36,13 @@ transfer).
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from corridors.geo import io
-from corridors.routes import api, output
+from corridors.geo import convert, io
+from corridors.routes import api, output, places
 from corridors.routes.route import Crossing, Segment, Transfer
 from tests.conftest import run_cli
 from tests.handcalc import Fixture, assert_priced_as_the_data_says
@@ -156,3 +157,14 @@ def test_country_names_come_from_the_networks_outlines():
     plan = api.plan("Uganda", "Kenya", network=loaded)
     assert plan.endpoints[0].label == "Uganda"
     assert plan.routes[0].origin in {"kampala", "port_bell"}
+
+
+def test_a_folder_without_outlines_borrows_none(tmp_path):
+    folder = tmp_path / "net"
+    shutil.copytree(EAST_AFRICA, folder)
+    (folder / "countries.geojson").unlink()
+    net = io.read_network(folder)
+    assert convert.countries_geojson(net) is None
+    assert places.resolve(net, "KEN").kind == "country"
+    outlines = convert.countries_geojson(io.read_network(EAST_AFRICA))
+    assert [f["properties"]["iso3"] for f in outlines["features"]] == ["KEN", "UGA"]

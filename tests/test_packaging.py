@@ -48,6 +48,8 @@ def test_the_wheel_puts_only_corridors_at_the_top_of_site_packages(wheel):
     assert "corridors/seeds/costs.toml" in names
     assert any(n.startswith("corridors/seeds/links/") and n.endswith(".geojson") for n in names)
     assert "corridors/maps/py.typed" in names
+    for page_file in ("index.html", "planner.js", "planner.css"):  # the planner of `corridors serve`
+        assert f"corridors/routes/static/{page_file}" in names
 
 
 def test_an_installed_wheel_routes_with_its_own_network(wheel, tmp_path):

@@ -151,11 +151,14 @@ def test_pareto_options_are_checked(region):
 def test_pareto_search_says_when_it_was_capped(region):
     from corridors.routes import search, tradeoffs
 
-    _, notes = tradeoffs.pareto_routes(
-        region.G, region.network, ["kapa"], ["pport"], criteria=["time", "cost"],
-        constraints=search.Constraints(), max_labels=5,
+    # Kapa -> Iport has two Pareto routes, found after 77 labels; at 75 only the first is.
+    routes, notes = tradeoffs.pareto_routes(
+        region.G, region.network, ["kapa"], ["iport"], criteria=["time", "cost"],
+        constraints=search.Constraints(), max_labels=75,
     )  # fmt: skip
-    assert "stopped at 5 labels" in notes[-1] and "incomplete" in notes[-1]
+    assert len(routes) == 1
+    assert notes[-1].startswith("1 route found before the search stopped at 75 labels")
+    assert "incomplete" in notes[-1]
 
 
 def test_region_to_sea_pareto_set_is_the_front_over_every_origin_and_port(region):
@@ -163,3 +166,16 @@ def test_region_to_sea_pareto_set_is_the_front_over_every_origin_and_port(region
     expected = _front([p for o, d in pairs for p in _region_paths(o, d)])
     plan = api.plan("Kazakhstan", "Arabian Sea", pareto=["time", "cost"], network=region)
     assert same(totals(plan, "time", "cost"), expected)
+
+
+def test_pareto_without_any_route_says_why(region):
+    from corridors.geo.errors import NoRouteError
+    from corridors.routes import search, tradeoffs
+
+    with pytest.raises(NoRouteError, match="avoided countries"):
+        api.plan("kapa", "pport", pareto=["time", "cost"], avoid=["CHN", "IRN"], network=region)
+    with pytest.raises(NoRouteError, match="stopped at 1 labels before it finished a route"):
+        tradeoffs.pareto_routes(
+            region.G, region.network, ["kapa"], ["pport"], criteria=["time", "cost"],
+            constraints=search.Constraints(), max_labels=1,
+        )  # fmt: skip
