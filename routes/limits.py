@@ -19,7 +19,7 @@ MAX_K = 10
 #: At most this many ``--via`` places.
 MAX_VIA = 8
 #: A ``lat,lon`` endpoint farther than this from every node is refused, not snapped.
-MAX_SNAP_KM = 250.0
+MAX_SNAP_KM = 1000.0
 
 
 def check_k(k: Any) -> None:
