@@ -101,7 +101,7 @@ def check_files(
             )
             problems.append(Problem(str(path), msg))
             continue
-        features = io.load_geojson(path, problems, max_bytes=io.MAX_USER_FILE_BYTES)
+        features = io.load_features(path, problems, max_bytes=io.MAX_USER_FILE_BYTES)
         if features is not None:
             parsed.append((str(path), features))
     added = validate.user_features(parsed, network.nodes, network.links, network.costs, problems)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import operator
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -61,7 +62,7 @@ class Columns(Mapping[str, T], Generic[T]):
         self.cls = cls
         self.ids = [row.id for row in rows]
         self.columns = {
-            f.name: _encode([getattr(row, f.name) for row in rows])
+            f.name: _encode(list(map(operator.attrgetter(f.name), rows)))
             for f in dataclasses.fields(cls)
             if f.name != "id"
         }
@@ -75,6 +76,10 @@ class Columns(Mapping[str, T], Generic[T]):
         self.__dict__.update(state)
         self._index = {k: i for i, k in enumerate(self.ids)}
         self._rows = {}
+
+    def positions(self) -> dict[str, int]:
+        """Each id's position (read-only: shared with whoever asks)."""
+        return self._index
 
     def row(self, i: int) -> T:
         """The object at position ``i`` (built once, then kept: the objects are immutable)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import itertools
 import json
 import math
 import tomllib
@@ -10,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from corridors.geo import emissions, model, modes, safeio, validate
+from corridors.geo import emissions, model, modes, plain, safeio, tables, validate
 from corridors.geo.errors import FileAccessError, NetworkDataError
 from corridors.geo.paths import builtin_folder, network_files
 from corridors.geo.validate import Problem
@@ -72,6 +73,23 @@ def load_geojson(
         _report_constants(data, file, problems)
         return None
     return feature_list(data, file, problems)
+
+
+def load_features(
+    path: str | Path, problems: list[Problem], *, max_bytes: int = MAX_FILE_BYTES, raw: bytes | None = None
+) -> list[dict] | None:
+    """The features of a GeoJSON, GeoPackage or GeoParquet file (:mod:`geo.tables`), by its ending.
+
+    Every one must be a regular file within ``max_bytes``; ``raw`` is as for :func:`load_geojson`.
+    """
+    if raw is None and tables.is_table(path):
+        try:
+            safeio.check_input(path, max_bytes=max_bytes)
+        except FileAccessError as err:
+            problems.append(Problem(str(path), str(err).removeprefix(f"{path}: ")))
+            return None
+        return tables.load_features(path, problems, max_bytes=max_bytes)
+    return load_geojson(path, problems, max_bytes=max_bytes, raw=raw)
 
 
 def _decode(raw: bytes, file: str, problems: list[Problem]) -> str | None:
@@ -436,23 +454,29 @@ def read_network(
     found: list[Problem] = [] if problems is None else problems
     files = [nodes_file, *sorted([*link_files, *new_links])]
     user_files = [Path(p) for p in extra]
-    parsed = [(str(f), load_geojson(f, found, raw=contents.get(f))) for f in files]
-    parsed_user = [(str(f), load_geojson(f, found, max_bytes=MAX_USER_FILE_BYTES)) for f in user_files]
+    parsed = [(str(f), load_features(f, found, raw=contents.get(f))) for f in files]
+    parsed_user = [(str(f), load_features(f, found, max_bytes=MAX_USER_FILE_BYTES)) for f in user_files]
     _raise_errors(found)
     nodes: dict[str, model.Node] = {}
     links: dict[str, model.Link] = {}
     for file, features in parsed:
         for index, feature in enumerate(features):
             if validate.geometry_type(feature) == "Point":
-                node = validate.node_from_feature(feature, index, file, found)
+                node = plain.plain_node(feature, file) or validate.node_from_feature(
+                    feature, index, file, found
+                )
                 validate.add_unique(nodes, node, file, index, found)
     for file, features in parsed:
-        for index, feature in enumerate(features):
-            if validate.geometry_type(feature) != "Point":
-                link = validate.link_from_feature(feature, index, file, nodes, costs, found)
-                validate.add_unique(links, link, file, index, found)
+        for start in range(0, len(features), plain.CHUNK):
+            chunk = features[start : start + plain.CHUNK]
+            fast = plain.plain_links(chunk, file, nodes, costs)
+            for index, feature, link in zip(itertools.count(start), chunk, fast, strict=False):
+                if validate.geometry_type(feature) != "Point":
+                    link = link or validate.link_from_feature(feature, index, file, nodes, costs, found)
+                    validate.add_unique(links, link, file, index, found)
+            features[start : start + len(chunk)] = [None] * len(chunk)  # the parsed JSON, freed as read
     user_parsed = [(file, features) for file, features in parsed_user if features is not None]
-    for added in validate.user_features(user_parsed, nodes, links, costs, found):
+    for added in validate.user_features(user_parsed, nodes, links, costs, found) if user_parsed else ():
         nodes.update((node.id, node) for _, node in added.nodes)
         links.update((link.id, link) for _, link in added.links)
     _raise_errors(found)

@@ -164,10 +164,17 @@ def transfer_kinds() -> tuple[str, ...]:
     return tuple(k for k in TRANSFERS if k in used)
 
 
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
 def gauge_problem(value: object) -> str | None:
     """Why ``value`` is not a gauge in millimetres, or None if it is one."""
     lo, hi = GAUGE_RANGE_MM
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
         return f"expected a gauge in millimetres, a whole number such as 1435, got {value!r}"
     if value != int(value):
         return f"expected a whole number of mm, got {value!r}"

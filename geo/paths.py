@@ -10,6 +10,9 @@ from pathlib import Path
 
 from corridors.geo.errors import NetworkDataError
 
+#: What the files of a network folder may be: GeoJSON, GeoPackage or GeoParquet (in this order
+#: of preference for ``nodes``).
+NETWORK_SUFFIXES = (".geojson", ".gpkg", ".parquet")
 #: While ``corridors add`` writes a network folder, its staged files and journal live here.
 PENDING_DIR = ".corridors-add"
 
@@ -22,9 +25,14 @@ def builtin_folder() -> Path:
 
 
 def network_files(folder: str | Path) -> tuple[Path, list[Path], Path]:
-    """The nodes file, link files and costs file of a network folder."""
+    """The nodes file, link files and costs file of a network folder.
+
+    The nodes file is ``nodes.geojson``, ``nodes.gpkg`` or ``nodes.parquet``; the link files are
+    the GeoJSON, GeoPackage and GeoParquet files of ``links/``.
+    """
     folder = Path(folder)
-    nodes = folder / "nodes.geojson"
+    nodes = next((p for p in (folder / f"nodes{s}" for s in NETWORK_SUFFIXES) if p.is_file()), None)
+    nodes = nodes or folder / "nodes.geojson"
     costs = folder / "costs.toml"
     for path in (nodes, costs):
         if not path.is_file():
@@ -37,5 +45,6 @@ def network_files(folder: str | Path) -> tuple[Path, list[Path], Path]:
             f"exists): wait for it to finish, or run `corridors add --recover --network {folder}`"
         )
         raise NetworkDataError(msg)
-    links = sorted((folder / "links").glob("*.geojson")) if (folder / "links").is_dir() else []
+    where = folder / "links"
+    links = sorted(p for s in NETWORK_SUFFIXES for p in where.glob(f"*{s}")) if where.is_dir() else []
     return nodes, links, costs

@@ -67,6 +67,31 @@ def read_bytes(path: str | Path, *, max_bytes: int) -> bytes:
         os.close(fd)
 
 
+def check_input(path: str | Path, *, max_bytes: int) -> None:
+    """Refuse, as :func:`read_bytes` would, a file that another reader is about to open.
+
+    Raises
+    ------
+    FileAccessError
+        When the file is missing or unreadable, is not a regular file, or is over the bound.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as err:
+        msg = f"{path}: cannot read file: {err.strerror or err}"
+        raise FileAccessError(msg) from None
+    try:
+        st = os.fstat(fd)
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(st.st_mode):
+        msg = f"{path}: is {kind_of(st.st_mode)}, not a regular file"
+        raise FileAccessError(msg)
+    if st.st_size > max_bytes:
+        msg = f"{path}: file is {st.st_size:,} bytes; the limit is {max_bytes:,}"
+        raise FileAccessError(msg)
+
+
 def _read_bounded(fd: int, path: str | Path, max_bytes: int) -> bytes:
     chunks, total = [], 0
     while chunk := os.read(fd, min(1 << 24, max_bytes + 1 - total)):

@@ -73,28 +73,44 @@ def load(
     files = [*_network_files(folder), *map(Path, extra)]
     key = cache.key(files) if use_cache else None
     if key and problems is None and (hit := cache.get(key)) is not None:
-        return hit
+        return _ready(hit)
     from corridors.geo import io
 
     with cache.no_gc():
         network = io.read_network(folder, extra=extra, problems=problems)
-        G = graph.build_graph(network)
-    loaded = Loaded(network, G) if G.number_of_edges() <= array_threshold else _arrays(network, G)
-    if key and G.number_of_edges() >= cache.MIN_EDGES:
+        if len(network.links) > array_threshold:  # every link is an edge at least: arrays for sure
+            loaded = _arrays(network)
+        else:
+            G = graph.build_graph(network)
+            loaded = Loaded(network, G) if G.number_of_edges() <= array_threshold else _arrays(network)
+    if key and loaded.G.number_of_edges() >= cache.MIN_EDGES:
         cache.put(key, loaded)
+    return _ready(loaded)
+
+
+def _ready(loaded: Loaded) -> Loaded:
+    """A loaded network ready for its first query: the array form's search (scipy) imported now,
+    so that the first query costs what the next ones do."""
+    if not isinstance(loaded.G, nx.DiGraph):
+        import scipy.sparse.csgraph  # noqa: F401
     return loaded
 
 
-def _arrays(network: model.Network, G: nx.DiGraph) -> Loaded:
-    """The array form of a large network, with nodes and links stored column by column."""
+def _arrays(network: model.Network) -> Loaded:
+    """The array form of a large network, with nodes and links stored column by column.
+
+    The arrays are built straight from the graph's edge rows (:func:`routes.graph.edge_rows`),
+    without a networkx graph in between.
+    """
     from corridors.geo import columns
     from corridors.routes import engine
 
     with cache.no_gc():
-        loaded = Loaded(network, engine.from_graph(G, network))
+        loaded = Loaded(network, engine.from_rows(network, graph.edge_rows(network)))
         places.name_index(network)
         network.nodes = columns.Columns(model.Node, network.nodes.values())
         network.links = columns.Columns(model.Link, network.links.values())
+        loaded.G.share_ids(network.nodes, network.links)
     return loaded
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from corridors.geo import objectives
+from corridors.geo import modes, objectives
 from corridors.geo.errors import CorridorError, NoRouteError, QueryError
 from corridors.routes import cli_reach, limits
 
@@ -95,7 +95,9 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
         metavar="LIST",
         help="countries (ISO3 or name) and places to avoid, comma-separated",
     )
-    r.add_argument("--modes", type=_csv, metavar="LIST", help="allowed modes: road,rail,sea (default: all)")
+    r.add_argument(
+        "--modes", type=_csv, metavar="LIST", help=f"allowed modes: {','.join(modes.NAMES)} (default: all)"
+    )
     r.add_argument(
         "--status",
         type=_csv,

@@ -12,7 +12,7 @@ import math
 import re
 import sys
 
-from corridors.geo import objectives
+from corridors.geo import modes, objectives
 from corridors.geo.errors import QueryError
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([dh]?)\s*$", re.IGNORECASE)
@@ -56,7 +56,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--within", type=durations, metavar="BANDS", help="from one origin: what it reaches within 3d,5d,7d"
     )
     r.add_argument(
-        "--modes", type=cli._csv, metavar="LIST", help="allowed modes: road,rail,sea (default: all)"
+        "--modes",
+        type=cli._csv,
+        metavar="LIST",
+        help=f"allowed modes: {','.join(modes.NAMES)} (default: all)",
     )
     r.add_argument(
         "--avoid", type=cli._csv, action="extend", default=[], metavar="LIST", help="countries or places"

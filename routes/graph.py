@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections import defaultdict
+from collections.abc import Iterator
 
 import networkx as nx
 
@@ -41,8 +42,9 @@ def layers_by_node(network: model.Network) -> dict[str, set[str]]:
     """The layers present at each node, from the links that touch it."""
     layers: dict[str, set[str]] = defaultdict(set)
     for link in network.links.values():
-        layers[link.from_id].add(link.layer)
-        layers[link.to_id].add(link.layer)
+        layer = link.layer
+        layers[link.from_id].add(layer)
+        layers[link.to_id].add(layer)
     return layers
 
 
@@ -82,7 +84,23 @@ def _sides(node: model.Node) -> list[tuple[str, str]]:
 def build_graph(network: model.Network) -> nx.DiGraph:
     """Build the layered, directed graph of a network with every step priced."""
     G = nx.DiGraph()
+    G.add_edges_from(edge_rows(network))
+    log.info("Built graph with %d vertices and %d edges", len(G), G.number_of_edges())
+    G.graph["lower_bounds"] = lower_bounds(network, G)
+    G.graph["positions"] = {n.id: (n.lon, n.lat) for n in network.nodes.values()}
+    return G
+
+
+def edge_rows(network: model.Network) -> Iterator[tuple[tuple, tuple, dict]]:
+    """Every edge of the layered graph as ``(u, v, attrs)``, in the order the graph adds them.
+
+    The one construction of the graph's edges: :func:`build_graph` adds them to networkx and
+    :func:`routes.engine.from_rows` copies them straight into arrays, so the two forms cannot
+    disagree. The two directions of a link share one ``attrs`` dict, and so do the entry and exit
+    access edges of a place's layer: read them, do not change them.
+    """
     nodes = network.nodes
+    linked: set[tuple] = set()
     for link in network.links.values():
         priced = costs.price_link(link, nodes, network.costs)
         a, b = nodes[link.from_id], nodes[link.to_id]
@@ -96,39 +114,49 @@ def build_graph(network: model.Network) -> nx.DiGraph:
             "nodes": (a.id, b.id),
             **objectives.values(priced.values, what=f"link {link.id!r}"),
         }
-        _add_link_edge(G, _leave(a, link.layer, b.country), _enter(b, link.layer, a.country), attrs)
-        if not link.oneway:
-            _add_link_edge(G, _leave(b, link.layer, a.country), _enter(a, link.layer, b.country), attrs)
+        layer = link.layer
+        for u, v in _directions(a, b, layer, link.oneway):
+            if (u, v) in linked:
+                yield from _parallel(u, v, attrs)
+            else:
+                linked.add((u, v))
+                yield u, v, attrs
     for node_id, layers in layers_by_node(network).items():
-        _add_place(G, network, nodes[node_id], sorted(layers))
-    log.info("Built graph with %d vertices and %d edges", len(G), G.number_of_edges())
-    G.graph["lower_bounds"] = lower_bounds(network, G)
-    G.graph["positions"] = {n.id: (n.lon, n.lat) for n in nodes.values()}
-    return G
+        yield from _place_rows(network, nodes[node_id], sorted(layers))
 
 
-def _add_link_edge(G: nx.DiGraph, u: tuple, v: tuple, attrs: dict) -> None:
-    """Add a link edge; a parallel link between the same vertices goes through a vertex of its own."""
-    if not G.has_edge(u, v):
-        G.add_edge(u, v, **attrs)
-        return
+def _directions(a: model.Node, b: model.Node, layer: str, oneway: bool) -> list[tuple[tuple, tuple]]:
+    """The (u, v) vertices of a link from ``a`` to ``b``, and back unless it is one-way."""
+    forward = (_leave(a, layer, b.country), _enter(b, layer, a.country))
+    return [forward] if oneway else [forward, (_leave(b, layer, a.country), _enter(a, layer, b.country))]
+
+
+def _parallel(u: tuple, v: tuple, attrs: dict) -> Iterator[tuple[tuple, tuple, dict]]:
+    """A link parallel to one already between ``u`` and ``v`` goes through a vertex of its own.
+
+    Link edges join vertices of two different places and place edges (:func:`_place_rows`)
+    vertices of one, so the link edges so far are all a parallel link can meet.
+    """
     # The extra vertex sits at the link's end, so the A* heuristic stays admissible there.
     mid = (v[0], f"{attrs['link']}<{u[0]}", "via")
-    G.add_edge(u, mid, **attrs)
-    G.add_edge(
+    yield u, mid, attrs
+    yield (
         mid,
         v,
-        kind="access",
-        mode=attrs["mode"],
-        status="operational",
-        months=None,
-        nodes=attrs["nodes"],
-        countries=attrs["countries"],
-        **dict.fromkeys(objectives.attrs(), 0.0),
+        {
+            "kind": "access",
+            "mode": attrs["mode"],
+            "status": "operational",
+            "months": None,
+            "nodes": attrs["nodes"],
+            "countries": attrs["countries"],
+            **dict.fromkeys(objectives.attrs(), 0.0),
+        },
     )
 
 
-def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: list[str]) -> None:
+def _place_rows(network: model.Network, node: model.Node, layers: list[str]) -> Iterator[tuple]:
+    """The edges within one place: border dwell, entry and exit access, transfers between layers."""
     zero = dict.fromkeys(objectives.attrs(), 0.0)
     common = {"months": None, "nodes": (node.id,), "countries": frozenset((node.country,))}
     for layer in layers:
@@ -136,51 +164,43 @@ def _add_place(G: nx.DiGraph, network: model.Network, node: model.Node, layers: 
         for entry, exit_ in _sides(node):
             if node.is_crossing:
                 priced = costs.price_border(node, mode, network.costs, direction(node, entry))
-                G.add_edge(
+                yield (
                     (node.id, layer, entry),
                     (node.id, layer, exit_),
-                    kind="border",
-                    node=node.id,
-                    mode=mode,
-                    status=node.status,
-                    layer=layer,
-                    **objectives.values(priced.values, what=f"the crossing at {node.id!r}"),
-                    **{**common, "months": node.open_months, "countries": frozenset(node.border.countries)},
+                    {
+                        "kind": "border",
+                        "node": node.id,
+                        "mode": mode,
+                        "status": node.status,
+                        "layer": layer,
+                        **objectives.values(priced.values, what=f"the crossing at {node.id!r}"),
+                        **common,
+                        "months": node.open_months,
+                        "countries": frozenset(node.border.countries),
+                    },
                 )
-            G.add_edge(
-                (node.id, "*", "origin"),
-                (node.id, layer, exit_),
-                kind="access",
-                mode=mode,
-                status="operational",
-                **zero,
-                **common,
-            )
-            G.add_edge(
-                (node.id, layer, entry),
-                (node.id, "*", "dest"),
-                kind="access",
-                mode=mode,
-                status="operational",
-                **zero,
-                **common,
-            )
+            access = {"kind": "access", "mode": mode, "status": "operational", **zero, **common}
+            yield (node.id, "*", "origin"), (node.id, layer, exit_), access
+            yield (node.id, layer, entry), (node.id, "*", "dest"), access
     for a, b in itertools.permutations(layers, 2):
         kind = costs.transfer_kind(a, b)
         priced = costs.price_transfer(node, kind, network.costs)
+        values = objectives.values(priced.values, what=f"the {kind} at {node.id!r}")
         for _, exit_ in _sides(node):
-            G.add_edge(
+            yield (
                 (node.id, a, exit_),
                 (node.id, b, exit_),
-                kind="transfer",
-                transfer=kind,
-                node=node.id,
-                mode=None,
-                status="operational",
-                from_layer=a,
-                to_layer=b,
-                **objectives.values(priced.values, what=f"the {kind} at {node.id!r}"),
-                **common,
+                {
+                    "kind": "transfer",
+                    "transfer": kind,
+                    "node": node.id,
+                    "mode": None,
+                    "status": "operational",
+                    "from_layer": a,
+                    "to_layer": b,
+                    **values,
+                    **common,
+                },
             )
 
 

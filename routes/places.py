@@ -31,9 +31,13 @@ class Endpoint:
 @functools.lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Fold case and accents and squeeze punctuation: ``"Bandar-e Abbās"`` -> ``"bandar e abbas"``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.casefold()).split())
+    if not text.isascii():  # ASCII has nothing to decompose
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_PUNCTUATION.sub(" ", text.casefold()).split())
+
+
+_PUNCTUATION = re.compile(r"[^0-9a-z]+")
 
 
 def _names(node: model.Node) -> list[str]:

@@ -168,3 +168,22 @@ def test_a_near_miss_of_a_known_sea_suggests_it(tmp_path):
     assert "did you mean 'Caspian Sea'?" in res.stdout
     strict = run_cli("validate", "--strict", str(path))
     assert strict.returncode == 2
+
+
+def test_a_new_mode_needs_its_own_cost_sections(tiny_copy, monkeypatch):
+    """A river mode is a table entry; the cost model then asks for its figures instead of
+    pricing barges as road or rail."""
+    river = modes.Mode("river", "River", transfer="port", crosses_borders=False)
+    monkeypatch.setattr(modes, "MODES", (*modes.MODES, river))
+    monkeypatch.setattr(modes, "NAMES", (*modes.NAMES, "river"))
+    monkeypatch.setattr(modes, "_BY_NAME", {**modes._BY_NAME, "river": river})
+    path = tiny_copy / "costs.toml"
+    with pytest.raises(NetworkDataError, match=r"\[line_haul.river\] missing"):
+        io.read_costs(path)
+    text = path.read_text().replace("[circuity]\n", "[circuity]\nriver = 1.2\n")
+    text += '\n[line_haul.river]\nspeed_kmh = 12\nusd_per_t_km = 0.02\nsource = "test: barge"\n'
+    path.write_text(text)
+    costs_ = io.read_costs(path)
+    assert costs_.line_haul["river"].speed_kmh == 12
+    assert modes.transfer_kind("river", "road") == "port"
+    assert modes.transfer_kind("river", "sea") == "port"
