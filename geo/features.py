@@ -75,6 +75,7 @@ def node_from_feature(
             feat.error("aliases", f"{brief(alias)} {unsafe_text(alias)}")
     open_months = feat.months()
     note = feat.text("note", required=False)
+    part_of = feat.text("part_of", required=False)
     if not feat.ok or coords is None:
         return None
     lon, lat = coords[0]
@@ -99,6 +100,7 @@ def node_from_feature(
         transfer=transfer,
         note=note,
         file=file,
+        part_of=part_of,
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from corridors.geo import emissions, model, modes, plain, safeio, tables, validate
+from corridors.geo import emissions, model, modes, parts, plain, safeio, tables, validate
 from corridors.geo.errors import FileAccessError, NetworkDataError
 from corridors.geo.paths import builtin_folder, network_files
 from corridors.geo.validate import Problem
@@ -345,7 +345,20 @@ def read_costs(path: str | Path) -> model.CostModel:
         value_of_time_usd_per_t_day=float(vot["usd_per_t_day"]),
         value_of_time_source=vot["source"],
         dwell=_read_dwell(file, data.get("dwell") or {}, table),
+        port_customs=_read_port_customs(data.get("port_customs"), table),
     )
+
+
+def _read_port_customs(value: Any, table) -> dict[str, model.Figure]:
+    """``[port_customs]``: the default clearance at a port and ``[port_customs.country.XXX]``."""
+    if value is None:
+        return {}
+    default = table("port_customs", value, ["hours", "usd_per_t"])
+    out = {"default": model.Figure(float(default["hours"]), float(default["usd_per_t"]), default["source"])}
+    for iso3, override in (value.get("country") or {}).items():
+        t = table(f"port_customs.country.{iso3}", override, ["hours", "usd_per_t"])
+        out[iso3] = model.Figure(float(t["hours"]), float(t["usd_per_t"]), t["source"])
+    return out
 
 
 #: The optional ends of a line-haul speed (measured by year), beside ``speed_kmh``.
@@ -475,6 +488,7 @@ def read_network(
                     link = link or validate.link_from_feature(feature, index, file, nodes, costs, found)
                     validate.add_unique(links, link, file, index, found)
             features[start : start + len(chunk)] = [None] * len(chunk)  # the parsed JSON, freed as read
+    parts.check_parts(nodes, found)
     user_parsed = [(file, features) for file, features in parsed_user if features is not None]
     for added in validate.user_features(user_parsed, nodes, links, costs, found) if user_parsed else ():
         nodes.update((node.id, node) for _, node in added.nodes)

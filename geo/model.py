@@ -113,6 +113,8 @@ class Node:
     transfer: dict[str, Figure] = field(default_factory=dict)
     note: str | None = None
     file: str = ""
+    #: The id of the place this node is part of: a station of a city, a side of a crossing.
+    part_of: str | None = None
 
     @property
     def is_crossing(self) -> bool:
@@ -222,6 +224,9 @@ class CostModel:
     value_of_time_source: str = ""
     #: Dwell by mode; a mode without an entry (older cost files) has none.
     dwell: dict[str, Dwell] = field(default_factory=dict)
+    #: Customs at a port, for a sea link between two countries: by ISO3, and ``"default"``
+    #: (``[port_customs]`` in ``costs.toml``; a cost file without it charges none).
+    port_customs: dict[str, Figure] = field(default_factory=dict)
 
 
 @dataclass
@@ -239,3 +244,5 @@ class Network:
     folder: str = ""
     files: tuple[str, ...] = ()
     name_index: dict[str, tuple[str, ...]] | None = None
+    #: Place id -> the ids of its parts (``part_of``); filled on first use by the place search.
+    parts: dict[str, tuple[str, ...]] | None = None

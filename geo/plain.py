@@ -30,7 +30,7 @@ _LINK_OTHER = frozenset(
     {"project", "terrain", "speed_kmh", "wait_h", "usd_per_t_km", "usd_per_t", "year"}
     | {"length_estimated", "open_months", "oneway", "note"}
 )
-_NODE_OTHER = frozenset({"border", "transfer", "open_months"})
+_NODE_OTHER = frozenset({"border", "transfer", "open_months", "part_of"})
 _NODE_KINDS = frozenset(model.NODE_KINDS) - {"border_crossing"}
 _MODES = frozenset(model.MODES)
 _LINK_STATUSES = frozenset(model.LINK_STATUSES)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from corridors.geo import model
+from corridors.geo import model, parts
 from corridors.geo.features import add_unique, geometry_type, link_from_feature, node_from_feature
 from corridors.geo.nodeindex import NodeIndex, UserContext
 from corridors.geo.schema import NEAR_DUPLICATE_KM, Problem, brief
@@ -103,6 +103,12 @@ def user_features(
                 by_ends[_ends_key(link)].append(link)
                 uf.links.append((index, link))
         uf.filled = {i: v for (f, i), v in user.filled.items() if f == file}
+    parts.check_parts(all_nodes, problems, items=[item for uf in out for item in uf.nodes])
+    user_links = [item for uf in out for item in uf.links]
+    if user_links:  # shapely is imported only to check user links
+        from corridors.geo import borders
+
+        borders.check_links(user_links, all_nodes, problems)
     return out
 
 

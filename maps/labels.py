@@ -218,7 +218,7 @@ def itinerary(route: features.Route) -> str:
         ("Countries", _joined(info.get("countries"), ", ")),
         ("Modes", _joined(info.get("modes"), ", ")),
         ("Border crossings", _joined(info.get("border_crossings"), ", ")),
-        ("Relies on links not yet operational", _joined(info.get("relies_on"), ", ")),
+        ("Relies on (not open today)", _joined(info.get("relies_on"), "; ")),
         ("Warnings", _joined(info.get("warnings"), "; ")),
     ]
     head = [f"<h4>{route_title(route)}</h4>", f"<p>{route_summary(route)}</p>"]

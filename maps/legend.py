@@ -39,6 +39,11 @@ def modes_section(modes: Iterable[str]) -> str:
     return section("Modes", rows)
 
 
+def title_section(title: str) -> str:
+    """Return the legend's heading: what the map shows, escaped."""
+    return f'<div class="corridors-legend-title">{escape.text(title)}</div>'
+
+
 def status_section(statuses: Iterable[str], colour: str = "#444444") -> str:
     """Return the section that gives each status's line style, for the statuses drawn."""
     rows = [

@@ -9,7 +9,7 @@ from typing import Any
 import folium
 
 from corridors.geo import modes
-from corridors.maps import _elements, errors, features, labels, legend, style
+from corridors.maps import _elements, errors, escape, features, labels, legend, style
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,7 @@ def routes_map(
     countries: Mapping[str, Any] | None = None,
     tiles: str | None = "OpenStreetMap",
     m: folium.Map | None = None,
+    title: str | None = None,
 ) -> folium.Map:
     """Draw ranked routes, each in its own colour, over the network.
 
@@ -104,6 +105,9 @@ def routes_map(
         Ignored when `m` is given.
     m
         A map to draw on; a new one if None.
+    title
+        What the map shows (the query and its scenario): the page title and the
+        legend's first line.
 
     Returns
     -------
@@ -128,6 +132,9 @@ def routes_map(
     for route in ranked:
         _add_route(m, route)
     key = _elements.legend_of(m)
+    if title is not None:
+        key.sections = {"Title": legend.title_section(title), **key.sections}
+        m.get_root().title = escape.text(title)
     key.sections["Routes"] = legend.routes_section(ranked)
     key.sections["On the route"] = legend.stops_section()
     statuses = [line.props.get("status") for route in ranked for line in route.segments]

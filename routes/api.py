@@ -11,7 +11,7 @@ import networkx as nx
 
 from corridors.geo import model, objectives, paths
 from corridors.geo.errors import QueryError, UnknownPlaceError
-from corridors.routes import alternatives, cache, graph, limits, places, pricing, search, tradeoffs
+from corridors.routes import alternatives, cache, graph, limits, places, pricing, scenario, search, tradeoffs
 from corridors.routes.route import Route
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ class Loaded:
 
     network: model.Network
     G: nx.DiGraph | ArrayGraph
+    #: The ``extra`` files loaded with the network: their links are in every scenario.
+    user_files: tuple[str, ...] = ()
 
 
 @dataclass
@@ -43,6 +45,8 @@ class Plan:
     endpoints: list[places.Endpoint] = field(default_factory=list)
     #: With ``gateways=True``: each border crossing into the destination's country and its route.
     gateways: list[tradeoffs.Gateway] = field(default_factory=list)
+    #: What the network held: today's, or the projects, year and reopened crossings named.
+    scenario: scenario.Scenario = field(default_factory=lambda: scenario.Scenario())
 
     def __iter__(self):
         return iter(self.routes)
@@ -83,6 +87,7 @@ def load(
         else:
             G = graph.build_graph(network)
             loaded = Loaded(network, G) if G.number_of_edges() <= array_threshold else _arrays(network)
+    loaded.user_files = tuple(str(p) for p in extra)
     if key and loaded.G.number_of_edges() >= cache.MIN_EDGES:
         cache.put(key, loaded)
     return _ready(loaded)
@@ -131,7 +136,7 @@ def _avoid(network: model.Network, items: Iterable[str]) -> tuple[frozenset[str]
         if endpoint.kind == "country":
             countries.add(network.nodes[endpoint.node_ids[0]].country)
         elif endpoint.kind == "place":
-            nodes.update(endpoint.node_ids)
+            nodes.update(endpoint.members)
         else:
             msg = f"--avoid {item!r}: give a country or a place, not a {endpoint.kind}"
             raise QueryError(msg)
@@ -147,6 +152,9 @@ def plan(
     k: int = 1,
     avoid: Iterable[str] = (),
     modes: Iterable[str] | None = None,
+    projects: str | Iterable[str] | None = None,
+    year: int | None = None,
+    reopen: str | Iterable[str] | None = None,
     status: Iterable[str] | None = None,
     month: int | None = None,
     include_suspended: bool = False,
@@ -154,6 +162,7 @@ def plan(
     max_stretch: float = 3.0,
     network: Loaded | str | Path | None = None,
     extra: Iterable[str | Path] = (),
+    snap_km: float = places.MAX_SNAP_KM,
     pareto: Sequence[str] | None = None,
     gateways: bool = False,
     payload_t: float | None = None,
@@ -179,12 +188,20 @@ def plan(
         Countries (ISO3 or name) and places the routes must not touch.
     modes
         Modes allowed (``road``, ``rail``, ``sea``); default all.
+    projects
+        Projects added to today's network, by name (``"ML-1 Upgrade"``, case- and
+        accent-insensitive), or ``"all"``. By default the network is today's: operational
+        links and open crossings.
+    year
+        Add the unfinished links expected to open by the end of this year.
+    reopen
+        Suspended crossings to open with their suspended links (``"Torkham"``), or ``"all"``.
     status
-        Link statuses that exist in the scenario; default all but ``suspended``.
+        Link statuses that exist in the scenario (fine control); default ``operational``.
     month
         1-12: links and crossings closed in that month are left out.
     include_suspended
-        Also use suspended links and crossings (for example the Pakistan–Afghanistan crossings).
+        Same as ``reopen="all"``.
     max_overlap, max_stretch
         An alternative shares at most ``max_overlap`` of its length with each route already
         found, and costs at most ``max_stretch`` times the best route by the objective.
@@ -192,6 +209,9 @@ def plan(
         A :class:`Loaded` network, or a network folder; default the built-in network.
     extra
         Extra GeoJSON files of nodes and links used for this plan only.
+    snap_km
+        A ``lat,lon`` endpoint farther than this from every place is refused; one farther
+        than :data:`routes.places.WARN_SNAP_KM` earns a warning in the notes.
     pareto
         Criteria (``("time", "cost")``): return every route that no other route beats on all of
         them, sorted by the first, in place of the best route and its alternatives.
@@ -216,19 +236,34 @@ def plan(
     limits.check_plan(k=k, via=via, max_overlap=max_overlap, max_stretch=max_stretch, month=month)
     loaded = network if isinstance(network, Loaded) else load(network, extra=extra)
     net = loaded.network
-    endpoints = [places.resolve(net, text) for text in (origin, *via, destination)]
-    for e in endpoints:
-        limits.check_snap(e.text, e.label, e.snap_km)
+    if not snap_km > 0:
+        msg = f"--snap-km must be a distance above 0 km, got {snap_km:g}"
+        raise QueryError(msg)
+    endpoints = [places.resolve(net, text, snap_km=snap_km) for text in (origin, *via, destination)]
     avoid_countries, avoid_nodes = _avoid(net, avoid)
+    named = scenario.resolve(
+        net,
+        projects=projects,
+        year=year,
+        reopen=reopen,
+        status=status,
+        include_suspended=include_suspended,
+        user_files=loaded.user_files,
+    )
     constraints = search.Constraints(
         modes=frozenset(modes) if modes else frozenset(model.MODES),
-        statuses=frozenset(status) if status else search.DEFAULT_STATUSES,
+        statuses=named.statuses,
         month=month,
-        include_suspended=include_suspended,
+        include_suspended=named.include_suspended,
         avoid_countries=avoid_countries,
         avoid_nodes=avoid_nodes,
+        extra_links=named.extra_links,
+        open_crossings=named.open_crossings,
     )
     stops = [[n for n in e.node_ids if n not in avoid_nodes] or list(e.node_ids) for e in endpoints]
+    # A place named twice in a row (a crossing and then its other side) is one stop.
+    collapsed = [stop for i, stop in enumerate(stops) if i == 0 or stop != stops[i - 1]]
+    stops = collapsed if len(collapsed) >= 2 else stops
     _check_modes(k, via, pareto, gateways)
     priced = pricing.pricing(net.costs, payload_t, value_of_time)
     G = pricing.reprice(loaded.G, net, priced)
@@ -254,11 +289,7 @@ def plan(
         )
         routes, found_notes, gates = found.routes, found.notes, []
     found_notes = _pricing_notes(net.costs, priced, by, pareto) + found_notes
-    notes = [
-        f"{e.text!r} snapped to {e.label} ({e.snap_km:.1f} km away)"
-        for e in endpoints
-        if e.snap_km is not None
-    ] + found_notes
+    notes = [_snap_note(e) for e in endpoints if e.snap_km is not None] + list(named.notes) + found_notes
     query = {
         "from": origin,
         "to": destination,
@@ -267,9 +298,10 @@ def plan(
         "k": k,
         "avoid": sorted(avoid),
         "modes": sorted(constraints.modes),
+        "scenario": named.as_dict(),
         "status": sorted(constraints.statuses),
         "month": month,
-        "include_suspended": include_suspended,
+        "include_suspended": named.include_suspended,
         "max_overlap": max_overlap,
         "max_stretch": max_stretch,
         "pareto": list(pareto) if pareto else None,
@@ -287,7 +319,7 @@ def plan(
             for e in endpoints
         ],
     }
-    return Plan(query, routes, notes, endpoints, gates)
+    return Plan(query, routes, notes, endpoints, gates, named)
 
 
 def _pricing_notes(
@@ -308,6 +340,17 @@ def _pricing_notes(
             + ("" if vot else " (no --value-of-time given: it equals the cost)")
         )
     return notes
+
+
+def _snap_note(e: places.Endpoint) -> str:
+    """What a ``lat,lon`` endpoint snapped to; a warning when it is far from every place."""
+    note = f"{e.text!r} snapped to {e.label} ({e.snap_km:.1f} km away)"
+    if e.snap_km > places.WARN_SNAP_KM:
+        note = (
+            f"warning: {note}, over {places.WARN_SNAP_KM:g} km from any place of the network: the route "
+            f"starts or ends there, not at the point given"
+        )
+    return note
 
 
 def _check_modes(k: int, via: Sequence[str], pareto: Sequence[str] | None, gateways: bool) -> None:

@@ -37,11 +37,15 @@ class Backend(Protocol):
         attr: str,
         constraints: Constraints,
         penalties: dict[str, float] | None = None,
+        start: Sequence[tuple] | None = None,
+        end: Sequence[tuple] | None = None,
     ) -> Path | None:
         """The best path from any origin place to any target place, or None.
 
         ``attr`` is the objective's edge attribute; ``penalties`` multiply the weight of the
-        links and border crossings (by id) they name.
+        links and border crossings (by id) they name. ``start`` and ``end``, when given, list
+        the vertices to start from and end at in place of the places' entries and exits (to
+        pass a crossing asked for as a via point).
         """
         ...
 
@@ -64,9 +68,12 @@ class GraphBackend:
         attr: str,
         constraints: Constraints,
         penalties: dict[str, float] | None = None,
+        start: Sequence[tuple] | None = None,
+        end: Sequence[tuple] | None = None,
     ) -> Path | None:
         G = self.G
-        path = vertex_path(G, origins, targets, weight_function(constraints, attr, penalties), attr)
+        weight = weight_function(constraints, attr, penalties)
+        path = vertex_path(G, origins, targets, weight, attr, start=start, end=end)
         if path is None:
             return None
         return path, [G.edges[u, v] for u, v in itertools.pairwise(path)]
@@ -116,10 +123,19 @@ def vertex_path(
     targets: Sequence[str],
     weight: Callable,
     attr: str,
+    *,
+    start: Sequence[tuple] | None = None,
+    end: Sequence[tuple] | None = None,
 ) -> list[tuple] | None:
     """Best vertex path in the networkx graph: A* between two places, else Dijkstra."""
-    sources = [(n, "*", "origin") for n in origins if (n, "*", "origin") in G]
-    goals = {(n, "*", "dest") for n in targets if (n, "*", "dest") in G}
+    if start is not None:
+        sources = [v for v in start if v in G]
+    else:
+        sources = [(n, "*", "origin") for n in origins if (n, "*", "origin") in G]
+    if end is not None:
+        goals = {v for v in end if v in G}
+    else:
+        goals = {(n, "*", "dest") for n in targets if (n, "*", "dest") in G}
     if not sources or not goals:
         return None
     if len(sources) == 1 and len(goals) == 1:

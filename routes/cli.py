@@ -98,17 +98,13 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     r.add_argument(
         "--modes", type=_csv, metavar="LIST", help=f"allowed modes: {','.join(modes.NAMES)} (default: all)"
     )
+    _scenario_options(r)
     r.add_argument(
-        "--status",
-        type=_csv,
-        metavar="LIST",
-        help="link statuses in the scenario (default: operational,under_construction,proposed)",
-    )
-    r.add_argument("--month", type=_MONTH, metavar="M", help="1-12: close what is out of season")
-    r.add_argument(
-        "--include-suspended",
-        action="store_true",
-        help="use suspended links and crossings (e.g. Pakistan–Afghanistan)",
+        "--snap-km",
+        type=limits.option("snap_km", limits.check_snap_km, whole=False),
+        default=300.0,
+        metavar="KM",
+        help="a 'lat,lon' farther than this from every place is refused (default 300)",
     )
     r.add_argument(
         "--max-overlap",
@@ -127,7 +123,8 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     r.add_argument(
         "--compare",
         action="store_true",
-        help="today's best route (operational links) beside the best with all projects",
+        help="today's best route beside the best in the scenario the other options name "
+        "(default: --projects all)",
     )
     r.add_argument(
         "--pareto",
@@ -176,6 +173,48 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     )
     _map_options(r)
     _common(r)
+
+
+def _scenario_options(r: argparse.ArgumentParser) -> None:
+    """What exists besides today's network: projects, a year, reopened crossings, statuses."""
+    g = r.add_argument_group("scenario (default: today's network, operational links and open crossings)")
+    g.add_argument(
+        "--projects",
+        type=_csv,
+        action="extend",
+        metavar="all|NAME,...",
+        help="add projects by name (`corridors projects` lists them), or all",
+    )
+    g.add_argument("--year", type=int, metavar="YYYY", help="add what is planned to open by then")
+    g.add_argument(
+        "--reopen",
+        type=_csv,
+        action="extend",
+        metavar="all|CROSSING,...",
+        help="open suspended crossings and their links (e.g. Torkham), or all",
+    )
+    g.add_argument("--include-suspended", action="store_true", help="same as --reopen all")
+    g.add_argument("--month", type=_MONTH, metavar="M", help="1-12: close what is out of season")
+    g.add_argument(
+        "--status",
+        type=_csv,
+        metavar="LIST",
+        help="fine control: link statuses that exist (default: operational)",
+    )
+
+
+def _scenario_args(args: argparse.Namespace, *, compare: bool = False) -> dict:
+    """The scenario options of ``route`` as keywords of :func:`routes.api.plan`."""
+    named = {
+        "projects": args.projects,
+        "year": args.year,
+        "reopen": args.reopen,
+        "status": args.status,
+        "include_suspended": args.include_suspended,
+    }
+    if compare and not any(named.values()):
+        named["projects"] = ["all"]
+    return named
 
 
 def _add_places(sub: argparse._SubParsersAction) -> None:
@@ -378,14 +417,14 @@ def cmd_route(args: argparse.Namespace) -> int:
         k=args.k,
         avoid=args.avoid,
         modes=args.modes,
-        status=args.status,
         month=args.month,
-        include_suspended=args.include_suspended,
+        **_scenario_args(args, compare=args.compare),
         max_overlap=args.max_overlap,
         max_stretch=args.max_stretch,
         network=loaded,
         pareto=args.pareto,
         gateways=args.gateways,
+        snap_km=args.snap_km,
         payload_t=args.payload_t,
         value_of_time=args.value_of_time,
     )
@@ -404,6 +443,7 @@ def cmd_route(args: argparse.Namespace) -> int:
             loaded.network,
             [output.route_geojson(r, names) for r in result.routes],
             _chart_svg(result, names),
+            title=output.plan_title(result, names),
         )
     if args.chart:
         _write_chart(args, result, names)
@@ -464,9 +504,15 @@ def _write_csv(args: argparse.Namespace, result, names: dict[str, str]) -> None:
 
 
 def _write_map(
-    args: argparse.Namespace, network, routes: list[dict] | None, figure: tuple[str, str] | None = None
+    args: argparse.Namespace,
+    network,
+    routes: list[dict] | None,
+    figure: tuple[str, str] | None = None,
+    *,
+    title: str | None = None,
 ) -> None:
-    """Write ``--map``: the network, or the routes over it; ``figure`` is (title, svg) for a side panel."""
+    """Write ``--map``: the network, or the routes over it; ``figure`` is (title, svg) for a side
+    panel, ``title`` what the map shows (the query and its scenario)."""
     from corridors import maps
     from corridors.geo import convert
 
@@ -476,7 +522,7 @@ def _write_map(
     if routes is None:
         m = maps.network_map(net_fc, countries=countries, tiles=tiles)
     else:
-        m = maps.routes_map(routes, network=net_fc, countries=countries, tiles=tiles)
+        m = maps.routes_map(routes, network=net_fc, countries=countries, tiles=tiles, title=title)
     if figure is not None:
         maps.add_figure(m, figure[1], title=figure[0])
     _refuse_in_network(args.map, network)
@@ -497,9 +543,7 @@ def _compare(args: argparse.Namespace, loaded, future, names: dict[str, str]) ->
         by=args.by,
         avoid=args.avoid,
         modes=args.modes,
-        status=["operational"],
         month=args.month,
-        include_suspended=args.include_suspended,
         network=loaded,
     )
     if args.json:

@@ -19,7 +19,10 @@ from typing import Any
 from corridors.geo import model, modes
 from corridors.geo.errors import QueryError
 
-DEFAULT_STATUSES = frozenset({"operational", "under_construction", "proposed"})
+#: Today's network: operational links (and open crossings).
+DEFAULT_STATUSES = frozenset({"operational"})
+#: Every status but ``suspended``: today's network with every project.
+PLANNED_STATUSES = frozenset({"operational", "under_construction", "proposed"})
 KINDS = ("link", "transfer", "border", "access")
 #: The tests a rule can make of an edge field against the constraint's value.
 TESTS = ("none_in", "all_in", "open_in")
@@ -46,6 +49,9 @@ class Rule:
     exempt
         A :class:`Constraints` attribute holding link ids the rule lets through whatever their
         field says (a scenario's projects).
+    exempt_crossings
+        A :class:`Constraints` attribute holding crossing ids whose border edges the rule lets
+        through (reopened crossings, a project's new crossing).
     """
 
     name: str
@@ -54,6 +60,7 @@ class Rule:
     test: str
     value: str
     exempt: str | None = None
+    exempt_crossings: str | None = None
 
 
 _STEPS = frozenset({"link", "transfer", "border"})
@@ -65,8 +72,17 @@ RULES: tuple[Rule, ...] = (
     Rule("avoided countries", _STEPS, "countries", "none_in", "avoid_countries"),
     Rule("allowed modes of a transfer's layers", frozenset({"transfer"}), "layer_modes", "all_in", "modes"),
     Rule("allowed modes", _ON_A_MODE, "mode", "all_in", "modes"),
-    Rule("statuses in the scenario", _ON_A_MODE, "status", "all_in", "allowed_statuses", "extra_links"),
+    Rule(
+        "statuses in the scenario",
+        _ON_A_MODE,
+        "status",
+        "all_in",
+        "allowed_statuses",
+        "extra_links",
+        "open_crossings",
+    ),
     Rule("the month's seasonal closures", _ON_A_MODE, "months", "open_in", "month"),
+    Rule("a via crossing passed once", frozenset({"border"}), "crossing", "none_in", "closed_crossings"),
 )
 
 
@@ -82,6 +98,10 @@ class Constraints:
     avoid_nodes: frozenset[str] = frozenset()
     #: Links that exist whatever their status (a scenario's projects).
     extra_links: frozenset[str] = frozenset()
+    #: Crossings open whatever their status (reopened, or a project's new crossing).
+    open_crossings: frozenset[str] = frozenset()
+    #: Crossings closed to this search (a via crossing already passed is not passed again).
+    closed_crossings: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if unknown := self.modes - set(modes.NAMES):
@@ -99,8 +119,8 @@ class Constraints:
         """The link and crossing statuses that exist: ``statuses``, and suspended if included."""
         return self.statuses | ({"suspended"} if self.include_suspended else frozenset())
 
-    def active(self) -> tuple[tuple[Rule, Any, frozenset[str]], ...]:
-        """The rules that hide something under these constraints, each with its value and exempt links."""
+    def active(self) -> tuple[tuple[Rule, Any, frozenset[str], frozenset[str]], ...]:
+        """The rules that hide something, each with its value, exempt links and exempt crossings."""
         return _active(self)
 
     def allows(self, d: dict) -> bool:
@@ -110,14 +130,18 @@ class Constraints:
     def edge_filter(self) -> Callable[[dict], bool]:
         """A fast test of an edge's networkx data, with the active rules bound once."""
         checks = [
-            (rule.kinds, exempt, _FIELDS[rule.field], _TESTS[rule.test], value)
-            for rule, value, exempt in _active(self)
+            (rule.kinds, exempt, crossings, _FIELDS[rule.field], _TESTS[rule.test], value)
+            for rule, value, exempt, crossings in _active(self)
         ]
 
         def allows(d: dict) -> bool:
             kind = d["kind"]
-            for kinds, exempt, read, test, value in checks:
-                if kind in kinds and not (exempt and d.get("link") in exempt) and not test(read(d), value):
+            for kinds, exempt, crossings, read, test, value in checks:
+                if kind not in kinds or (exempt and d.get("link") in exempt):
+                    continue
+                if crossings and kind == "border" and d["node"] in crossings:
+                    continue
+                if not test(read(d), value):
                     return False
             return True
 
@@ -129,7 +153,7 @@ _EVERYTHING = {"modes": frozenset(modes.NAMES), "allowed_statuses": frozenset(mo
 
 
 @functools.lru_cache(maxsize=64)
-def _active(c: Constraints) -> tuple[tuple[Rule, Any, frozenset[str]], ...]:
+def _active(c: Constraints) -> tuple[tuple[Rule, Any, frozenset[str], frozenset[str]], ...]:
     out = []
     for rule in RULES:
         value = getattr(c, rule.value)
@@ -138,7 +162,8 @@ def _active(c: Constraints) -> tuple[tuple[Rule, Any, frozenset[str]], ...]:
         if _EVERYTHING.get(rule.value) is not None and value >= _EVERYTHING[rule.value]:
             continue
         exempt = getattr(c, rule.exempt) if rule.exempt else frozenset()
-        out.append((rule, value, exempt))
+        crossings = getattr(c, rule.exempt_crossings) if rule.exempt_crossings else frozenset()
+        out.append((rule, value, exempt, crossings))
     return tuple(out)
 
 
@@ -169,4 +194,5 @@ _FIELDS = {
     "mode": lambda d: (d["mode"],),
     "status": lambda d: (d["status"],),
     "months": lambda d: d["months"],
+    "crossing": lambda d: (d["node"],),
 }

@@ -210,6 +210,17 @@ def price_border(
     )
 
 
+def price_port_customs(node: model.Node, costs: model.CostModel) -> Priced:
+    """Customs at port ``node`` for a sea link to or from another country.
+
+    The port's country's figure of ``[port_customs]``, else its default.
+    """
+    fig = costs.port_customs.get(node.country) or costs.port_customs["default"]
+    return _stop(
+        model.Span.point(fig.hours), fig.usd_per_t, 0.0, {"hours": fig.source, "usd_per_t": fig.source}, costs
+    )
+
+
 def transfer_kind(layer_a: str, layer_b: str) -> str:
     """Which transfer joins two layers: a gauge change, a road-rail or a port transshipment.
 

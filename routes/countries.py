@@ -26,7 +26,13 @@ def after_link(current: str, from_id: str, to_id: str, nodes: Mapping[str, model
 
 
 def after_border(current: str, node: model.Node) -> str:
-    """The country on the other side of the border at ``node`` from ``current``."""
+    """The country on the other side of the border at ``node`` from ``current``.
+
+    Customs at a port (``node`` is no crossing) leave the route where it is: the sea link
+    changes the country.
+    """
+    if node.border is None:
+        return current
     x, y = node.border.countries
     if current == x:
         return y

@@ -24,7 +24,7 @@ from corridors.routes.constraints import KINDS, Constraints
 MODES = modes.NAMES
 STATUSES = model.LINK_STATUSES
 TRANSFERS = model.TRANSFER_KINDS
-SIDES = ("", "in", "out", "origin", "dest", "via", "in<", "out<")
+SIDES = ("", "a", "b", "origin", "dest", "via")
 
 
 @dataclass(slots=True)
@@ -102,9 +102,13 @@ class ArrayGraph:
         attr: str,
         constraints: Constraints,
         penalties: dict[str, float] | None = None,
+        start: Sequence[tuple] | None = None,
+        end: Sequence[tuple] | None = None,
     ) -> tuple[list[tuple], list[dict]] | None:
         """The best path (:meth:`routes.backends.Backend.best`), by scipy's Dijkstra."""
-        return shortest(self, list(origins), list(targets), constraints, attr, penalties)
+        return shortest(
+            self, list(origins), list(targets), constraints, attr, penalties, start=start, end=end
+        )
 
     def reverse_costs(self, target: str, *, attr: str, constraints: Constraints) -> dict[str, float]:
         """The best value from every place to ``target`` (:meth:`routes.backends.Backend.reverse_costs`)."""
@@ -299,7 +303,7 @@ def edge_mask(ag: ArrayGraph, c: Constraints) -> np.ndarray:
     are the ones the networkx backend applies edge by edge (a test checks that they agree).
     """
     keep = np.ones(len(ag.kind), bool)
-    for rule, value, exempt in c.active():
+    for rule, value, exempt, crossings in c.active():
         applies = np.isin(ag.kind, [KINDS.index(k) for k in rule.kinds])
         if rule.test == "open_in":
             ok = (ag.months == 0) | ((ag.months & np.int16(1 << (value - 1))) != 0)
@@ -310,6 +314,9 @@ def edge_mask(ag: ArrayGraph, c: Constraints) -> np.ndarray:
         if exempt:
             extra = [ag.link_index[lid] for lid in exempt if lid in ag.link_index]
             ok |= np.isin(ag.link, extra) & (ag.link >= 0)
+        if crossings:
+            opened = [ag.node_index[n] for n in crossings if n in ag.node_index]
+            ok |= (ag.kind == KINDS.index("border")) & np.isin(ag.node, opened)
         keep &= ~applies | ok
     return keep
 
@@ -318,6 +325,8 @@ def _columns(ag: ArrayGraph, field: str) -> list[np.ndarray]:
     """The code columns of an edge field (a field of two values has two columns)."""
     if field == "nodes":
         return [ag.node, ag.node_b]
+    if field == "crossing":
+        return [ag.node]
     if field == "countries":
         return [ag.country_a, ag.country_b]
     if field == "layer_modes":
@@ -328,7 +337,7 @@ def _columns(ag: ArrayGraph, field: str) -> list[np.ndarray]:
 
 def _codes(ag: ArrayGraph, field: str, values: frozenset[str]) -> list[int]:
     """The codes of a constraint's values in a field's columns (unknown values have none)."""
-    if field == "nodes":
+    if field in ("nodes", "crossing"):
         return [ag.node_index[n] for n in values if n in ag.node_index]
     if field == "countries":
         return [i for i, x in enumerate(ag.countries) if x in values]
@@ -373,13 +382,26 @@ def shortest(
     constraints,
     attr: str,
     penalties: dict[str, float] | None = None,
+    *,
+    start: Sequence[tuple] | None = None,
+    end: Sequence[tuple] | None = None,
 ) -> tuple[list[tuple], list[dict]] | None:
-    """Best path from any origin to any target: vertex tuples and the data of each edge."""
+    """Best path from any origin to any target: vertex tuples and the data of each edge.
+
+    ``start`` and ``end`` list vertex tuples to start from and end at in place of the
+    places' entry and exit vertices.
+    """
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import dijkstra
 
-    src = [int(ag.origin[ag.node_index[n]]) for n in origins if n in ag.node_index]
-    dst = [int(ag.dest[ag.node_index[n]]) for n in targets if n in ag.node_index]
+    if start is not None:
+        src = [_vertex_index(ag, v) for v in start]
+    else:
+        src = [int(ag.origin[ag.node_index[n]]) for n in origins if n in ag.node_index]
+    if end is not None:
+        dst = [_vertex_index(ag, v) for v in end]
+    else:
+        dst = [int(ag.dest[ag.node_index[n]]) for n in targets if n in ag.node_index]
     src, dst = [s for s in src if s >= 0], [t for t in dst if t >= 0]
     if not src or not dst:
         return None
@@ -414,6 +436,19 @@ def reverse_costs(ag: ArrayGraph, target: str, *, attr: str, constraints: Constr
     places = np.nonzero(ag.origin >= 0)[0]
     found = dist[ag.origin[places]]
     return {ag.node_ids[p]: float(v) for p, v in zip(places, found, strict=True) if np.isfinite(v)}
+
+
+def _vertex_index(ag: ArrayGraph, vertex: tuple) -> int:
+    """The array index of a vertex tuple, or -1."""
+    node_id, layer, side = vertex
+    if node_id not in ag.node_index or layer not in ag.layers or side not in SIDES:
+        return -1
+    hit = np.flatnonzero(
+        (ag.vertex_node == ag.node_index[node_id])
+        & (ag.vertex_layer == ag.layers.index(layer))
+        & (ag.vertex_side == SIDES.index(side))
+    )
+    return int(hit[0]) if len(hit) else -1
 
 
 def _edge(ag: ArrayGraph, u: int, v: int, keep: np.ndarray, weights: np.ndarray) -> dict:

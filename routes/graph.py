@@ -3,16 +3,16 @@
 Vertices are tuples ``(node_id, layer, side)``:
 
 - ``layer`` is ``road``, ``sea`` or ``rail<gauge_mm>`` (``rail1520``); ``side`` is ``""``.
-- A border crossing between countries ``(A, B)`` has, per layer and direction, an entry and an
-  exit vertex joined by a ``border`` edge that carries that direction's dwell: ``"in"`` ->
-  ``"out"`` for A to B, ``"in<"`` -> ``"out<"`` for B to A. A link reaches the entry of the
-  direction it comes from (by the country of its other end) and leaves from the exit of the
-  direction it goes to, so every route through the crossing pays its direction's dwell once.
-- Transfers (mode and gauge changes) join the layers of one place (at a crossing, its ``out``
-  vertices: a route crosses the border on the layer it arrived on, then changes) and are edges
-  that the search prices like any other.
+- A border crossing has one vertex per layer on each side of the border, ``side="a"`` (the
+  first of ``border.countries``) and ``side="b"``: a link joins the side of the country at its
+  other end. ``border`` edges join the two sides and carry the dwell, so every route from one
+  country to the other pays it once, and a route that turns back on one side pays nothing.
+- Transfers (mode and gauge changes) join the layers of one place (at a crossing, on each side)
+  and are edges that the search prices like any other.
 - ``(node_id, "*", "origin")`` and ``(node_id, "*", "dest")`` are entry and exit vertices, so a
-  search starts or ends at a place on whichever layer suits it.
+  search starts or ends at a place on whichever layer suits it. At a crossing these are
+  ``border`` edges too: a route that starts or ends at a crossing pays its dwell, exactly as a
+  route through it does.
 
 Each edge has ``kind`` (``link``, ``transfer``, ``border``, ``access``), one figure per
 objective under its attribute (:mod:`corridors.geo.objectives`: ``distance_km``, ``time_h``,
@@ -48,37 +48,51 @@ def layers_by_node(network: model.Network) -> dict[str, set[str]]:
     return layers
 
 
-#: Entry and exit sides of a crossing, by direction: A to B, B to A.
-FORWARD, BACKWARD = ("in", "out"), ("in<", "out<")
+SIDES = ("a", "b")
 
 
-def _from_side_a(node: model.Node, other_country: str) -> bool:
-    """Whether traffic between ``node`` and a place in ``other_country`` is on its A side."""
-    a, b = node.border.countries
-    return other_country != b if other_country in (a, b) else node.country == a
+def side_toward(node: model.Node, other: model.Node) -> str:
+    """The side of crossing ``node`` that a link to ``other`` joins: the side of ``other``'s country.
+
+    A link to a third country joins the side of the crossing's own country.
+    """
+    countries = node.border.countries
+    for country in (other.country, node.country):
+        if country in countries:
+            return SIDES[countries.index(country)]
+    return SIDES[0]
 
 
-def _enter(node: model.Node, layer: str, from_country: str) -> tuple:
-    if not node.is_crossing:
-        return (node.id, layer, "")
-    return (node.id, layer, (FORWARD if _from_side_a(node, from_country) else BACKWARD)[0])
-
-
-def _leave(node: model.Node, layer: str, to_country: str) -> tuple:
-    if not node.is_crossing:
-        return (node.id, layer, "")
-    return (node.id, layer, (BACKWARD if _from_side_a(node, to_country) else FORWARD)[1])
+def other_side(side: str) -> str:
+    """``"a"`` for ``"b"`` and ``"b"`` for ``"a"``."""
+    return SIDES[1 - SIDES.index(side)]
 
 
 def direction(node: model.Node, side: str) -> tuple[str, str]:
-    """The (from, to) countries of a border edge that starts at entry ``side`` of ``node``."""
+    """The (from, to) countries of crossing ``node`` for traffic that starts on ``side``."""
     a, b = node.border.countries
-    return (a, b) if side == FORWARD[0] else (b, a)
+    return (a, b) if side == SIDES[0] else (b, a)
 
 
-def _sides(node: model.Node) -> list[tuple[str, str]]:
-    """The (entry, exit) vertex sides of a place: one pair per direction at a crossing."""
-    return [FORWARD, BACKWARD] if node.is_crossing else [("", "")]
+def border_edge(node: model.Node, layer: str, side: str, cost_model: model.CostModel) -> dict:
+    """The data of the border edge at crossing ``node`` on ``layer``, from ``side`` to the other."""
+    mode = modes.mode_of(layer)
+    priced = costs.price_border(node, mode, cost_model, direction(node, side))
+    return {
+        "kind": "border",
+        "node": node.id,
+        "mode": mode,
+        "status": node.status,
+        "layer": layer,
+        "months": node.open_months,
+        "nodes": (node.id,),
+        "countries": frozenset(node.border.countries),
+        **objectives.values(priced.values, what=f"the crossing at {node.id!r}"),
+    }
+
+
+def _vertex(node: model.Node, layer: str, other: model.Node) -> tuple:
+    return (node.id, layer, side_toward(node, other) if node.is_crossing else "")
 
 
 def build_graph(network: model.Network) -> nx.DiGraph:
@@ -114,6 +128,11 @@ def edge_rows(network: model.Network) -> Iterator[tuple[tuple, tuple, dict]]:
             "nodes": (a.id, b.id),
             **objectives.values(priced.values, what=f"link {link.id!r}"),
         }
+        if link.mode == "sea" and a.country != b.country and network.costs.port_customs:
+            yield from _sea_crossing(network, link.id, a, b, attrs)
+            if not link.oneway:
+                yield from _sea_crossing(network, link.id, b, a, attrs)
+            continue
         layer = link.layer
         for u, v in _directions(a, b, layer, link.oneway):
             if (u, v) in linked:
@@ -127,8 +146,54 @@ def edge_rows(network: model.Network) -> Iterator[tuple[tuple, tuple, dict]]:
 
 def _directions(a: model.Node, b: model.Node, layer: str, oneway: bool) -> list[tuple[tuple, tuple]]:
     """The (u, v) vertices of a link from ``a`` to ``b``, and back unless it is one-way."""
-    forward = (_leave(a, layer, b.country), _enter(b, layer, a.country))
-    return [forward] if oneway else [forward, (_leave(b, layer, a.country), _enter(a, layer, b.country))]
+    forward = (_vertex(a, layer, b), _vertex(b, layer, a))
+    return [forward] if oneway else [forward, (_vertex(b, layer, a), _vertex(a, layer, b))]
+
+
+#: Layer prefixes of the vertices between a port's customs and a sea link to another country.
+DEPART, ARRIVE = "customs>", "customs<"
+
+
+def _sea_crossing(
+    network: model.Network, link_id: str, a: model.Node, b: model.Node, attrs: dict
+) -> Iterator[tuple[tuple, tuple, dict]]:
+    """A sea link from ``a`` to ``b`` in another country: customs at both ports, then the sea.
+
+    The route clears customs at the port it leaves (a ``border`` edge at ``a``), sails, and
+    clears at the port it reaches (at ``b``), each priced by :func:`routes.costs.price_port_customs`.
+    """
+    departed, arrived = (a.id, DEPART + link_id, "via"), (b.id, ARRIVE + link_id, "via")
+    yield _vertex(a, "sea", b), departed, _customs_edge(network, a, b)
+    yield departed, arrived, attrs
+    yield arrived, _vertex(b, "sea", a), _customs_edge(network, b, a)
+
+
+def _customs_edge(network: model.Network, port: model.Node, other: model.Node) -> dict:
+    priced = costs.price_port_customs(port, network.costs)
+    return {
+        "kind": "border",
+        "node": port.id,
+        "mode": "sea",
+        "status": "operational",
+        "layer": "sea",
+        "months": None,
+        "nodes": (port.id,),
+        "countries": frozenset((port.country, other.country)),
+        **objectives.values(priced.values, what=f"customs at {port.id!r}"),
+    }
+
+
+def sea_crossing(network: model.Network, u: tuple, v: tuple) -> tuple[str, str] | None:
+    """The (from, to) countries of a port's customs edge ``u -> v``, or None for another edge."""
+    for vertex, leaving in ((v, True), (u, False)):
+        for prefix in (DEPART, ARRIVE):
+            if vertex[1].startswith(prefix):
+                link = network.links[vertex[1][len(prefix) :]]
+                here = u[0] if leaving else v[0]
+                other = link.to_id if here == link.from_id else link.from_id
+                ends = (network.nodes[here].country, network.nodes[other].country)
+                return ends if leaving else ends[::-1]
+    return None
 
 
 def _parallel(u: tuple, v: tuple, attrs: dict) -> Iterator[tuple[tuple, tuple, dict]]:
@@ -156,40 +221,20 @@ def _parallel(u: tuple, v: tuple, attrs: dict) -> Iterator[tuple[tuple, tuple, d
 
 
 def _place_rows(network: model.Network, node: model.Node, layers: list[str]) -> Iterator[tuple]:
-    """The edges within one place: border dwell, entry and exit access, transfers between layers."""
-    zero = dict.fromkeys(objectives.attrs(), 0.0)
+    """The edges within one place: entry and exit (at a crossing, the border), transfers between layers."""
     common = {"months": None, "nodes": (node.id,), "countries": frozenset((node.country,))}
+    sides = SIDES if node.is_crossing else ("",)
     for layer in layers:
-        mode = modes.mode_of(layer)
-        for entry, exit_ in _sides(node):
-            if node.is_crossing:
-                priced = costs.price_border(node, mode, network.costs, direction(node, entry))
-                yield (
-                    (node.id, layer, entry),
-                    (node.id, layer, exit_),
-                    {
-                        "kind": "border",
-                        "node": node.id,
-                        "mode": mode,
-                        "status": node.status,
-                        "layer": layer,
-                        **objectives.values(priced.values, what=f"the crossing at {node.id!r}"),
-                        **common,
-                        "months": node.open_months,
-                        "countries": frozenset(node.border.countries),
-                    },
-                )
-            access = {"kind": "access", "mode": mode, "status": "operational", **zero, **common}
-            yield (node.id, "*", "origin"), (node.id, layer, exit_), access
-            yield (node.id, layer, entry), (node.id, "*", "dest"), access
+        for side in sides:
+            yield from _access_rows(network, node, layer, side, common)
     for a, b in itertools.permutations(layers, 2):
         kind = costs.transfer_kind(a, b)
         priced = costs.price_transfer(node, kind, network.costs)
         values = objectives.values(priced.values, what=f"the {kind} at {node.id!r}")
-        for _, exit_ in _sides(node):
+        for side in sides:
             yield (
-                (node.id, a, exit_),
-                (node.id, b, exit_),
+                (node.id, a, side),
+                (node.id, b, side),
                 {
                     "kind": "transfer",
                     "transfer": kind,
@@ -202,6 +247,27 @@ def _place_rows(network: model.Network, node: model.Node, layers: list[str]) -> 
                     **common,
                 },
             )
+
+
+def _access_rows(
+    network: model.Network, node: model.Node, layer: str, side: str, common: dict
+) -> Iterator[tuple]:
+    """Entry and exit of one layer (on one side of a crossing); at a crossing, the border edges.
+
+    At a crossing, entry and exit are priced like the border they stand for: a route that
+    starts at a crossing has come over the border, one that ends there goes over it.
+    """
+    vertex = (node.id, layer, side)
+    if node.is_crossing:
+        outward = border_edge(node, layer, side, network.costs)
+        yield vertex, (node.id, layer, other_side(side)), outward
+        yield vertex, (node.id, "*", "dest"), outward
+        yield (node.id, "*", "origin"), vertex, border_edge(node, layer, other_side(side), network.costs)
+        return
+    zero = dict.fromkeys(objectives.attrs(), 0.0)
+    access = {"kind": "access", "mode": modes.mode_of(layer), "status": "operational", **zero, **common}
+    yield (node.id, "*", "origin"), vertex, access
+    yield vertex, (node.id, "*", "dest"), access
 
 
 def lower_bounds(network: model.Network, G: nx.DiGraph) -> dict[str, float]:

@@ -1,10 +1,9 @@
 """Limits and checks of query options, shared by the command line, the Python API and the server.
 
 Every option a user can give is checked here once, with a message that names it: counts are
-capped so that no query runs for minutes, fractions and factors must be finite and in range,
-and a ``lat,lon`` endpoint must lie near the network. The command line's parser uses the same
-functions (:func:`finite_float`, :func:`count`), so an option is refused before anything loads.
-"""
+capped so that no query runs for minutes, and fractions, factors and distances must be finite
+and in range. The command line's parser uses the same checks (:func:`option`), so an option is
+refused before anything loads, with the same message the API gives."""
 
 from __future__ import annotations
 
@@ -12,14 +11,12 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from corridors.geo.errors import QueryError, UnknownPlaceError
+from corridors.geo.errors import QueryError
 
 #: At most this many alternative routes (``-k``): each costs a few searches more.
 MAX_K = 10
 #: At most this many ``--via`` places.
 MAX_VIA = 8
-#: A ``lat,lon`` endpoint farther than this from every node is refused, not snapped.
-MAX_SNAP_KM = 1000.0
 
 
 def check_k(k: Any) -> None:
@@ -41,6 +38,14 @@ def check_max_overlap(share: Any) -> None:
 def check_max_stretch(factor: Any) -> None:
     """Refuse a stretch factor that is not a finite number from 1 to 100."""
     _number("max_stretch", factor, 1.0, 100.0)
+
+
+def check_snap_km(km: Any) -> None:
+    """Refuse a snapping distance that is not a finite number of km above 0."""
+    _number("snap_km", km, 0.0, 40_075.0)
+    if km == 0:
+        msg = "`snap_km` must be a distance above 0 km, got 0"
+        raise QueryError(msg)
 
 
 def check_plan(
@@ -111,19 +116,3 @@ def names(value: str | Iterable[str] | None, what: str) -> list[str] | None:
         msg = f"`{what}`: expected names (strings), got {items!r}"[:200]
         raise QueryError(msg)
     return [item.strip() for item in items if item.strip()]
-
-
-def check_snap(text: str, label: str, snap_km: float | None) -> None:
-    """Refuse a ``lat,lon`` endpoint that lies too far from the network to mean any of its nodes.
-
-    Raises
-    ------
-    UnknownPlaceError
-        When ``snap_km`` is over :data:`MAX_SNAP_KM`.
-    """
-    if snap_km is not None and snap_km > MAX_SNAP_KM:
-        msg = (
-            f"{text!r}: the nearest node ({label}) is {snap_km:,.0f} km away, over the "
-            f"{MAX_SNAP_KM:g} km a point may snap: give a place name or a point nearer the network"
-        )
-        raise UnknownPlaceError(msg)

@@ -8,10 +8,10 @@ from typing import Any
 
 from corridors.geo import modes, objectives
 from corridors.routes.api import Plan
-from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
+from corridors.routes.route import Crossing, Need, Route, Segment, Step, Transfer
 
 #: Version of the ``--json`` document; bumped when a field changes meaning or goes away.
-JSON_VERSION = 1
+JSON_VERSION = 2
 
 
 def _r(x: float, nd: int = 2) -> float:
@@ -86,6 +86,19 @@ def crossing_dict(c: Crossing) -> dict[str, Any]:
     }
 
 
+def need_dict(need: Need) -> dict[str, Any]:
+    """A project, link or crossing a route relies on, in the ``--json`` contract."""
+    if need.kind == "crossing":
+        return {"kind": "crossing", "node": need.ids[0], "name": need.name, "status": need.status}
+    return {
+        "kind": need.kind,
+        "project": need.name if need.kind == "project" else None,
+        "status": need.status,
+        "year": need.year,
+        "links": list(need.ids),
+    }
+
+
 def route_dict(route: Route) -> dict[str, Any]:
     """One route in the ``--json`` contract.
 
@@ -102,7 +115,8 @@ def route_dict(route: Route) -> dict[str, Any]:
         "corridors": route.corridors,
         "border_crossings": [crossing_dict(c) for c in route.crossings],
         "transfers": [transfer_dict(t) for t in route.transfers],
-        "relies_on": route.relies_on,
+        "relies_on": [need_dict(n) for n in route.needs],
+        "relies_on_links": route.relies_on,
         "warnings": route.warnings,
         "segments": [segment_dict(s) for s in route.segments],
     }
@@ -163,7 +177,8 @@ def route_geojson(route: Route, names: dict[str, str] | None = None) -> dict[str
             "origin": names.get(route.origin, route.origin),
             "destination": names.get(route.destination, route.destination),
             "objective": route.objective,
-            **{k: summary[k] for k in ("totals", "countries", "modes", "corridors", "relies_on", "warnings")},
+            **{k: summary[k] for k in ("totals", "countries", "modes", "corridors", "warnings")},
+            "relies_on": [n.describe() for n in route.needs],
             "border_crossings": [c.name for c in route.crossings],
         },
         "features": features,
@@ -215,12 +230,22 @@ def heading(plan: Plan, names: dict[str, str]) -> str:
     return f"{names.get(origin, origin)} → {names.get(destination, destination)}"
 
 
+def plan_title(plan: Plan, names: dict[str, str]) -> str:
+    """``"Almaty → Karachi, best by time; today's network"``: the query and its scenario."""
+    return f"{heading(plan, names)}, best by {plan.routes[0].objective}; {plan.scenario.label}"
+
+
+def _scenario_lines(plan: Plan) -> list[str]:
+    return textwrap.wrap(f"scenario: {plan.scenario.label}", width=80, subsequent_indent="    ")
+
+
 def table(plan: Plan, names: dict[str, str], *, title: str | None = None) -> str:
-    """The ranked table, readable at 80 columns (``title`` replaces "best by ...")."""
+    """The ranked table, readable at 80 columns (``title`` replaces "best by ..."); the
+    scenario under the heading."""
     head = f"{heading(plan, names)}, {title or 'best by ' + plan.routes[0].objective}"
     shown = objectives.shown(plan.routes[0].objective, *(plan.query.get("pareto") or ()))
     columns = "".join(f"  {o.label:>{o.width}}" + range_head(o) for o in shown)
-    lines = [head, "", f"{'#':>2}{columns}  {'borders':>7}  modes"]
+    lines = [head, *_scenario_lines(plan), "", f"{'#':>2}{columns}  {'borders':>7}  modes"]
     for r in plan.routes:
         figures = "".join(f"  {o.text(r.total(o.name)):>{o.width}}" + range_cell(o, r) for o in shown)
         lines.append(f"{r.rank:>2}{figures}  {len(r.crossings):>7}  {'+'.join(r.modes)}")
@@ -236,8 +261,8 @@ def table(plan: Plan, names: dict[str, str], *, title: str | None = None) -> str
         changes = [f"{t.name} ({step_detail(t).split(' (')[0]})" for t in r.transfers]
         if changes:
             lines += _wrap("changes", ", ".join(changes))
-        if r.relies_on:
-            lines += _wrap("needs", ", ".join(r.relies_on) + " (not operational)")
+        if r.needs:
+            lines += _wrap("needs", "; ".join(n.describe() for n in r.needs))
     lines += [f"note: {n}" for n in plan.notes]
     return "\n".join(lines)
 
@@ -258,7 +283,7 @@ def range_cell(o: objectives.Objective, r: Route) -> str:
 
 def explain(plan: Plan, *, sources: bool = False) -> str:
     """Each route leg by leg: links, transfers and crossings with their figures and warnings."""
-    out = []
+    out = [f"Scenario: {plan.scenario.label}"]
     for r in plan.routes:
         totals = ", ".join(
             o.long(r.total(o.name))
@@ -271,6 +296,7 @@ def explain(plan: Plan, *, sources: bool = False) -> str:
             if sources:
                 out += [f"        {k}: {v}" for k, v in step.sources.items()]
         out += [f"    ! {w}" for w in r.warnings]
+        out += [f"  needs {n.describe()}" for n in r.needs]
         out.append("")
     out += [f"note: {n}" for n in plan.notes]
     return "\n".join(out).rstrip()
@@ -310,34 +336,34 @@ def _diff(future: Route, today: Route) -> dict[str, float]:
 
 
 def compare_dict(today: Plan, future: Plan) -> dict[str, Any]:
-    """``route --compare --json``: both plans and the difference of their best routes."""
+    """``route --compare --json``: today's plan, the named scenario's, and their difference."""
     return {
         "version": JSON_VERSION,
         "today": plan_dict(today),
-        "with_projects": plan_dict(future),
+        "scenario": plan_dict(future),
         "difference": _diff(future.routes[0], today.routes[0]),
     }
 
 
 def compare(today: Plan, future: Plan, names: dict[str, str]) -> str:
-    """Today's best route (operational links only) beside the best with every project."""
+    """Today's best route beside the best in the scenario the options name."""
     a, b = today.routes[0], future.routes[0]
     d = _diff(b, a)
-    rows = [("", "today", "with projects", "difference")]
+    rows = [("", "today", "scenario", "difference")]
     for o in objectives.shown(a.objective):
         rows.append((o.label, o.text(a.total(o.name)), o.text(b.total(o.name)), o.delta(d[o.attr])))
         if o.name == "time":
             ranges = (time_range(a.time_h_low, a.time_h_high), time_range(b.time_h_low, b.time_h_high))
             rows.append(("range", *ranges, ""))
     rows.append(("borders", str(len(a.crossings)), str(len(b.crossings)), ""))
-    lines = [f"{r[0]:<10}{r[1]:>16}{r[2]:>16}{r[3]:>14}".rstrip() for r in rows]
+    lines = [*_scenario_lines(future), ""]
+    lines += [f"{r[0]:<10}{r[1]:>16}{r[2]:>16}{r[3]:>14}".rstrip() for r in rows]
     lines += ["", "today:", *_wrap("via", ", ".join(a.corridors))]
-    lines += ["with projects:", *_wrap("via", ", ".join(b.corridors))]
-    if b.relies_on:
-        projects = sorted({s.project or s.link_id for s in b.segments if s.status != "operational"})
-        lines += _wrap("needs", ", ".join(projects))
+    lines += ["scenario:", *_wrap("via", ", ".join(b.corridors))]
+    if b.needs:
+        lines += _wrap("needs", "; ".join(n.describe() for n in b.needs))
     if b.link_ids == a.link_ids:
-        lines.append("no project changes the best route")
+        lines.append("the scenario does not change the best route")
     return "\n".join(lines)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import heapq
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,6 +15,10 @@ from corridors.geo.errors import UnknownPlaceError
 
 #: Node kinds that stand for a country when a country is given as an endpoint.
 COUNTRY_KINDS = ("city", "port", "dry_port")
+#: A ``lat,lon`` farther than this from every node earns a warning in the notes.
+WARN_SNAP_KM = 50.0
+#: A ``lat,lon`` farther than this from every node is refused (``snap_km`` overrides it).
+MAX_SNAP_KM = 300.0
 _LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
@@ -26,6 +31,12 @@ class Endpoint:
     kind: str
     node_ids: tuple[str, ...]
     snap_km: float | None = None
+    #: Every node of the place: ``node_ids`` and, for a crossing, its sides.
+    members: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.members:
+            object.__setattr__(self, "members", self.node_ids)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -72,11 +83,49 @@ def name_index(network: model.Network) -> dict[str, tuple[str, ...]]:
     return network.name_index
 
 
-def resolve(network: model.Network, text: str) -> Endpoint:
+def parts_index(network: model.Network) -> dict[str, tuple[str, ...]]:
+    """Place id -> the ids of the nodes that are ``part_of`` it; built once per network."""
+    if network.parts is None:
+        found: dict[str, list[str]] = {}
+        for node in network.nodes.values():
+            if node.part_of and node.part_of in network.nodes:
+                found.setdefault(node.part_of, []).append(node.id)
+        network.parts = {k: tuple(sorted(v)) for k, v in found.items()}
+    return network.parts
+
+
+def _place(network: model.Network, text: str, ids: tuple[str, ...]) -> Endpoint:
+    """What the nodes a name or id matched stand for.
+
+    A place answers for itself and its parts (a city, its stations and ports); a crossing's
+    side stands for the crossing, which answers alone (a route to it pays its border); a part
+    of a city named by its own name or id is that node alone.
+    """
+    nodes, parts = network.nodes, parts_index(network)
+    stops: dict[str, None] = {}
+    members: dict[str, None] = {}
+    for node_id in ids:
+        node = nodes[node_id]
+        root = nodes.get(node.part_of) if node.part_of else None
+        if root is not None and root.is_crossing:
+            node = root
+        elif root is not None:
+            stops[node_id] = members[node_id] = None
+            continue
+        group = (node.id, *parts.get(node.id, ()))
+        stops.update(dict.fromkeys((node.id,) if node.is_crossing else group))
+        members.update(dict.fromkeys(group))
+    label = nodes[next(iter(stops))].name if len(ids) == 1 else text
+    return Endpoint(text, label, "place", tuple(stops), members=tuple(members))
+
+
+def resolve(network: model.Network, text: str, *, snap_km: float = MAX_SNAP_KM) -> Endpoint:
     """Resolve an endpoint text against the network.
 
     Tried in order: a node id, name or alias; a country (ISO3 code or name: its cities and
-    ports); a sea (its ports); ``lat,lon`` (the nearest node).
+    ports); a sea (its ports); ``lat,lon`` (the nearest node). A place's name answers for the
+    place and its parts (``part_of``): a city's stations and ports; a crossing's side stands for
+    the crossing. A node id is that node alone.
 
     Raises
     ------
@@ -88,13 +137,16 @@ def resolve(network: model.Network, text: str) -> Endpoint:
         msg = "empty place name"
         raise UnknownPlaceError(msg)
     if text in network.nodes:
-        return Endpoint(text, network.nodes[text].name, "place", (text,))
+        # A node id is that node alone (scripts that name a station or a port keep working);
+        # a crossing's id still stands for both its sides when avoided.
+        node = network.nodes[text]
+        sides = parts_index(network).get(text, ()) if node.is_crossing else ()
+        return Endpoint(text, node.name, "place", (text,), members=(text, *sides))
     ids = name_index(network).get(key)
     if ids:
-        label = network.nodes[ids[0]].name if len(ids) == 1 else text
-        return Endpoint(text, label, "place", ids)
+        return _place(network, text, ids)
     if (point := _LATLON.match(text)) is not None:
-        return _nearest(network, text, float(point[1]), float(point[2]))
+        return _nearest(network, text, float(point[1]), float(point[2]), limit_km=snap_km)
     if (country := _country(network, key)) is not None:
         return country
     for sea, ids in seas(network).items():
@@ -134,15 +186,24 @@ def _country(network: model.Network, key: str) -> Endpoint | None:
     return None
 
 
-def _nearest(network: model.Network, text: str, lat: float, lon: float) -> Endpoint:
+def _nearest(network: model.Network, text: str, lat: float, lon: float, *, limit_km: float) -> Endpoint:
+    """The node nearest a position; farther than ``limit_km`` from every node, an error."""
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         msg = f"{text!r}: expected 'lat,lon' in degrees"
         raise UnknownPlaceError(msg)
-    node, dist = min(
-        ((n, geodesy.great_circle_km(lon, lat, n.lon, n.lat)) for n in network.nodes.values()),
-        key=lambda pair: pair[1],
+    near = heapq.nsmallest(
+        3,
+        ((geodesy.great_circle_km(lon, lat, n.lon, n.lat), n.name, n.id) for n in network.nodes.values()),
     )
-    return Endpoint(text, node.name, "point", (node.id,), snap_km=dist)
+    dist, _, node_id = near[0]
+    if dist > limit_km:
+        nearest = ", ".join(f"{name} {km:,.0f} km" for km, name, _ in near)
+        msg = (
+            f"{text!r} is {dist:,.0f} km from the nearest place of the network, over the "
+            f"{limit_km:g} km limit (nearest: {nearest}); give a place nearer the network, or --snap-km"
+        )
+        raise UnknownPlaceError(msg)
+    return Endpoint(text, network.nodes[node_id].name, "point", (node_id,), snap_km=dist)
 
 
 def suggest(network: model.Network, text: str, n: int = 3) -> list[str]:

@@ -114,6 +114,30 @@ Step = Segment | Transfer | Crossing
 
 
 @dataclass(frozen=True)
+class Need:
+    """Something a route relies on that is not open today.
+
+    ``kind`` is ``project`` (its links ``ids``), ``link`` (a link outside any project) or
+    ``crossing`` (a crossing not open today, ``ids`` its node id).
+    """
+
+    kind: str
+    name: str
+    status: str
+    ids: tuple[str, ...]
+    year: int | None = None
+
+    def describe(self) -> str:
+        """``"ML-1 Upgrade (proposed, expected 2030): ml1up_a"`` or ``"Torkham crossing (suspended)"``."""
+        status = self.status.replace("_", " ")
+        if self.kind == "crossing":
+            return f"{self.name} crossing ({status})"
+        when = f", expected {self.year}" if self.year else ""
+        head = f"{self.name} ({status}{when})"
+        return f"{head}: {', '.join(self.ids)}" if self.kind == "project" else head
+
+
+@dataclass(frozen=True)
 class Route:
     """One candidate route: its steps in order and everything derived from them."""
 
@@ -187,6 +211,25 @@ class Route:
     def relies_on(self) -> list[str]:
         """Ids of the non-operational links the route uses."""
         return list(dict.fromkeys(s.link_id for s in self.segments if s.status != "operational"))
+
+    @property
+    def needs(self) -> list[Need]:
+        """The projects, links and crossings not open today that the route uses, in route order."""
+        grouped: dict[str, list[Segment]] = {}
+        for s in self.segments:
+            if s.status != "operational":
+                grouped.setdefault(s.project or s.link_id, []).append(s)
+        out = []
+        for key, segs in grouped.items():
+            ids = tuple(dict.fromkeys(s.link_id for s in segs))
+            years = [s.year for s in segs if s.year]
+            status = ", ".join(sorted({s.status for s in segs}))
+            kind = "project" if segs[0].project else "link"
+            out.append(Need(kind, key, status, ids, max(years) if years else None))
+        for c in self.crossings:
+            if c.status != "operational" and all(n.ids != (c.node_id,) for n in out):
+                out.append(Need("crossing", c.name, c.status, (c.node_id,)))
+        return out
 
     @property
     def link_ids(self) -> frozenset[str]:

@@ -19,7 +19,7 @@ from corridors.geo import model, objectives
 from corridors.routes import backends, costs, graph
 from corridors.routes.backends import BORDER_KEY as BORDER_KEY
 from corridors.routes.backends import weight_function as weight_function
-from corridors.routes.constraints import DEFAULT_STATUSES, Constraints
+from corridors.routes.constraints import PLANNED_STATUSES, Constraints
 from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
 
 if TYPE_CHECKING:
@@ -38,18 +38,30 @@ def best_path(
     attr: str,
     constraints: Constraints,
     penalties: dict[str, float] | None = None,
+    start: Sequence[tuple] | None = None,
+    end: Sequence[tuple] | None = None,
 ) -> tuple[list[tuple], list[dict]] | None:
     """The best path from any origin to any target: its vertices and the data of its edges.
 
     ``G`` is the networkx graph, or its array form (:mod:`routes.engine`) for large networks;
-    either answers through the one interface of :mod:`routes.backends`.
+    either answers through the one interface of :mod:`routes.backends`. ``start`` and ``end``
+    list vertices to start from and end at in place of the places' entries and exits.
     """
-    return backends.backend(G).best(origins, targets, attr=attr, constraints=constraints, penalties=penalties)
+    return backends.backend(G).best(
+        origins, targets, attr=attr, constraints=constraints, penalties=penalties, start=start, end=end
+    )
 
 
 def _figures(d: dict) -> dict[str, float]:
     """An edge's figures, one per objective."""
     return {attr: d[attr] for attr in objectives.attrs()}
+
+
+def _crossed(node: model.Node, u: tuple, v: tuple) -> tuple[str, str]:
+    """The countries a border edge ``u -> v`` at ``node`` crosses, in the direction travelled."""
+    to_side = v[2] if v[2] in graph.SIDES else graph.other_side(u[2])
+    a, b = node.border.countries
+    return (a, b) if to_side == graph.SIDES[1] else (b, a)
 
 
 def _sourced(priced: costs.Priced) -> dict:
@@ -61,7 +73,7 @@ def _sourced(priced: costs.Priced) -> dict:
 def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_seq: int) -> list[Step]:
     steps: list[Step] = []
     nodes = network.nodes
-    for u, d in zip(path, edges, strict=False):
+    for u, v, d in zip(path, path[1:], edges, strict=False):
         seq = start_seq + len(steps)
         if d["kind"] == "link":
             link = network.links[d["link"]]
@@ -104,9 +116,11 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
                     **_sourced(costs.price_transfer(node, d["transfer"], network.costs)),
                 )
             )
+        elif d["kind"] == "border" and not nodes[d["node"]].is_crossing:
+            steps.append(_port_customs(network, nodes[d["node"]], u, v, d, seq))
         elif d["kind"] == "border":
             node = nodes[d["node"]]
-            way = graph.direction(node, u[2])
+            way = _crossed(node, u, v)
             steps.append(
                 Crossing(
                     seq=seq,
@@ -125,18 +139,22 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
     return steps
 
 
-def _orient_crossings(steps: list[Step], nodes: dict[str, model.Node]) -> list[Step]:
-    """Order each crossing's countries in the direction travelled."""
-    out = list(steps)
-    for i, step in enumerate(out):
-        if not isinstance(step, Crossing):
-            continue
-        before = next((s.from_id for s in reversed(out[:i]) if isinstance(s, Segment)), None)
-        after = next((s.to_id for s in out[i + 1 :] if isinstance(s, Segment)), None)
-        a, b = step.countries
-        if (before and nodes[before].country == b) or (after and nodes[after].country == a):
-            out[i] = replace(step, countries=(b, a))
-    return out
+def _port_customs(
+    network: model.Network, node: model.Node, u: tuple, v: tuple, d: dict, seq: int
+) -> Crossing:
+    """Customs at a port for a sea link to or from another country, as a border crossing."""
+    return Crossing(
+        seq=seq,
+        node_id=node.id,
+        name=f"{node.name} customs",
+        countries=graph.sea_crossing(network, u, v),
+        mode="sea",
+        status="operational",
+        values=_figures(d),
+        lon=node.lon,
+        lat=node.lat,
+        **_sourced(costs.price_port_customs(node, network.costs)),
+    )
 
 
 def _countries(steps: list[Step], nodes: dict[str, model.Node]) -> tuple[str, ...]:
@@ -164,16 +182,98 @@ def route_through(
     attr = objectives.get(by).attr
     steps: list[Step] = []
     ends = []
-    current = stops[0]
-    for nxt in stops[1:]:
-        found = best_path(G, current, nxt, attr=attr, constraints=constraints, penalties=penalties)
-        if found is None:
+    current, start = stops[0], None
+    i = 1
+    while i < len(stops):
+        crossing = _via_crossing(network, stops, i)
+        if crossing is not None:
+            legs = _pass_crossing(
+                G,
+                network,
+                current,
+                crossing,
+                stops[i + 1],
+                attr=attr,
+                constraints=constraints,
+                penalties=penalties,
+                start=start,
+            )
+            i += 1
+        else:
+            found = best_path(
+                G, current, stops[i], attr=attr, constraints=constraints, penalties=penalties, start=start
+            )
+            legs = None if found is None else [found]
+        if legs is None:
             return None
-        path, edges = found
-        ends.append((path[0][0], path[-1][0]))
-        steps.extend(_steps(network, path, edges, len(steps)))
-        current = (path[-1][0],)
+        for path, edges in legs:
+            steps.extend(_steps(network, path, edges, len(steps)))
+        path = legs[-1][0]
+        ends.append((legs[0][0][0][0], path[-1][0]))
+        current, start = (path[-1][0],), None
+        if i < len(stops) - 1 and network.nodes[path[-1][0]].is_crossing:
+            # The leg paid the crossing on its way over: the next one goes on from the far side.
+            node_id, layer, side = path[-2]
+            start = [(node_id, layer, graph.other_side(side))]
+        i += 1
     return _route(network, steps, ends, by)
+
+
+def _via_crossing(network: model.Network, stops: Sequence[Sequence[str]], i: int) -> model.Node | None:
+    """The crossing that stop ``i`` asks to pass, if it is a via point that is one crossing."""
+    if 0 < i < len(stops) - 1 and len(stops[i]) == 1:
+        node = network.nodes[stops[i][0]]
+        return node if node.is_crossing else None
+    return None
+
+
+def _pass_crossing(
+    G: SearchGraph,
+    network: model.Network,
+    current: Sequence[str],
+    crossing: model.Node,
+    targets: Sequence[str],
+    *,
+    attr: str,
+    constraints: Constraints,
+    penalties: dict[str, float] | None,
+    start: Sequence[tuple] | None,
+) -> list[tuple[list[tuple], list[dict]]] | None:
+    """The legs into, over and out of a crossing asked for as a via point: across it, once.
+
+    Both directions are tried (arrive on one side, go on from the other, with the crossing
+    closed to the legs before and after, so that the route goes over it once), and the better
+    is kept. Returns the legs as ``(vertices, edges)``, or None.
+    """
+    links = network.links.values()
+    layers = sorted({link.layer for link in links if crossing.id in (link.from_id, link.to_id)})
+    closed = replace(constraints, closed_crossings=constraints.closed_crossings | {crossing.id})
+    best, best_value = None, float("inf")
+    for side in graph.SIDES:
+        into = best_path(
+            G,
+            current,
+            (),
+            attr=attr,
+            constraints=closed,
+            penalties=penalties,
+            start=start,
+            end=[(crossing.id, layer, side) for layer in layers],
+        )
+        if into is None:
+            continue
+        u = into[0][-1]
+        v = (crossing.id, u[1], graph.other_side(side))
+        over = graph.border_edge(crossing, u[1], side, network.costs)
+        if not constraints.allows(over):
+            continue
+        out = best_path(G, (), targets, attr=attr, constraints=closed, penalties=penalties, start=[v])
+        if out is None:
+            continue
+        value = sum(d[attr] for d in (*into[1], over, *out[1]))
+        if value < best_value:
+            best, best_value = [into, ([u, v], [over]), out], value
+    return best
 
 
 def path_route(network: model.Network, path: list[tuple], edges: list[dict], *, by: str) -> Route:
@@ -182,7 +282,6 @@ def path_route(network: model.Network, path: list[tuple], edges: list[dict], *, 
 
 
 def _route(network: model.Network, steps: list[Step], ends: list[tuple[str, str]], by: str) -> Route:
-    steps = _orient_crossings(steps, network.nodes)
     return Route(
         origin=ends[0][0],
         destination=ends[-1][1],
@@ -219,9 +318,9 @@ def diagnose(
         "avoided countries (--avoid)": replace(constraints, avoid_countries=frozenset()),
         "avoided places (--avoid)": replace(constraints, avoid_nodes=frozenset()),
         "the allowed modes (--modes)": replace(constraints, modes=frozenset(model.MODES)),
-        "the allowed statuses (--status)": replace(constraints, statuses=DEFAULT_STATUSES),
+        "today's network (add projects with --projects)": replace(constraints, statuses=PLANNED_STATUSES),
         "the month's seasonal closures (--month)": replace(constraints, month=None),
-        "suspended links and crossings (--include-suspended)": replace(constraints, include_suspended=True),
+        "suspended links and crossings (--reopen all)": replace(constraints, include_suspended=True),
     }
     culprits = []
     for label, lifted in lifts.items():

@@ -20,7 +20,8 @@ when the code prices a step differently from what the data says:
   a crossing none; a folder without ``[co2e]`` takes the built-in network's;
 - a crossing takes the node's ``border.hours``/``border.usd_per_t`` for the mode (hours may be
   given by direction, ``"KAZ>CHN"`` or ``in``/``out`` of the node's country), else
-  ``[border.<mode>]``; a ship crosses free.
+  ``[border.<mode>]``; a sea link between two countries clears customs at each port, the
+  port's country's ``[port_customs.country.<ISO3>]`` figures, else ``[port_customs]``.
 
 Times are central values; a ``{low, central, high}`` table counts by its ``central``.
 """
@@ -133,9 +134,11 @@ class Fixture:
         return Figures(0.0, _central(fig["hours"]), float(fig["usd_per_t"]), co2e)
 
     def crossing(self, node_id: str, mode: str, direction: tuple[str, str] | None = None) -> Figures:
-        if mode == "sea":
-            return Figures(0.0, 0.0, 0.0)
         props = self.nodes[node_id]["properties"]
+        if mode == "sea":  # customs at a port of a sea link between two countries
+            table = self.costs["port_customs"]
+            fig = table.get("country", {}).get(props["country"], table)
+            return Figures(0.0, float(fig["hours"]), float(fig["usd_per_t"]))
         border = props.get("border", {})
         default = self.costs["border"][mode]
         hours = border.get("hours", {}).get(mode)

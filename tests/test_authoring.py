@@ -323,11 +323,12 @@ def test_adding_the_same_file_twice_is_refused(region_copy):
 
 
 def test_a_file_with_the_stem_of_a_links_file_is_appended_to_it(region_copy, tmp_path):
+    # Kapa to Kazgate, the KAZ–CHN crossing: a link to Chenshi would jump the border.
     path = write_fc(
         tmp_path / "region.geojson",
         [
             line(
-                [[76, 43], [77, 41], [76, 39.5]],
+                [[76, 43], [78, 44.5], [80, 44]],
                 mode="road",
                 status="proposed",
                 corridor="Short Cut",
@@ -340,7 +341,7 @@ def test_a_file_with_the_stem_of_a_links_file_is_appended_to_it(region_copy, tmp
     assert merge.committed
     new = json.loads((region_copy / "links" / "region.geojson").read_text())
     assert new["features"][:-1] == old["features"]
-    assert new["features"][-1]["properties"]["id"] == "short_cut_kapa_chen"
+    assert new["features"][-1]["properties"]["id"] == "short_cut_kapa_kx"
 
 
 def test_a_clashing_id_in_the_same_links_file_is_refused(region_copy, tmp_path):

@@ -89,7 +89,7 @@ def test_diagnosis_names_the_constraint_on_either_backend(projects):
 
 
 def test_alternatives_on_either_backend(projects):
-    plan = api.plan("Oskel", "Portu", k=3, max_overlap=0.9, network=projects)
+    plan = api.plan("Oskel", "Portu", k=3, max_overlap=0.9, projects="all", network=projects)
     times = [r.time_h for r in plan.routes]
     assert times[0] == pytest.approx(10.0)
     assert times == sorted(times)

@@ -126,7 +126,7 @@ def test_route_compare(tmp_path):
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout)
     assert doc["today"]["routes"][0]["totals"]["time_h"] == 15
-    assert doc["with_projects"]["routes"][0]["totals"]["time_h"] == 10
+    assert doc["scenario"]["routes"][0]["totals"]["time_h"] == 10
     assert doc["difference"]["time_h"] == -5
 
 

@@ -41,17 +41,24 @@ def test_every_step_carries_its_co2e_and_the_route_sums_them(tiny):
 def test_by_co2_minimises_emissions(tiny):
     route = api.plan("Aqsu", "Chenggu", by="co2", network=tiny).routes[0]
     assert route.total("co2") == pytest.approx(RAIL_CO2E)
-    fastest = api.plan("Aqsu", "Chenggu", by="time", network=tiny).routes[0]
+    fastest = api.plan("Aqsu", "Chenggu", by="time", projects="all", network=tiny).routes[0]
     assert fastest.total("co2") == pytest.approx(EXPRESS_CO2E)
 
 
 def test_pareto_on_time_cost_and_co2(tiny):
-    plan = api.plan("Aqsu", "Chenggu", pareto=["time", "cost", "co2"], network=tiny)
+    plan = api.plan("Aqsu", "Chenggu", pareto=["time", "cost", "co2"], projects="all", network=tiny)
     got = [tuple(round(r.total(c), 6) for c in ("time", "cost", "co2")) for r in plan.routes]
-    # The four time/cost routes: express road 52; express road then rail at Xgate 19 + 16 + 2 + 4
-    # = 41; rail then road at Bay 5.4 + 2 + 16 + 17 = 40.4; all rail 15.2. No other route is
-    # better on any of the three (all rail then road at Xgate: 49 h, 48 $/t, 29.2 kg/t, ...).
-    assert got == [(18.6, 57.0, 52.0), (33.6, 56.0, 41.0), (35.8, 55.0, 40.4), (45.0, 41.0, 15.2)]
+    # The five time/cost routes: express road 52; express road then rail at Xgate 19 + 16 + 2 + 4
+    # = 41; rail then road at Bay 5.4 + 2 + 16 + 17 = 40.4; rail to Xgate, to road on the Kazakh
+    # side and over by road 5.4 + 4.8 + 2 + 17 = 29.2; all rail 15.2. No other route is better on
+    # any of the three.
+    assert got == [
+        (18.6, 57.0, 52.0),
+        (33.6, 56.0, 41.0),
+        (35.8, 55.0, 40.4),
+        (39.0, 47.0, 29.2),
+        (45.0, 41.0, 15.2),
+    ]
 
 
 def test_network_without_co2e_tables_takes_the_built_in_factors(tmp_path):
@@ -76,11 +83,15 @@ def test_a_bigger_payload_spreads_per_shipment_costs(tiny):
 
 def test_value_of_time_flips_the_generalised_choice(tiny):
     # 24 USD/t/day = 1 $/t per hour: express road 57 + 18.6 = 75.6 beats rail 41 + 45 = 86.
-    fast = api.plan("Aqsu", "Chenggu", by="generalised", value_of_time=24, network=tiny).routes[0]
+    fast = api.plan(
+        "Aqsu", "Chenggu", by="generalised", value_of_time=24, projects="all", network=tiny
+    ).routes[0]
     assert fast.total("generalised") == pytest.approx(75.6)
     assert fast.segments[0].link_id == "a_b_express"
     # 2.4 USD/t/day: rail 41 + 4.5 = 45.5 beats the express 57 + 1.86.
-    slow = api.plan("Aqsu", "Chenggu", by="generalised", value_of_time=2.4, network=tiny).routes[0]
+    slow = api.plan(
+        "Aqsu", "Chenggu", by="generalised", value_of_time=2.4, projects="all", network=tiny
+    ).routes[0]
     assert slow.total("generalised") == pytest.approx(45.5)
     assert slow.segments[0].link_id == "a_b_rail"
 

@@ -234,7 +234,7 @@ def test_options_out_of_range_are_refused_at_once(capsys, args, expected):
 def test_a_point_far_from_the_network_is_refused_not_snapped(capsys):
     code, _, err = run(capsys, "route", "--network", REGION, "--", "-89,-179", "Pport")
     assert code == 2
-    assert_one_line(err, "km away, over the 1000 km a point may snap")
+    assert_one_line(err, "from the nearest place of the network, over the 300 km limit")
 
 
 def test_terminal_escapes_in_arguments_are_shown_escaped(capsys):

@@ -255,7 +255,7 @@ def test_itinerary_popup_lists_every_step_and_the_totals(routes):
     assert "<b>Border crossings:</b> Khorgos, Khunjerab Pass" in itinerary
     relies = next(p for p in popups(html) if "Route 2:" in p)
     assert (
-        "<b>Relies on links not yet operational:</b> kashgar_khunjerab_rail, khunjerab_islamabad_rail"
+        "<b>Relies on (not open today):</b> kashgar_khunjerab_rail; khunjerab_islamabad_rail"
         in relies
     )
 

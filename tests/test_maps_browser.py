@@ -130,7 +130,7 @@ def test_clicking_a_route_opens_its_itinerary(open_page, pages):
     text = popup.inner_text()
     assert "Route 3: Almaty → Gwadar" in text
     assert "ranked by time · 4,840 km · 156.1 h · 409.2 USD/t" in text
-    assert "Relies on links not yet operational: islamabad_quetta_road" in text
+    assert "Relies on (not open today): islamabad_quetta_road" in text
     assert "Border crossing at Khunjerab Pass" in text
 
 

@@ -30,8 +30,8 @@ def recomputed(route) -> tuple[float, float, float]:
     return km, figures.hours, figures.usd_per_t
 
 
-def test_fastest_uses_the_proposed_express(tiny):
-    route = api.plan("Aqsu", "Chenggu", network=tiny).routes[0]
+def test_fastest_with_its_project_uses_the_proposed_express(tiny):
+    route = api.plan("Aqsu", "Chenggu", projects="express", network=tiny).routes[0]
     assert [s.link_id for s in route.segments] == ["a_b_express", "b_x_road", "x_c_road"]
     assert route.distance_km == pytest.approx(ROAD_EXPRESS["distance_km"])
     assert route.time_h == pytest.approx(ROAD_EXPRESS["time_h"])
@@ -40,8 +40,9 @@ def test_fastest_uses_the_proposed_express(tiny):
     assert any("proposed" in w for w in route.warnings)
 
 
-def test_status_operational_leaves_out_the_proposed_link(tiny):
-    route = api.plan("Aqsu", "Chenggu", status=["operational"], network=tiny).routes[0]
+@pytest.mark.parametrize("scenario", [{}, {"status": ["operational"]}])
+def test_today_leaves_out_the_proposed_link(tiny, scenario):
+    route = api.plan("Aqsu", "Chenggu", network=tiny, **scenario).routes[0]
     assert [s.link_id for s in route.segments] == ["a_b_road", "b_x_road", "x_c_road"]
     assert route.time_h == pytest.approx(ROAD_TODAY["time_h"])
     assert route.cost_usd_per_t == pytest.approx(ROAD_TODAY["cost"])

@@ -99,7 +99,7 @@ def test_avoid_country_never_enters_it(region):
 
 
 def test_suspended_crossing_is_closed_unless_asked_for(region):
-    with pytest.raises(NoRouteError, match="--include-suspended"):
+    with pytest.raises(NoRouteError, match="--reopen all"):
         api.plan("Kapa", "Pport", avoid=["CHN", "IRN"], network=region)
     route = api.plan("Kapa", "Pport", avoid=["CHN", "IRN"], include_suspended=True, network=region).routes[0]
     assert "ap" in crossing_ids(route)
@@ -107,10 +107,10 @@ def test_suspended_crossing_is_closed_unless_asked_for(region):
     assert any("Khybergate crossing is suspended" in w for w in route.warnings)
 
 
-def test_status_operational_uses_no_proposed_link(region):
-    plan = api.plan("Uzshahr", "Afghanabad", by="cost", network=region)
+def test_today_uses_no_proposed_link(region):
+    plan = api.plan("Uzshahr", "Afghanabad", by="cost", projects="all", network=region)
     assert plan.routes[0].relies_on == ["ucity_acity_rail"]
-    today = api.plan("Uzshahr", "Afghanabad", by="cost", status=["operational"], network=region)
+    today = api.plan("Uzshahr", "Afghanabad", by="cost", network=region)
     assert today.routes[0].relies_on == []
     assert all(s.status == "operational" for s in today.routes[0].segments)
 

@@ -13,14 +13,13 @@ from tests.conftest import run_cli
 
 
 def test_pareto_table_and_json(tiny_dir):
-    out = run_cli("route", "Aqsu", "Chenggu", "--pareto", "--network", str(tiny_dir))
+    out = run_cli("route", "Aqsu", "Chenggu", "--pareto", "--projects", "all", "--network", str(tiny_dir))
     assert out.returncode == 0, out.stderr
-    assert "4 routes that no other beats on both time and cost, by time" in out.stdout.splitlines()[0]
-    doc = json.loads(
-        run_cli("route", "a", "c", "--pareto", "time,cost", "--json", "--network", str(tiny_dir)).stdout
-    )
+    assert "5 routes that no other beats on both time and cost, by time" in out.stdout.splitlines()[0]
+    args = ["route", "a", "c", "--pareto", "time,cost", "--json", "--projects", "all"]
+    doc = json.loads(run_cli(*args, "--network", str(tiny_dir)).stdout)
     assert doc["query"]["pareto"] == ["time", "cost"]
-    assert [r["totals"]["time_h"] for r in doc["routes"]] == [18.6, 33.6, 35.8, 45.0]
+    assert [r["totals"]["time_h"] for r in doc["routes"]] == [18.6, 33.6, 35.8, 39.0, 45.0]
 
 
 @pytest.mark.parametrize(
@@ -47,9 +46,9 @@ def test_gateways_table(tiny_dir):
 
 
 def test_csv_one_row_per_route_and_per_step(tiny_dir, tmp_path):
-    out = run_cli("route", "a", "c", "--pareto", "--csv", "--network", str(tiny_dir))
+    out = run_cli("route", "a", "c", "--pareto", "--csv", "--projects", "all", "--network", str(tiny_dir))
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
-    assert [float(r["time_h"]) for r in rows] == [18.6, 33.6, 35.8, 45.0]
+    assert [float(r["time_h"]) for r in rows] == [18.6, 33.6, 35.8, 39.0, 45.0]
     assert rows[0]["countries"] == "KAZ > CHN"
     target = tmp_path / "steps.csv"
     out = run_cli(
