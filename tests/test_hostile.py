@@ -485,8 +485,8 @@ def test_an_interrupt_after_the_commit_keeps_the_merge_and_says_so(capsys, net, 
     assert code == 0 and "had completed: its changes are kept" in out
     assert not (net / paths.PENDING_DIR).exists()
     assert {k: v for k, v in merged.items() if not k.startswith(paths.PENDING_DIR)} == fingerprint(net)
-    code, out, _ = run(capsys, "route", "Kapa", "Kurramgate", "--network", net)
-    assert code == 0
+    code, out, _ = run(capsys, "places", "Kurramgate", "--network", net)
+    assert code == 0 and "Kurramgate" in out  # the merged folder loads, with the new place
 
 
 def test_staging_without_a_journal_is_reported_as_changing_nothing(capsys, net):
