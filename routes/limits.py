@@ -42,9 +42,9 @@ def check_max_stretch(factor: Any) -> None:
 
 def check_snap_km(km: Any) -> None:
     """Refuse a snapping distance that is not a finite number of km above 0."""
-    _number("snap_km", km, 0.0, 40_075.0)
-    if km == 0:
-        msg = "`snap_km` must be a distance above 0 km, got 0"
+    _number("snap_km", km, -math.inf, 40_075.0)
+    if km <= 0:
+        msg = f"--snap-km must be a distance above 0 km, got {km:g}"
         raise QueryError(msg)
 
 
