@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corridors.geo import io, model, paths, validate
+from corridors.geo import io, journal, model, paths, validate
 from corridors.geo.errors import NetworkDataError
 from corridors.geo.validate import Problem
 
@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 
 #: The lock file of a network folder: ``corridors add`` holds an exclusive ``flock`` on it.
 LOCK_FILE = ".corridors.lock"
-_JOURNAL = "journal.json"
 
 
 @dataclass(slots=True)
@@ -75,7 +74,7 @@ class Merge:
     check: Check
     changes: list[Change]
     committed: bool = False
-    recovered: bool = False
+    recovered: str = ""
 
 
 def check_files(
@@ -132,7 +131,23 @@ def plan_add(files: Iterable[str | Path], folder: str | Path) -> Merge:
             links.setdefault(target, []).append((link.id, _link_feature(features[index], link, filled)))
     changes = [_change(folder / "nodes.geojson", nodes, "node")] if nodes else []
     changes += [_change(path, items, "link") for path, items in links.items()]
+    _read_back(folder, changes)
     return Merge(folder, check, changes)
+
+
+def _read_back(folder: Path, changes: list[Change]) -> None:
+    """Read the folder as it would be after the merge, exactly as ``corridors route`` will.
+
+    Raises
+    ------
+    NetworkDataError
+        When the merged folder would not load; nothing has been written.
+    """
+    try:
+        io.read_network(folder, contents={c.path: c.new for c in changes})
+    except NetworkDataError as err:
+        msg = f"{folder}: after this merge the network would not load, so nothing was written: {err}"
+        raise NetworkDataError(msg) from None
 
 
 def add(
@@ -164,8 +179,10 @@ def add(
     return merge
 
 
-def repair(folder: str | Path) -> bool:
-    """Undo an interrupted merge in a network folder, under its lock; return whether there was one.
+def repair(folder: str | Path) -> str:
+    """Undo an interrupted merge in a network folder, under its lock; say what was found.
+
+    See :func:`recover` for the states returned.
 
     Raises
     ------
@@ -280,7 +297,7 @@ def lock(folder: str | Path) -> Iterator[None]:
 
     path = Path(folder) / LOCK_FILE
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as err:
         msg = f"{folder}: cannot create the lock file {LOCK_FILE}: {err.strerror or err}"
         raise NetworkDataError(msg) from err
@@ -314,45 +331,71 @@ def commit(merge: Merge) -> None:
         if now != change.old:
             msg = f"{change.path}: changed since it was checked; run the command again"
             raise NetworkDataError(msg)
+    _check_writable(merge)
     try:
         pending.mkdir()
-        entries: list[dict[str, Any]] = []
-        made: list[str] = []
-        for n, change in enumerate(merge.changes):
-            mode = stat.S_IMODE(change.path.stat().st_mode) if change.old is not None else None
-            _write(pending / f"{n}.new", change.new, mode)
-            if change.old is not None:
-                _write(pending / f"{n}.old", change.old, mode)
-            target = change.path.relative_to(folder).as_posix()
-            entries.append(
-                {
-                    "target": target,
-                    "staged": f"{n}.new",
-                    "backup": f"{n}.old" if change.old is not None else None,
-                }
-            )
-            parent = change.path.parent
-            if not parent.exists() and parent.relative_to(folder).as_posix() not in made:
-                made.append(parent.relative_to(folder).as_posix())
-        _write(pending / _JOURNAL, json.dumps({"entries": entries, "made": made}).encode(), None)
+        entries, made = _stage(merge, pending)
+        _write(pending / journal.JOURNAL, journal.encode(entries, made), None)
         _sync_dir(pending)
         for name in made:
             (folder / name).mkdir(parents=True)
         for entry in entries:
-            os.replace(pending / entry["staged"], folder / entry["target"])
+            os.replace(pending / entry.staged, folder / entry.target)
         for parent in {folder, *(c.path.parent for c in merge.changes)}:
             _sync_dir(parent)
     except BaseException as err:
         recover(folder)
         if isinstance(err, OSError):
-            what = err.filename or "a file"
+            what = _named_target(err, merge)
             msg = f"{folder}: could not write {what}: {err.strerror or err}; nothing was changed"
-            raise NetworkDataError(msg) from err
+            raise NetworkDataError(msg) from None
         raise
-    (pending / _JOURNAL).unlink()
-    shutil.rmtree(pending, ignore_errors=True)
+    os.replace(pending / journal.JOURNAL, pending / journal.DONE)  # the commit point
     merge.committed = True
+    shutil.rmtree(pending, ignore_errors=True)
     log.info("Merged %d file(s) into %s", len(merge.changes), folder)
+
+
+def _named_target(err: OSError, merge: Merge) -> str:
+    """The file of the folder an error was about: a staged file or backup is named by its target."""
+    pending = merge.folder / paths.PENDING_DIR
+    for path in (err.filename, err.filename2):
+        if not path:
+            continue
+        name = Path(path).name
+        if Path(path).parent == pending and name.split(".")[0].isdigit():
+            n = int(name.split(".")[0])
+            if n < len(merge.changes):
+                return str(merge.changes[n].path)
+        elif Path(path).parent != pending:
+            return str(path)
+    return "its files"
+
+
+def _check_writable(merge: Merge) -> None:
+    """Refuse to write through a symbolic link: ``links`` and each target must be real."""
+    for change in merge.changes:
+        for path in (change.path.parent, change.path):
+            if path.is_symlink():
+                msg = f"{path}: is a symbolic link; `corridors add` writes only the folder's own files"
+                raise NetworkDataError(msg)
+
+
+def _stage(merge: Merge, pending: Path) -> tuple[list[journal.Entry], list[str]]:
+    """Write each new file content and each backup into the staging folder; list the renames."""
+    entries: list[journal.Entry] = []
+    made: list[str] = []
+    for n, change in enumerate(merge.changes):
+        mode = stat.S_IMODE(change.path.stat().st_mode) if change.old is not None else None
+        _write(pending / f"{n}.new", change.new, mode)
+        if change.old is not None:
+            _write(pending / f"{n}.old", change.old, mode)
+        target = change.path.relative_to(merge.folder).as_posix()
+        entries.append(journal.Entry(target, f"{n}.new", f"{n}.old" if change.old is not None else None))
+        parent = change.path.parent
+        if not parent.exists() and parent.relative_to(merge.folder).as_posix() not in made:
+            made.append(parent.relative_to(merge.folder).as_posix())
+    return entries, made
 
 
 def _write(path: Path, data: bytes, mode: int | None) -> None:
@@ -373,40 +416,64 @@ def _sync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def recover(folder: str | Path) -> bool:
-    """Undo a merge that was interrupted; return whether there was one. Hold :func:`lock`.
+#: What :func:`recover` found: an add undone, one that had committed (its leftover staging
+#: removed), one stopped while staging (nothing had been renamed), or nothing at all ("").
+UNDONE, FINISHED, NOT_STARTED = "undone", "finished", "not started"
+
+
+def recover(folder: str | Path) -> str:
+    """Undo a merge that was interrupted; say what was found (see :data:`UNDONE`). Hold :func:`lock`.
 
     With a journal, each file is put back from its backup and each new file removed; without
-    one (the process stopped while staging), nothing had been renamed yet. Either way the staging
-    folder goes, and the folder is byte for byte as before the merge.
+    one (the process stopped while staging), nothing had been renamed yet; after the commit point
+    the merge stays. Either way the staging folder goes. Returns ``""`` when there was none.
+
+    Raises
+    ------
+    NetworkDataError
+        When the staging folder or its journal is not what :func:`commit` writes (see
+        :mod:`geo.journal`); nothing is then changed.
     """
     folder = Path(folder)
-    pending = folder / paths.PENDING_DIR
-    if not pending.exists():
-        return False
-    journal = _parse((pending / _JOURNAL).read_text("utf-8")) if (pending / _JOURNAL).is_file() else None
-    if isinstance(journal, dict):
-        for entry in reversed(journal.get("entries", [])):
-            target = folder / entry["target"]
-            if entry.get("backup"):
-                backup = pending / entry["backup"]
-                if backup.exists():
-                    _restore(backup, target)
-            else:
-                target.unlink(missing_ok=True)
-        for name in reversed(journal.get("made", [])):
-            with contextlib.suppress(OSError):
-                (folder / name).rmdir()
+    pending = journal.staging_folder(folder)
+    if pending is None:
+        return ""
+    found = journal.read(pending)
+    if os.path.lexists(pending / journal.DONE):
+        state = FINISHED
+    elif found is None:
+        state = NOT_STARTED
+    else:
+        journal.check_paths(folder, pending, found)
+        _undo(folder, pending, found)
+        state = UNDONE
     shutil.rmtree(pending)
-    log.info("Undid an interrupted merge in %s", folder)
-    return True
+    log.info("Interrupted merge in %s: %s", folder, state)
+    return state
+
+
+def _undo(folder: Path, pending: Path, found: journal.Journal) -> None:
+    for entry in reversed(found.entries):
+        target = folder / entry.target
+        if entry.backup:
+            backup = pending / entry.backup
+            if backup.exists():
+                _restore(backup, target)
+        else:
+            target.unlink(missing_ok=True)
+    for name in reversed(found.made):
+        with contextlib.suppress(OSError):
+            (folder / name).rmdir()
 
 
 def _restore(backup: Path, target: Path) -> None:
     try:
         os.replace(backup, target)
-    except OSError:  # renaming failed: copy the bytes back instead
-        target.write_bytes(backup.read_bytes())
+    except OSError:  # renaming failed: copy the bytes back instead, never through a link
+        data = backup.read_bytes()
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
 
 
 def init_network(dest: str | Path, *, source: str | Path | None = None) -> Path:
@@ -426,8 +493,12 @@ def init_network(dest: str | Path, *, source: str | Path | None = None) -> Path:
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         msg = f"{dest}: already exists and is not an empty folder; give a new folder"
         raise NetworkDataError(msg)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    except OSError as err:
+        msg = f"{dest}: cannot make the folder: {err.strerror or err}"
+        raise NetworkDataError(msg) from None
     try:
         ignore = shutil.ignore_patterns("__pycache__", "*.py", "*.pyc", "py.typed", ".*")
         shutil.copytree(source, staging, ignore=ignore, copy_function=shutil.copyfile, dirs_exist_ok=True)
@@ -437,8 +508,11 @@ def init_network(dest: str | Path, *, source: str | Path | None = None) -> Path:
             os.chmod(path, 0o777 & ~umask)
         (staging / LOCK_FILE).touch()
         os.rename(staging, dest)
-    except BaseException:
+    except BaseException as err:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(err, OSError):
+            msg = f"{dest}: cannot copy the network there: {err.strerror or err}"
+            raise NetworkDataError(msg) from None
         raise
     log.info("Copied the network %s to %s", source, dest)
     return dest

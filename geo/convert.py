@@ -6,7 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from corridors.geo import model, paths
+from corridors.geo import model, paths, safeio
+from corridors.geo.errors import FileAccessError, NetworkDataError
+
+#: Country outlines larger than this are refused (the built-in ones are about 0.3 MB).
+MAX_COUNTRIES_BYTES = 200 * 1000**2
 
 
 def node_feature(node: model.Node) -> dict[str, Any]:
@@ -96,4 +100,39 @@ def countries_path(network: model.Network) -> Path | None:
 def countries_geojson(network: model.Network) -> dict[str, Any] | None:
     """The country outlines of the network folder (or the built-in ones), if any."""
     path = countries_path(network)
-    return json.loads(path.read_text(encoding="utf-8")) if path else None
+    return read_countries(path) if path else None
+
+
+def read_countries(path: Path) -> dict[str, Any]:
+    """Parse a country outlines file: a FeatureCollection whose features carry ``iso3`` and ``name``.
+
+    Features without those properties are left out.
+
+    Raises
+    ------
+    NetworkDataError
+        When the file is not a regular file of a sane size or not a FeatureCollection.
+    """
+    try:
+        data = json.loads(safeio.read_bytes(path, max_bytes=MAX_COUNTRIES_BYTES).decode("utf-8"))
+    except FileAccessError as err:
+        raise NetworkDataError(str(err)) from None
+    except (ValueError, RecursionError) as err:
+        msg = f"{path}: cannot read country outlines: {str(err).splitlines()[0][:120]}"
+        raise NetworkDataError(msg) from None
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list):
+        msg = f"{path}: cannot read country outlines: expected a GeoJSON FeatureCollection"
+        raise NetworkDataError(msg)
+    kept = [f for f in features if _country_feature(f)]
+    return {**data, "features": kept}
+
+
+def _country_feature(feature: Any) -> bool:
+    props = feature.get("properties") if isinstance(feature, dict) else None
+    return (
+        isinstance(props, dict)
+        and isinstance(props.get("iso3"), str)
+        and isinstance(props.get("name"), str)
+        and isinstance(feature.get("geometry"), dict)
+    )

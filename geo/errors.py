@@ -28,3 +28,10 @@ class NoRouteError(CorridorError):
 
 class QueryError(CorridorError):
     """A query option is invalid (an unknown mode, status or objective, a bad month)."""
+
+
+class FileAccessError(CorridorError):
+    """An input is not a regular file or is too large, or an output cannot or must not be written.
+
+    The message names the file the user gave, never a temporary file.
+    """

@@ -17,14 +17,19 @@ from corridors.geo.schema import (
     ENDPOINT_TOLERANCE_KM,
     ISO3_CODES,
     LINK_PROPERTIES,
+    MAX_FIGURE,
+    MAX_LENGTH_KM,
     MAX_LENGTH_RATIO,
+    MAX_USD_PER_T_KM,
     MIN_LENGTH_RATIO,
+    MIN_SPEED_KMH,
     NODE_PROPERTIES,
     SNAP_TOLERANCE_KM,
     Problem,
     brief,
     finite,
     is_number,
+    unsafe_text,
 )
 
 
@@ -65,6 +70,9 @@ def node_from_feature(
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         feat.error("aliases", f"expected a list of strings, got {brief(aliases)}")
         aliases = []
+    for alias in aliases:
+        if unsafe_text(alias):
+            feat.error("aliases", f"{brief(alias)} {unsafe_text(alias)}")
     open_months = feat.months()
     note = feat.text("note", required=False)
     part_of = feat.text("part_of", required=False)
@@ -180,7 +188,7 @@ def _border(feat: Fields, *, required: bool) -> model.Border | None:
 
 
 def _amount(value: Any) -> bool:
-    return is_number(value) and finite(value) and value >= 0
+    return is_number(value) and finite(value) and 0 <= value <= MAX_FIGURE
 
 
 def span_ok(value: Any) -> bool:
@@ -221,7 +229,10 @@ def _transfer(feat: Fields) -> dict[str, model.Figure]:
             continue
         if not (
             isinstance(fig, dict)
-            and all(is_number(fig.get(k)) and finite(fig[k]) and fig[k] >= 0 for k in ("hours", "usd_per_t"))
+            and all(
+                is_number(fig.get(k)) and finite(fig[k]) and 0 <= fig[k] <= MAX_FIGURE
+                for k in ("hours", "usd_per_t")
+            )
         ):
             feat.error(prop, f"expected {{hours, usd_per_t}} numbers >= 0, got {brief(fig)}")
             continue
@@ -282,16 +293,18 @@ def link_from_feature(
     gauge = _gauge(feat, mode)
     terrain = feat.choice("terrain", ("plain", "mountain"), required=False)
     speed = feat.number("speed_kmh")
+    if speed is not None and speed < MIN_SPEED_KMH:
+        feat.error("speed_kmh", f"{speed:g} km/h is not a freight speed (at least {MIN_SPEED_KMH:g})")
     if speed is not None and speed > 1000:
         feat.error("speed_kmh", f"{speed:g} km/h is not a freight speed")
     wait = _wait(feat, mode)
-    rate = feat.number("usd_per_t_km", positive=False)
-    flat = feat.number("usd_per_t", positive=False)
+    rate = feat.number("usd_per_t_km", positive=False, limit=MAX_USD_PER_T_KM)
+    flat = feat.number("usd_per_t", positive=False, limit=MAX_FIGURE)
     for key, val in (("usd_per_t_km", rate), ("usd_per_t", flat)):
         if val is not None and val < 0:
             feat.error(key, f"must be 0 or more, got {val:g}")
     year = feat.number("year", integer=True)
-    length = feat.number("length_km")
+    length = feat.number("length_km", limit=MAX_LENGTH_KM)
     estimated = feat.flag("length_estimated")
     ends = [_endpoint(feat, key, nodes, coords, user) for key in ("from", "to")]
     open_months = feat.months()

@@ -17,6 +17,7 @@ from corridors.geo.schema import (
     finite,
     hint,
     is_number,
+    unsafe_text,
 )
 
 
@@ -47,6 +48,10 @@ class Fields:
         if not isinstance(value, str) or not value.strip():
             self.error(key, f"expected a non-empty string, got {brief(value)}")
             return None
+        unsafe = unsafe_text(value)
+        if unsafe:
+            self.error(key, f"{brief(value)} {unsafe}")
+            return None
         return value.strip()
 
     def choice(self, key: str, allowed: tuple, *, required: bool = True) -> Any:
@@ -63,7 +68,11 @@ class Fields:
             return None
         return value
 
-    def number(self, key: str, *, positive: bool = True, integer: bool = False) -> float | None:
+    def number(
+        self, key: str, *, positive: bool = True, integer: bool = False, limit: float | None = None
+    ) -> float | None:
+        """A number property; with ``limit``, values above it are refused (a figure must stay
+        finite through every sum and division a route makes)."""
         value = self.props.get(key)
         if value is None:
             return None
@@ -73,6 +82,9 @@ class Fields:
             return None
         if positive and value <= 0:
             self.error(key, f"must be greater than 0, got {brief(value)}")
+            return None
+        if limit is not None and value > limit:
+            self.error(key, f"{value:g} is implausibly large (the limit is {limit:g})")
             return None
         return int(value) if integer else float(value)
 

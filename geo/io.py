@@ -7,12 +7,12 @@ import itertools
 import json
 import math
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from corridors.geo import emissions, model, modes, parts, plain, tables, validate
-from corridors.geo.errors import NetworkDataError
+from corridors.geo import emissions, model, modes, parts, plain, safeio, tables, validate
+from corridors.geo.errors import FileAccessError, NetworkDataError
 from corridors.geo.paths import builtin_folder, network_files
 from corridors.geo.validate import Problem
 
@@ -21,6 +21,8 @@ MAX_FILE_BYTES = 2 * 1024**3
 #: User files (``--with``, ``corridors validate``, ``corridors add``) larger than this are refused:
 #: a network that large belongs in a network folder of its own (``--network DIR``).
 MAX_USER_FILE_BYTES = 100 * 1000**2
+#: A cost model is a page of TOML; anything larger is not one.
+MAX_COSTS_BYTES = 1000**2
 
 
 class _Constant:
@@ -33,22 +35,20 @@ class _Constant:
 
 
 def load_geojson(
-    path: str | Path, problems: list[Problem], *, max_bytes: int = MAX_FILE_BYTES
+    path: str | Path, problems: list[Problem], *, max_bytes: int = MAX_FILE_BYTES, raw: bytes | None = None
 ) -> list[dict] | None:
     """Parse a GeoJSON FeatureCollection and return its features, or record why it can't be read.
 
-    Files over ``max_bytes`` are refused before they are read.
+    Files over ``max_bytes``, and anything but a regular file, are refused before they are read.
+    With ``raw``, those bytes are parsed as the content of ``path`` (a file about to be written).
     """
     file = str(path)
-    try:
-        size = Path(path).stat().st_size
-        if size > max_bytes:
-            problems.append(Problem(file, f"file is {size:,} bytes; the limit is {max_bytes:,}"))
+    if raw is None:
+        try:
+            raw = safeio.read_bytes(path, max_bytes=max_bytes)
+        except FileAccessError as err:
+            problems.append(Problem(file, str(err).removeprefix(f"{file}: ")))
             return None
-        raw = Path(path).read_bytes()
-    except OSError as err:
-        problems.append(Problem(file, f"cannot read file: {err.strerror or err}"))
-        return None
     text = _decode(raw, file, problems)
     if text is None:
         return None
@@ -76,12 +76,20 @@ def load_geojson(
 
 
 def load_features(
-    path: str | Path, problems: list[Problem], *, max_bytes: int = MAX_FILE_BYTES
+    path: str | Path, problems: list[Problem], *, max_bytes: int = MAX_FILE_BYTES, raw: bytes | None = None
 ) -> list[dict] | None:
-    """The features of a GeoJSON, GeoPackage or GeoParquet file (:mod:`geo.tables`), by its ending."""
-    if tables.is_table(path):
+    """The features of a GeoJSON, GeoPackage or GeoParquet file (:mod:`geo.tables`), by its ending.
+
+    Every one must be a regular file within ``max_bytes``; ``raw`` is as for :func:`load_geojson`.
+    """
+    if raw is None and tables.is_table(path):
+        try:
+            safeio.check_input(path, max_bytes=max_bytes)
+        except FileAccessError as err:
+            problems.append(Problem(str(path), str(err).removeprefix(f"{path}: ")))
+            return None
         return tables.load_features(path, problems, max_bytes=max_bytes)
-    return load_geojson(path, problems, max_bytes=max_bytes)
+    return load_geojson(path, problems, max_bytes=max_bytes, raw=raw)
 
 
 def _decode(raw: bytes, file: str, problems: list[Problem]) -> str | None:
@@ -203,7 +211,28 @@ def feature_list(data: Any, file: str, problems: list[Problem]) -> list[dict] | 
                 Problem(file, f"expected a GeoJSON Feature, got {validate.brief(feature)}{hint}", index)
             )
             bad += 1
+        elif _unfit_member(feature, file, index, problems):
+            bad += 1
+    unfit = next(filter(None, (validate.check_tree(v) for k, v in data.items() if k != "features")), None)
+    if unfit:
+        problems.append(Problem(file, f"a member of the FeatureCollection: {unfit}"))
+        bad += 1
     return None if bad else features
+
+
+def _unfit_member(feature: dict, file: str, index: int, problems: list[Problem]) -> bool:
+    """Record the first member of a feature that cannot be kept and written out again."""
+    props = feature.get("properties")
+    members = [(f"properties.{k}", v) for k, v in props.items()] if isinstance(props, dict) else []
+    members += [(k, v) for k, v in feature.items() if k != "properties"]
+    for prop, value in members:
+        unfit = validate.check_tree(prop) or validate.check_tree(value)
+        if unfit:
+            raw_id = props.get("id") if isinstance(props, dict) else None
+            fid = raw_id if isinstance(raw_id, str) and not validate.unsafe_text(raw_id) else None
+            problems.append(Problem(file, unfit, index, fid, prop.removeprefix("properties.")))
+            return True
+    return False
 
 
 def _not_a_collection(data: Any) -> str:
@@ -227,8 +256,10 @@ def read_costs(path: str | Path) -> model.CostModel:
     """Read ``costs.toml``: line-haul, transfer and border defaults, circuity, payload, emissions."""
     file = str(path)
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        data = tomllib.loads(safeio.read_bytes(path, max_bytes=MAX_COSTS_BYTES).decode("utf-8"))
+    except FileAccessError as err:
+        raise NetworkDataError(str(err)) from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         msg = f"{file}: cannot read cost model: {err}"
         raise NetworkDataError(msg) from err
 
@@ -240,6 +271,10 @@ def read_costs(path: str | Path) -> model.CostModel:
             v = value.get(name)
             if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
                 msg = f"{file}: [{key}] {name}: expected a number >= 0, got {v!r}"
+                raise NetworkDataError(msg)
+            low = validate.MIN_SPEED_KMH if name == "speed_kmh" else 0
+            if not low <= v <= validate.MAX_FIGURE:
+                msg = f"{file}: [{key}] {name}: {v!r} is out of range ({low:g} to {validate.MAX_FIGURE:g})"
                 raise NetworkDataError(msg)
         source = value.get("source")
         if not isinstance(source, str) or not source.strip():
@@ -409,12 +444,14 @@ def read_network(
     *,
     extra: Iterable[str | Path] = (),
     problems: list[Problem] | None = None,
+    contents: Mapping[Path, bytes] | None = None,
 ) -> model.Network:
     """Read and validate a network folder (default: the built-in one) plus extra GeoJSON files.
 
     ``extra`` files are user files: their links may leave out ``from``/``to`` (ends snap to
     nodes), ``id`` (generated) and ``corridor`` (a ``name`` will do); see
-    :func:`geo.validate.user_features`.
+    :func:`geo.validate.user_features`. ``contents`` gives the bytes of files of the folder as
+    they are about to be written (new link files included): the network is read as it will be.
 
     Raises
     ------
@@ -424,11 +461,13 @@ def read_network(
     """
     folder = Path(folder) if folder is not None else builtin_folder()
     nodes_file, link_files, costs_file = network_files(folder)
+    contents = contents or {}
+    new_links = [p for p in contents if p.parent == folder / "links" and p not in link_files]
     costs = read_costs(costs_file)
     found: list[Problem] = [] if problems is None else problems
-    files = [nodes_file, *link_files]
+    files = [nodes_file, *sorted([*link_files, *new_links])]
     user_files = [Path(p) for p in extra]
-    parsed = [(str(f), load_features(f, found)) for f in files]
+    parsed = [(str(f), load_features(f, found, raw=contents.get(f))) for f in files]
     parsed_user = [(str(f), load_features(f, found, max_bytes=MAX_USER_FILE_BYTES)) for f in user_files]
     _raise_errors(found)
     nodes: dict[str, model.Node] = {}

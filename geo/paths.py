@@ -5,6 +5,7 @@ Kept apart from :mod:`geo.io` so that finding files (for a cache key, say) needs
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from corridors.geo.errors import NetworkDataError
@@ -35,7 +36,8 @@ def network_files(folder: str | Path) -> tuple[Path, list[Path], Path]:
     costs = folder / "costs.toml"
     for path in (nodes, costs):
         if not path.is_file():
-            msg = f"{folder}: not a network folder: {path.name} is missing"
+            what = "is not a regular file" if os.path.lexists(path) else "is missing"
+            msg = f"{folder}: not a network folder: {path.name} {what}"
             raise NetworkDataError(msg)
     if (folder / PENDING_DIR).exists():
         msg = (

@@ -21,8 +21,18 @@ ENDPOINT_TOLERANCE_KM = 2.0
 SNAP_TOLERANCE_KM = 5.0
 #: A new user node this close to an existing node earns a warning (the same place twice?).
 NEAR_DUPLICATE_KM = 1.0
-#: Property values nested deeper than this (a list in an object in a list...) are refused.
-MAX_PROPERTY_DEPTH = 8
+#: Any member of a feature (a property, the geometry, a foreign member) or of a collection nested
+#: deeper than this (a list in an object in a list...) is refused: one limit for every GeoJSON
+#: file read or written, far below Python's recursion limit (a MultiLineString needs 4 levels).
+MAX_FEATURE_DEPTH = 8
+#: The same limit, by its older name.
+MAX_PROPERTY_DEPTH = MAX_FEATURE_DEPTH
+#: Bounds that keep every route total finite: a link longer than the equator, a speed under
+#: walking pace, or hours and dollars beyond these are data errors, not figures.
+MAX_LENGTH_KM = 40_075.0
+MIN_SPEED_KMH = 1.0
+MAX_USD_PER_T_KM = 1_000.0
+MAX_FIGURE = 1_000_000.0
 #: A length shorter than this share of the great-circle distance between the ends is an error.
 MIN_LENGTH_RATIO = 0.97
 #: A published length over this multiple of the geometry length earns a warning.
@@ -165,4 +175,45 @@ def check_position(pos: Any) -> str | None:
             " (latitude and longitude swapped? GeoJSON positions are [lon, lat])" if abs(lon) <= 90 else ""
         )
         return f"coordinates {brief(list(pos))} out of range (lon -180..180, lat -90..90){swapped}"
+    return None
+
+
+#: Characters that must not reach a terminal or a page from data: controls (escape sequences,
+#: NUL) and the invisible formatting characters that reorder text (bidi overrides and isolates).
+_UNSAFE_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unsafe_text(text: str) -> str | None:
+    """What makes ``text`` unfit for a name or message (a lone surrogate, a control or bidi
+    character), or None when it is fine."""
+    if _SURROGATE.search(text):
+        return "holds a lone surrogate (\\ud800-\\udfff), which is not a character"
+    found = _UNSAFE_TEXT.search(text)
+    if found:
+        return f"holds the control or formatting character U+{ord(found.group()):04X}"
+    return None
+
+
+def check_tree(value: Any) -> str | None:
+    """What makes a parsed JSON value unfit to keep and write out again, or None.
+
+    Refused: nesting deeper than :data:`MAX_FEATURE_DEPTH` (``value`` itself is the first level),
+    a non-finite number (``1e309`` parses as infinity) and a lone surrogate in any string or key
+    (it cannot be encoded).
+    """
+    stack = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return f"{brief(item)} holds a lone surrogate, which is not a character"
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                return f"{item} is not a finite number (a number over about 1.8e308?)"
+        elif isinstance(item, dict | list):
+            if level >= MAX_FEATURE_DEPTH:
+                return f"nested more than {MAX_FEATURE_DEPTH} levels deep"
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
     return None

@@ -18,6 +18,6 @@ from __future__ import annotations
 from corridors.maps.errors import MapError
 from corridors.maps.panel import add_figure
 from corridors.maps.render import network_map, routes_map
-from corridors.maps.save import save_map
+from corridors.maps.save import page_html, save_map
 
-__all__ = ["MapError", "add_figure", "network_map", "routes_map", "save_map"]
+__all__ = ["MapError", "add_figure", "network_map", "page_html", "routes_map", "save_map"]

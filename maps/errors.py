@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from corridors.geo.errors import CorridorError
 
-class MapError(Exception):
-    """Input that cannot be drawn, or a page that cannot be written."""
+
+class MapError(CorridorError):
+    """Input that cannot be drawn, or a page that cannot be written (exit status 2 at the CLI)."""

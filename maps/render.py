@@ -9,7 +9,7 @@ from typing import Any
 import folium
 
 from corridors.geo import modes
-from corridors.maps import _elements, escape, features, labels, legend, style
+from corridors.maps import _elements, errors, escape, features, labels, legend, style
 
 log = logging.getLogger(__name__)
 
@@ -151,9 +151,20 @@ def _base_map(m: folium.Map | None, tiles: str | None) -> folium.Map:
         return m
     if isinstance(tiles, str) and tiles.strip().lower() == "none":
         tiles = None
-    return folium.Map(
-        location=DEFAULT_CENTRE, zoom_start=DEFAULT_ZOOM, tiles=tiles, control_scale=True, prefer_canvas=False
-    )
+    try:
+        return folium.Map(
+            location=DEFAULT_CENTRE,
+            zoom_start=DEFAULT_ZOOM,
+            tiles=tiles,
+            control_scale=True,
+            prefer_canvas=False,
+        )
+    except ValueError:  # not a provider folium knows: it takes the text for a URL without credits
+        msg = (
+            f"unknown tile layer {tiles!r}: give a provider name such as OpenStreetMap or OpenTopoMap, "
+            "or none (tile URLs are not accepted: they need credits that the map must show)"
+        )
+        raise errors.MapError(msg) from None
 
 
 def _add_countries(m: folium.Map, countries: Mapping[str, Any]) -> None:

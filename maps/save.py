@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import folium
 
+from corridors.geo import safeio
+from corridors.geo.errors import FileAccessError
 from corridors.maps import errors
 from corridors.maps import offline as offline_page
 
 log = logging.getLogger(__name__)
 
 
-def save_map(m: folium.Map, path: str | os.PathLike[str], *, offline: bool = False) -> Path:
+def page_html(m: folium.Map, *, offline: bool = False) -> str:
+    """The HTML page of `m`; with `offline`, self-contained (Leaflet inlined, no CDN).
+
+    Raises
+    ------
+    MapError
+        If (offline) the page cannot be made self-contained.
+    """
+    page = m.get_root().render()
+    return offline_page.self_contained(page, m) if offline else page
+
+
+def save_map(
+    m: folium.Map,
+    path: str | os.PathLike[str],
+    *,
+    offline: bool = False,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+) -> Path:
     """Write `m` as an HTML page at `path`.
 
     The page is rendered in memory, written to a temporary file in the same folder,
     then moved over `path`: an error leaves no file, or the previous one, never half
-    a page.
+    a page. An existing file keeps its permissions; a symbolic link, a device, a folder or
+    one of `inputs` is refused, not replaced (see `geo.safeio.write_bytes`).
 
     Parameters
     ----------
@@ -31,6 +51,8 @@ def save_map(m: folium.Map, path: str | os.PathLike[str], *, offline: bool = Fal
         Where to write the page; its folder must exist.
     offline
         Write a self-contained page: Leaflet inlined, no script or style from a CDN.
+    inputs
+        Files that must not be replaced (the files the map was drawn from).
 
     Returns
     -------
@@ -43,29 +65,11 @@ def save_map(m: folium.Map, path: str | os.PathLike[str], *, offline: bool = Fal
         If the page cannot be written, or (offline) cannot be made self-contained.
     """
     path = Path(path)
-    page = m.get_root().render()
-    if offline:
-        page = offline_page.self_contained(page, m)
-    _write_atomic(path, page)
-    log.info("Wrote %s (%s bytes%s)", path, f"{len(page.encode()):,}", ", self-contained" if offline else "")
+    data = page_html(m, offline=offline).encode()
+    try:
+        safeio.write_bytes(path, data, inputs=inputs)
+    except FileAccessError as err:
+        msg = f"cannot write the map to {err}"
+        raise errors.MapError(msg) from None
+    log.info("Wrote %s (%s bytes%s)", path, f"{len(data):,}", ", self-contained" if offline else "")
     return path
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    try:
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as err:
-        msg = f"cannot write the map to {path}: {err.strerror}"
-        raise errors.MapError(msg) from err
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException as err:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        if isinstance(err, OSError):
-            msg = f"cannot write the map to {path}: {err.strerror or err}"
-            raise errors.MapError(msg) from err
-        raise

@@ -11,7 +11,7 @@ import networkx as nx
 
 from corridors.geo import model, objectives, paths
 from corridors.geo.errors import QueryError, UnknownPlaceError
-from corridors.routes import alternatives, cache, graph, places, pricing, scenario, search, tradeoffs
+from corridors.routes import alternatives, cache, graph, limits, places, pricing, scenario, search, tradeoffs
 from corridors.routes.route import Route
 
 if TYPE_CHECKING:
@@ -230,9 +230,10 @@ def plan(
         ``plan.routes`` are :class:`routes.Route` objects, best first.
     """
     objectives.get(by)
-    if k < 1:
-        msg = f"k must be 1 or more, got {k}"
-        raise QueryError(msg)
+    via = [via] if isinstance(via, str) else list(via)
+    avoid = limits.names(avoid, "avoid") or []
+    modes, status = limits.names(modes, "modes"), limits.names(status, "status")
+    limits.check_plan(k=k, via=via, max_overlap=max_overlap, max_stretch=max_stretch, month=month)
     loaded = network if isinstance(network, Loaded) else load(network, extra=extra)
     net = loaded.network
     if not snap_km > 0:

@@ -1,24 +1,43 @@
 """The ``corridors`` command line: argument parsing, output and exit codes.
 
 Exit status: 0 success, 1 no route, 2 bad input (a file, an option, an unknown place).
-Only this module prints, exits or reads ``sys.argv``, and only it reaches ``maps``.
+Only this module prints, exits or reads ``sys.argv``, and only it reaches ``maps``. Every
+message is one line on stderr, with control and bidi characters shown as escapes.
+
+Outputs (``--map``, ``--geojson``): ``-`` is standard output; an existing ordinary file is
+replaced whole (keeping its permissions); a symbolic link, a device, a folder, and the files the
+command reads are refused (see :mod:`geo.safeio`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from corridors.geo import modes, objectives
 from corridors.geo.errors import CorridorError, NoRouteError, QueryError
-from corridors.routes import cli_reach
+from corridors.routes import cli_reach, limits
 
 PROG = "corridors"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr (exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: error: {terminal_safe(message)} (see `{self.prog} --help`)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+_MONTH = limits.option("month", limits.check_month, whole=True)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -39,7 +58,7 @@ def _csv(value: str) -> list[str]:
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``command``, only that command's options are built (faster)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Route planner for the trade corridors between Kazakhstan and the Arabian Sea.",
     )
@@ -61,7 +80,13 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
         default=objectives.DEFAULT,
         help=f"objective (default: {objectives.DEFAULT})",
     )
-    r.add_argument("-k", type=int, default=1, metavar="N", help="number of different routes (default: 1)")
+    r.add_argument(
+        "-k",
+        type=limits.option("k", limits.check_k, whole=True),
+        default=1,
+        metavar="N",
+        help=f"number of different routes, at most {limits.MAX_K} (default: 1)",
+    )
     r.add_argument(
         "--avoid",
         type=_csv,
@@ -76,21 +101,21 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     _scenario_options(r)
     r.add_argument(
         "--snap-km",
-        type=float,
+        type=limits.option("snap_km", limits.check_snap_km, whole=False),
         default=300.0,
         metavar="KM",
         help="a 'lat,lon' farther than this from every place is refused (default 300)",
     )
     r.add_argument(
         "--max-overlap",
-        type=float,
+        type=limits.option("max_overlap", limits.check_max_overlap, whole=False),
         default=0.5,
         metavar="F",
         help="an alternative shares at most this share of its length with another (default 0.5)",
     )
     r.add_argument(
         "--max-stretch",
-        type=float,
+        type=limits.option("max_stretch", limits.check_max_stretch, whole=False),
         default=3.0,
         metavar="F",
         help="an alternative costs at most this multiple of the best (default 3)",
@@ -130,7 +155,9 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--sources", action="store_true", help="with --explain: the source of each figure")
     out = r.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="JSON output (documented contract)")
-    out.add_argument("--geojson", metavar="OUT", help="write the routes as a GeoJSON FeatureCollection")
+    out.add_argument(
+        "--geojson", metavar="OUT", help="write the routes as a GeoJSON FeatureCollection ('-': stdout)"
+    )
     out.add_argument(
         "--csv",
         nargs="?",
@@ -138,7 +165,7 @@ def _add_route(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="one row per route (with --explain: per step) to FILE, or to stdout",
     )
-    r.add_argument("--map", metavar="OUT.html", help="write a Leaflet map of the routes")
+    r.add_argument("--map", metavar="OUT.html", help="write a Leaflet map of the routes ('-': stdout)")
     r.add_argument(
         "--chart",
         metavar="FILE",
@@ -167,7 +194,7 @@ def _scenario_options(r: argparse.ArgumentParser) -> None:
         help="open suspended crossings and their links (e.g. Torkham), or all",
     )
     g.add_argument("--include-suspended", action="store_true", help="same as --reopen all")
-    g.add_argument("--month", type=int, metavar="M", help="1-12: close what is out of season")
+    g.add_argument("--month", type=_MONTH, metavar="M", help="1-12: close what is out of season")
     g.add_argument(
         "--status",
         type=_csv,
@@ -236,7 +263,7 @@ def _add_rank(sub: argparse._SubParsersAction) -> None:
         help="destinations: place, country or sea (default: Arabian Sea)",
     )
     k.add_argument("--by", choices=objectives.names(), default=objectives.DEFAULT)
-    k.add_argument("--month", type=int, metavar="M", help="1-12: close what is out of season")
+    k.add_argument("--month", type=_MONTH, metavar="M", help="1-12: close what is out of season")
     k.add_argument("--weights", metavar="CSV", help="origin,destination,weight rows (e.g. trade volumes)")
     fmt = k.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
@@ -309,20 +336,62 @@ def _map_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--offline", action="store_true", help="self-contained page: no request to any host")
 
 
-def write_atomic(path: str | Path, text: str | bytes) -> None:
-    """Write a file (text as UTF-8, or bytes) through a temporary file in the same folder, then
-    rename it into place."""
-    import tempfile
+def write_output(path: str, text: str | bytes, *, inputs: Iterable[str | Path] = ()) -> None:
+    """Write an output: ``-`` is standard output, else a file written whole (see :mod:`geo.safeio`).
 
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    Text is written as UTF-8; bytes as they are.
+    """
+    if path == "-":
+        if isinstance(text, str):
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+        sys.stdout.flush()
+        return
+    from corridors.geo import safeio
+
+    safeio.write_bytes(path, text.encode("utf-8") if isinstance(text, str) else text, inputs=inputs)
+
+
+def write_atomic(path: str | Path, text: str | bytes) -> None:
+    """Write an output file whole and safely (see :func:`write_output`); ``-`` is standard output."""
+    write_output(str(path), text)
+
+
+def read_inputs(network, extra: Iterable[str | Path] = ()) -> list[Path]:
+    """Every file a command reads: outputs must never replace one of them."""
+    from corridors.geo import convert
+
+    files = [*map(Path, network.files), *map(Path, extra), Path(network.folder) / "costs.toml"]
+    countries = convert.countries_path(network)
+    return files + ([countries] if countries else [])
+
+
+def _refuse_in_network(path: str, network) -> None:
+    """Refuse an output that would become a file of the network (a new ``links/*.geojson``)."""
+    if path == "-":
+        return
+    target = Path(path).absolute()
+    links = (Path(network.folder) / "links").absolute()
+    if target.suffix == ".geojson" and target.parent.resolve() == links.resolve():
+        msg = f"{path}: is in the links folder of the network being read; write the output elsewhere"
+        from corridors.geo.errors import FileAccessError
+
+        raise FileAccessError(msg)
+
+
+def dumps(data: object, *, indent: int | None = None) -> str:
+    """JSON text of an output; a non-finite number is an error, never ``NaN`` or ``Infinity``."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        text = json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False)
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:  # a lone surrogate from the command line: escape it
+        return json.dumps(data, indent=indent, allow_nan=False)
+    except ValueError:
+        msg = "the result holds a number too large to write as JSON (check speeds and lengths in the data)"
+        raise QueryError(msg) from None
 
 
 def _load(args: argparse.Namespace):
@@ -362,8 +431,12 @@ def cmd_route(args: argparse.Namespace) -> int:
     names = {n.id: n.name for n in loaded.network.nodes.values()}
     if args.compare:
         return _compare(args, loaded, result, names)
+    for path in (args.geojson, args.map, args.csv, args.chart):
+        if path:
+            _refuse_in_network(path, loaded.network)
     if args.geojson:
-        write_atomic(args.geojson, json.dumps(output.plan_geojson(result, names), ensure_ascii=False))
+        inputs = read_inputs(loaded.network, args.extra)
+        write_output(args.geojson, dumps(output.plan_geojson(result, names)), inputs=inputs)
     if args.map:
         _write_map(
             args,
@@ -374,10 +447,12 @@ def cmd_route(args: argparse.Namespace) -> int:
         )
     if args.chart:
         _write_chart(args, result, names)
+    if "-" in (args.geojson, args.map, args.chart):
+        return 0
     if args.csv:
         _write_csv(args, result, names)
     elif args.json:
-        print(json.dumps(output.plan_dict(result), ensure_ascii=False, indent=1))
+        print(dumps(output.plan_dict(result), indent=1))
     elif args.explain:
         print(output.explain(result, sources=args.sources))
     else:
@@ -450,7 +525,11 @@ def _write_map(
         m = maps.routes_map(routes, network=net_fc, countries=countries, tiles=tiles, title=title)
     if figure is not None:
         maps.add_figure(m, figure[1], title=figure[0])
-    maps.save_map(m, args.map, offline=args.offline)
+    _refuse_in_network(args.map, network)
+    if args.map == "-":
+        write_output("-", maps.page_html(m, offline=args.offline))
+        return
+    maps.save_map(m, args.map, offline=args.offline, inputs=read_inputs(network, args.extra))
     print(f"map written to {args.map}", file=sys.stderr)
 
 
@@ -468,7 +547,7 @@ def _compare(args: argparse.Namespace, loaded, future, names: dict[str, str]) ->
         network=loaded,
     )
     if args.json:
-        print(json.dumps(output.compare_dict(today, future), ensure_ascii=False, indent=1))
+        print(dumps(output.compare_dict(today, future), indent=1))
     else:
         print(output.compare(today, future, names))
     return 0
@@ -530,8 +609,10 @@ def cmd_rank(args: argparse.Namespace) -> int:
     names = {n.id: n.name for n in loaded.network.nodes.values()}
     if args.map:
         _write_map(args, loaded.network, output.ranking_geojson(ranking, loaded.network))
+        if args.map == "-":
+            return 0
     if args.json:
-        print(json.dumps(output.ranking_dict(ranking, names), ensure_ascii=False, indent=1))
+        print(dumps(output.ranking_dict(ranking, names), indent=1))
     elif args.csv:
         sys.stdout.write(output.ranking_csv(ranking, names))
     else:
@@ -583,6 +664,8 @@ def cmd_network(args: argparse.Namespace) -> int:
     network = io.read_network(args.network, extra=args.extra, problems=problems)
     if args.map:
         _write_map(args, network, None)
+        if args.map == "-":
+            return 0
     print(summary(network))
     for p in problems:
         print(f"warning: {p}")
@@ -663,6 +746,19 @@ def _additions(check) -> list[str]:
     return lines
 
 
+#: What ``add --recover`` says for each state of :func:`geo.authoring.recover`.
+RECOVERY = {
+    "undone": "restored as it was before the interrupted add",
+    "finished": "the interrupted add had completed: its changes are kept; removed what it left behind",
+    "not started": "the interrupted add had changed nothing; removed what it left behind",
+}
+RECOVERED_FIRST = {
+    "undone": "first undid an interrupted add",
+    "finished": "an earlier add had completed but left its staging folder: removed it",
+    "not started": "an earlier add stopped before changing anything: removed its staging folder",
+}
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     from corridors.geo import authoring
 
@@ -673,8 +769,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         )
         raise QueryError(msg)
     if args.recover:
-        done = authoring.repair(args.network)
-        state = "restored as it was before the interrupted add" if done else "nothing to recover"
+        state = RECOVERY.get(authoring.repair(args.network), "nothing to recover")
         print(f"{args.network}: {state}")
         if not args.files:
             return 0
@@ -683,7 +778,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         raise QueryError(msg)
     merge = authoring.add(args.files, args.network, dry_run=args.dry_run, strict=args.strict)
     if merge.recovered:
-        print(f"{args.network}: first undid an interrupted add", file=sys.stderr)
+        print(f"{args.network}: {RECOVERED_FIRST[merge.recovered]}", file=sys.stderr)
     check = merge.check
     for line in _additions(check):
         print(line)
@@ -761,23 +856,72 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
-    args = build_parser(command).parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # text from the command line may hold lone surrogates
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        args = build_parser(command).parse_args(argv)
+    except SystemExit as err:  # --help, or a usage error already printed
+        return err.code if isinstance(err.code, int) else 0
+    except CorridorError as err:  # an option's value out of range (see routes.limits.option)
+        _error(f"error: {err}")
+        return 2
+    with _warnings_to_stderr():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return COMMANDS[args.command](args)
     except NoRouteError as err:
-        print(f"{PROG}: no route: {err}", file=sys.stderr)
+        _error(f"no route: {err}")
         return 1
     except CorridorError as err:
-        print(f"{PROG}: error: {err}", file=sys.stderr)
+        _error(f"error: {err}")
         return 2
     except BrokenPipeError:  # the reader went away (`corridors ... | head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as err:
-        print(f"{PROG}: error: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
+        where = f"{err.filename}: " if err.filename else ""
+        _error(f"error: {where}{err.strerror or err}")
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with what could steer a terminal (controls, bidi marks, lone surrogates) escaped."""
+    from corridors.geo import schema
+
+    if schema.unsafe_text(text) is None:
+        return text
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if schema.unsafe_text(ch) else ch for ch in text
+    )
+
+
+def _error(message: str) -> None:
+    line = " ".join(terminal_safe(message).split("\n"))
+    print(f"{PROG}: {line}", file=sys.stderr)
+
+
+class _OneLine(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{PROG}: warning: " + terminal_safe(record.getMessage()).replace("\n", " ")
+
+
+class _warnings_to_stderr:
+    """Show the library's warnings (an unsafe cache folder, say) as one line each on stderr."""
+
+    def __enter__(self) -> None:
+        self.handler = logging.StreamHandler(sys.stderr)
+        self.handler.setLevel(logging.WARNING)
+        self.handler.setFormatter(_OneLine())
+        logging.getLogger("corridors").addHandler(self.handler)
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger("corridors").removeHandler(self.handler)
 
 
 if __name__ == "__main__":

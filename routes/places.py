@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import functools
 import heapq
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -65,7 +64,7 @@ def country_names(network: model.Network) -> dict[str, str]:
 @functools.lru_cache(maxsize=4)
 def _country_names(path: str, _mtime_ns: int) -> dict[str, str]:
     """Read once per file version: every country or sea endpoint asks for it."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    data = convert.read_countries(Path(path))
     return {
         f["properties"]["iso3"]: f["properties"]["name"]
         for f in data.get("features", [])

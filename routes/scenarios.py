@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corridors.geo import model, objectives
-from corridors.geo.errors import QueryError
+from corridors.geo.errors import QueryError, UnknownPlaceError
 from corridors.routes import backends, places, search
 from corridors.routes.api import Loaded
 from corridors.routes.route import Route
@@ -91,23 +91,68 @@ class Ranking:
     all_improved: int
 
 
+#: A weights file is a table of pairs; anything larger is not one.
+MAX_WEIGHTS_BYTES = 50 * 1000**2
+_WEIGHTS_HEADER = ["origin", "destination", "weight"]
+
+
 def pair_weights(path: str | Path, network: model.Network) -> dict[tuple[str, str], float]:
-    """Read ``origin,destination,weight`` rows (places by name, alias or id) from a CSV file."""
-    weights = {}
-    with open(path, newline="", encoding="utf-8") as fh:
-        for i, row in enumerate(csv.DictReader(fh), start=2):
-            try:
-                o = places.resolve(network, row["origin"]).node_ids[0]
-                d = places.resolve(network, row["destination"]).node_ids[0]
-                w = float(row["weight"])
-            except (KeyError, TypeError, ValueError) as err:
-                msg = f"{path}: line {i}: expected origin,destination,weight ({err})"
-                raise QueryError(msg) from None
-            if not math.isfinite(w) or w < 0:
-                msg = f"{path}: line {i}: weight must be a number >= 0, got {row['weight']!r}"
-                raise QueryError(msg)
-            weights[(o, d)] = w
+    """Read ``origin,destination,weight`` rows (places by name, alias or id) from a CSV file.
+
+    The first row must be that header. A pair given twice is an error.
+
+    Raises
+    ------
+    QueryError
+        Naming the file and the line of the first bad row.
+    """
+    from corridors.geo import safeio
+    from corridors.geo.errors import FileAccessError
+
+    try:
+        text = safeio.read_bytes(path, max_bytes=MAX_WEIGHTS_BYTES).decode("utf-8-sig")
+    except FileAccessError as err:
+        raise QueryError(f"--weights {err}") from None
+    except UnicodeDecodeError as err:
+        msg = f"--weights {path}: not UTF-8 text (byte {err.start}): save the file as UTF-8 CSV"
+        raise QueryError(msg) from None
+    rows = csv.reader(text.splitlines())
+    header = next(rows, None)
+    if [h.strip().lower() for h in header or []] != _WEIGHTS_HEADER:
+        msg = f"--weights {path}: line 1: expected the header origin,destination,weight, got {header!r}"
+        raise QueryError(msg[:300])
+    weights: dict[tuple[str, str], float] = {}
+    for i, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        try:
+            o_text, d_text, w_text = row
+            o = places.resolve(network, o_text).node_ids[0]
+            d = places.resolve(network, d_text).node_ids[0]
+            w = float(w_text)
+        except (ValueError, UnknownPlaceError) as err:
+            msg = f"--weights {path}: line {i}: expected origin,destination,weight ({err})"
+            raise QueryError(msg[:300]) from None
+        if not math.isfinite(w) or w < 0:
+            msg = f"--weights {path}: line {i}: weight must be a number >= 0, got {w_text!r}"
+            raise QueryError(msg)
+        if (o, d) in weights:
+            msg = f"--weights {path}: line {i}: the pair {o} -> {d} is given twice"
+            raise QueryError(msg)
+        weights[(o, d)] = w
     return weights
+
+
+def _check_weights(weights: dict[tuple[str, str], float], pairs: list[tuple[str, str]]) -> None:
+    """Refuse weights of pairs that the ranking does not measure (they would silently count 0)."""
+    outside = [pair for pair in weights if pair not in set(pairs)]
+    if outside:
+        o, d = outside[0]
+        msg = (
+            f"--weights: {len(outside)} weighted pair(s) are not among the pairs ranked, "
+            f"for example {o} -> {d}: give --from and --to that include them, or drop those rows"
+        )
+        raise QueryError(msg)
 
 
 def _values(
@@ -149,6 +194,7 @@ def rank(
     destinations = places.resolve(net, destination).node_ids
     pairs = [(o, d) for o in origins for d in destinations if o != d]
     weights = weights or {}
+    _check_weights(weights, pairs)
     found = projects(net)
     today = search.Constraints(statuses=frozenset({"operational"}), month=month)
     every = frozenset(lid for p in found.values() for lid in p.link_ids)

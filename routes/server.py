@@ -94,9 +94,17 @@ class RouteQuery(_Query):
     k: int = Field(1, description="number of substantively different routes")
     avoid: list[str] = Field([], description="countries (ISO3 or name) and places, comma-separated")
     modes: list[str] | None = Field(None, description="allowed modes, comma-separated (default: all)")
-    status: list[str] | None = Field(None, description="link statuses in the scenario, comma-separated")
+    projects: list[str] | None = Field(
+        None, description="projects added to today's network, comma-separated, or all"
+    )
+    year: int | None = Field(None, description="add what is planned to open by the end of this year")
+    reopen: list[str] | None = Field(None, description="suspended crossings to open, comma-separated, or all")
+    status: list[str] | None = Field(
+        None, description="fine control: link statuses that exist, comma-separated"
+    )
     month: int | None = Field(None, description="1-12: close what is out of season")
-    include_suspended: bool = Field(False, description="use suspended links and crossings")
+    include_suspended: bool = Field(False, description="same as reopen=all")
+    snap_km: float = Field(places.MAX_SNAP_KM, description="how far a 'lat,lon' endpoint may be from a place")
     max_overlap: float = Field(0.5, description="largest share of length an alternative shares with another")
     max_stretch: float = Field(3.0, description="an alternative costs at most this multiple of the best")
     pareto: list[str] | None = Field(
@@ -108,7 +116,9 @@ class RouteQuery(_Query):
     #: Fields that are not options of ``corridors.plan``.
     own_fields: ClassVar[frozenset[str]] = frozenset({"origin", "destination", "format"})
     #: Fields that take comma-separated lists, as the command line does.
-    list_fields: ClassVar[frozenset[str]] = frozenset({"avoid", "modes", "status", "pareto"})
+    list_fields: ClassVar[frozenset[str]] = frozenset(
+        {"avoid", "modes", "status", "pareto", "projects", "reopen"}
+    )
 
 
 class RankQuery(_Query):

@@ -95,6 +95,23 @@ def cli_error(*args: str) -> tuple[int, str]:
             ],
         ),
         (
+            "from=Almaty&to=Karachi&k=2&projects=ML-1%20Upgrade,Khunjerab%20Railway&reopen=all",
+            [
+                "Almaty",
+                "Karachi",
+                "-k",
+                "2",
+                "--projects",
+                "ML-1 Upgrade,Khunjerab Railway",
+                "--reopen",
+                "all",
+            ],
+        ),
+        (
+            "from=Almaty&to=Gwadar&year=2030&snap_km=50",
+            ["Almaty", "Gwadar", "--year", "2030", "--snap-km", "50"],
+        ),
+        (
             "from=43.2,76.9&to=Karachi&avoid=KGZ&avoid=Torkham",
             ["43.2,76.9", "Karachi", "--avoid", "KGZ,Torkham"],
         ),

@@ -215,13 +215,28 @@ def test_type_two_places_and_see_the_routes_of_the_cli(open_page, base_url):
 
 
 def test_a_shared_url_restores_the_query(open_page, base_url):
-    page, _ = open_page(base_url + "?from=Almaty&to=Gwadar&by=cost&k=2&month=1&avoid=AFG")
+    page, _ = open_page(base_url + "?from=Almaty&to=Gwadar&by=cost&k=2&month=1&avoid=AFG&projects=all")
     page.wait_for_selector("#routes tbody tr")
     assert page.input_value("#from") == "Almaty"
     assert page.input_value("#by") == "cost"
     assert page.input_value("#month") == "1"
     assert page.input_value("#avoid") == "AFG"
-    plan = cli_json("route", "Almaty", "Gwadar", "--by", "cost", "-k", "2", "--month", "1", "--avoid", "AFG")
+    assert page.is_checked("input[name=projects]")
+    plan = cli_json(
+        "route",
+        "Almaty",
+        "Gwadar",
+        "--by",
+        "cost",
+        "-k",
+        "2",
+        "--month",
+        "1",
+        "--avoid",
+        "AFG",
+        "--projects",
+        "all",
+    )
     assert table_rows(page) == expected_rows(plan)
 
 

@@ -6,7 +6,8 @@
 
 (function () {
   const FIELDS = ["from", "to", "via", "by", "k", "avoid", "month"];
-  const CHECKS = ["modes", "status"];
+  const CHECKS = ["modes"];
+  const FLAGS = ["projects", "reopen"];
   const state = { config: null, map: null, nodes: new Map(), links: new Map(), routes: [],
                   routeLayer: null, selected: 1, request: null, clickTarget: "from", legend: null };
 
@@ -210,7 +211,7 @@
       const boxes = [...form.querySelectorAll(`input[name=${name}]`)];
       params.set(name, boxes.filter((b) => b.checked).map((b) => b.value).join(","));
     }
-    if (form.elements.include_suspended.checked) params.set("include_suspended", "true");
+    for (const name of FLAGS) if (form.elements[name].checked) params.set(name, form.elements[name].value);
     return params;
   }
 
@@ -225,7 +226,7 @@
       const wanted = new Set(params.get(name).split(",").map((v) => v.trim()));
       for (const box of form.querySelectorAll(`input[name=${name}]`)) box.checked = wanted.has(box.value);
     }
-    form.elements.include_suspended.checked = params.get("include_suspended") === "true";
+    for (const name of FLAGS) form.elements[name].checked = params.get(name) === form.elements[name].value;
   }
 
   function setEndpoint(text) {
