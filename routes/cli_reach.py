@@ -13,7 +13,6 @@ import re
 import sys
 
 from corridors.geo import modes, objectives
-from corridors.geo.errors import QueryError
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([dh]?)\s*$", re.IGNORECASE)
 
@@ -84,31 +83,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     cli._common(r)
 
 
-def _scenario(net, args: argparse.Namespace, user_files, *, today: bool = False):
-    """The scenario the options name (today's network for ``today``), as in ``corridors route``."""
-    from corridors.routes import scenario
+def _plan(args: argparse.Namespace, loaded):
+    from corridors.routes import reach_plan
 
-    if today:
-        return scenario.resolve(net, user_files=user_files)
-    from corridors.routes import cli
-
-    return scenario.resolve(net, **cli._scenario_args(args, compare=args.compare), user_files=user_files)
-
-
-def _constraints(net, args: argparse.Namespace, named):
-    from corridors.geo import model
-    from corridors.routes import api, search
-
-    countries, nodes = api._avoid(net, args.avoid)
-    return search.Constraints(
-        modes=frozenset(args.modes) if args.modes else frozenset(model.MODES),
-        statuses=named.statuses,
+    return reach_plan.plan_reach(
+        loaded,
+        args.destination,
+        origin=args.origin,
+        by=args.by,
+        modes=args.modes,
+        avoid=args.avoid,
         month=args.month,
-        include_suspended=named.include_suspended,
-        avoid_countries=countries,
-        avoid_nodes=nodes,
-        extra_links=named.extra_links,
-        open_crossings=named.open_crossings,
+        projects=args.projects,
+        year=args.year,
+        reopen=args.reopen,
+        status=args.status,
+        include_suspended=args.include_suspended,
+        compare=args.compare,
     )
 
 
@@ -119,39 +110,11 @@ def run(args: argparse.Namespace) -> int:
     loaded = cli._load(args)
     if args.within:
         return _run_within(args, loaded)
-    from corridors.geo import regions as regions_mod
-    from corridors.routes import places, reach, reach_output
+    from corridors.routes import reach_output
 
     net = loaded.network
-    origin = places.resolve(net, args.origin)
-    regions, inside = _regions(regions_mod, net, origin)
-    named = _scenario(net, args, loaded.user_files)
-    if args.compare and named.is_today:
-        msg = "--compare: the scenario to compare with today is today's network; name projects or --reopen"
-        raise QueryError(msg)
-    result = reach.reach(
-        loaded,
-        args.destination,
-        origin=args.origin,
-        by=args.by,
-        constraints=_constraints(net, args, named),
-        regions=regions,
-        region_places=inside,
-    )
-    result.query["scenario"] = named.label
-    result.notes[:0] = list(named.notes)
-    base = None
-    if args.compare:
-        base = reach.reach(
-            loaded,
-            args.destination,
-            origin=args.origin,
-            by=args.by,
-            constraints=_constraints(net, args, _scenario(net, args, loaded.user_files, today=True)),
-            regions=regions,
-            region_places=inside,
-        )
-        base.query["scenario"] = "today's network"
+    planned = _plan(args, loaded)
+    result, base, regions = planned.result, planned.today, planned.regions
     doc = reach_output.reach_geojson(result, net, regions)
     if base is not None:
         doc = reach_output.compare_geojson(reach_output.reach_geojson(base, net, regions), doc)
@@ -171,16 +134,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(reach_output.reach_table(result, net))
     return 0
-
-
-def _regions(regions_mod, net, origin):
-    path = regions_mod.regions_path(net)
-    if path is None or origin.kind != "country":
-        return [], {}
-    country = net.nodes[origin.node_ids[0]].country
-    regions = [r for r in regions_mod.read_regions(path) if r.country == country]
-    nodes = [net.nodes[n] for n in origin.node_ids]
-    return regions, regions_mod.join_places(regions, nodes)
 
 
 def _write_map(args: argparse.Namespace, loaded, result, doc: dict, *, compare: bool) -> None:
@@ -211,11 +164,12 @@ def _write_map(args: argparse.Namespace, loaded, result, doc: dict, *, compare: 
 
 def _run_within(args: argparse.Namespace, loaded) -> int:
     from corridors.geo import convert
-    from corridors.routes import cli, reach, reach_output
+    from corridors.routes import cli, reach, reach_output, reach_plan, scenario
 
     net = loaded.network
-    named = _scenario(net, args, loaded.user_files)
-    found = reach.within(loaded, args.origin, args.within, constraints=_constraints(net, args, named))
+    named = scenario.resolve(net, **cli._scenario_args(args), user_files=loaded.user_files)
+    limits = reach_plan.constraints(net, named, modes=args.modes, avoid=args.avoid, month=args.month)
+    found = reach.within(loaded, args.origin, args.within, constraints=limits)
     doc = reach_output.within_dict(found, net)
     if args.map:
         from corridors.maps import reach as reach_map

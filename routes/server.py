@@ -140,12 +140,15 @@ class ReachQuery(_Query):
     by: str = Field("time", description=f"objective: {', '.join(objectives.names())}")
     modes: list[str] | None = Field(None, description="allowed modes, comma-separated (default: all)")
     avoid: list[str] = Field([], description="countries (ISO3 or name) and places, comma-separated")
+    projects: list[str] | None = Field(None, description="add projects by name, comma-separated, or all")
+    year: int | None = Field(None, description="add what is planned to open by then")
+    reopen: list[str] | None = Field(None, description="open suspended crossings and their links, or all")
     status: list[str] | None = Field(None, description="link statuses in the scenario (default: operational)")
     month: int | None = Field(None, description="1-12: close what is out of season")
     include_suspended: bool = Field(False, description="reopen suspended links and crossings")
 
     own_fields: ClassVar[frozenset[str]] = frozenset()
-    list_fields: ClassVar[frozenset[str]] = frozenset({"avoid", "modes", "status"})
+    list_fields: ClassVar[frozenset[str]] = frozenset({"avoid", "modes", "projects", "reopen", "status"})
 
 
 def options(query: _Query) -> dict[str, Any]:
@@ -286,26 +289,11 @@ def rank_dict(loaded: api.Loaded, query: RankQuery) -> dict:
 
 
 def reach_dict(loaded: api.Loaded, query: ReachQuery) -> dict:
-    """``reach --json``: the steps of ``cli_reach.run`` for one scenario, with its helpers."""
-    import argparse
+    """``reach --json``: :func:`corridors.routes.reach_plan.plan_reach` for one scenario."""
+    from corridors.routes import reach_output, reach_plan
 
-    from corridors.geo import regions as regions_mod
-    from corridors.routes import cli_reach, reach, reach_output
-
-    args = argparse.Namespace(**options(query))
-    net = loaded.network
-    regions, inside = cli_reach._regions(regions_mod, net, places.resolve(net, query.origin))
-    result = reach.reach(
-        loaded,
-        query.destination,
-        origin=query.origin,
-        by=query.by,
-        constraints=cli_reach._constraints(net, args),
-        regions=regions,
-        region_places=inside,
-    )
-    result.query["scenario"] = cli_reach.scenario_label(args)
-    return reach_output.reach_dict(result, net)
+    planned = reach_plan.plan_reach(loaded, **options(query))
+    return reach_output.reach_dict(planned.result, loaded.network)
 
 
 def _json_bytes(doc: Any) -> bytes:

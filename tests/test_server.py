@@ -145,6 +145,7 @@ def test_places_projects_and_rank_are_the_cli_json(client):
     ("query", "args"),
     [
         ("", []),
+        ("projects=Khunjerab%20Railway&reopen=all", ["--projects", "Khunjerab Railway", "--reopen", "all"]),
         (
             "to=Karachi&from=Almaty&by=cost&modes=road&status=operational,proposed",
             [

@@ -1,0 +1,117 @@
+"""The reach of a query: origin places and regions, the scenario, today beside it if asked.
+
+The one entry point that the command line (``corridors reach``) and the HTTP API share, with
+the same keyword options as :func:`corridors.plan`: it resolves the scenario, joins the origin
+country's regions to its places and runs :func:`corridors.routes.reach.reach`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from corridors.geo import model
+from corridors.geo import regions as regions_mod
+from corridors.geo.errors import QueryError
+from corridors.routes import api, places, reach, scenario, search
+
+
+@dataclass
+class ReachPlan:
+    """A reach in the named scenario, today's beside it for a comparison, and the regions used."""
+
+    result: reach.Reach
+    today: reach.Reach | None
+    regions: list[regions_mod.Region]
+    scenario: scenario.Scenario
+
+
+def origin_regions(
+    network: model.Network, origin: places.Endpoint
+) -> tuple[list[regions_mod.Region], dict[str, list[str]]]:
+    """The regions of the origin's country (when the origin is a country) and the places in each."""
+    path = regions_mod.regions_path(network)
+    if path is None or origin.kind != "country":
+        return [], {}
+    country = network.nodes[origin.node_ids[0]].country
+    found = [r for r in regions_mod.read_regions(path) if r.country == country]
+    return found, regions_mod.join_places(found, [network.nodes[n] for n in origin.node_ids])
+
+
+def constraints(
+    network: model.Network,
+    named: scenario.Scenario,
+    *,
+    modes: Iterable[str] | None = None,
+    avoid: Iterable[str] = (),
+    month: int | None = None,
+) -> search.Constraints:
+    """The search constraints of a scenario and the filters, as :func:`corridors.plan` builds them."""
+    countries, nodes = api._avoid(network, avoid)
+    return search.Constraints(
+        modes=frozenset(modes) if modes else frozenset(model.MODES),
+        statuses=named.statuses,
+        month=month,
+        include_suspended=named.include_suspended,
+        avoid_countries=countries,
+        avoid_nodes=nodes,
+        extra_links=named.extra_links,
+        open_crossings=named.open_crossings,
+    )
+
+
+def plan_reach(
+    loaded: api.Loaded,
+    destination: str = "Arabian Sea",
+    *,
+    origin: str = "Kazakhstan",
+    by: str = "time",
+    modes: Sequence[str] | None = None,
+    avoid: Sequence[str] = (),
+    month: int | None = None,
+    projects: str | Sequence[str] | None = None,
+    year: int | None = None,
+    reopen: str | Sequence[str] | None = None,
+    status: Sequence[str] | None = None,
+    include_suspended: bool = False,
+    compare: bool = False,
+) -> ReachPlan:
+    """The reach of every place and region of ``origin`` to ``destination`` in a scenario.
+
+    The scenario options are those of :func:`corridors.plan` (default today's network). With
+    ``compare``, today's reach is computed beside it; a comparison with no scenario named
+    compares today with all projects, as ``corridors route --compare`` does.
+    """
+    net = loaded.network
+    if compare and not any((projects, year, reopen, status, include_suspended)):
+        projects = ["all"]
+    named = scenario.resolve(
+        net,
+        projects=projects,
+        year=year,
+        reopen=reopen,
+        status=status,
+        include_suspended=include_suspended,
+        user_files=loaded.user_files,
+    )
+    if compare and named.is_today:
+        msg = "`compare`: the scenario named is today's network; name projects, a year or --reopen"
+        raise QueryError(msg)
+    regions, inside = origin_regions(net, places.resolve(net, origin))
+
+    def run(which: scenario.Scenario) -> reach.Reach:
+        found = reach.reach(
+            loaded,
+            destination,
+            origin=origin,
+            by=by,
+            constraints=constraints(net, which, modes=modes, avoid=avoid, month=month),
+            regions=regions,
+            region_places=inside,
+        )
+        found.query["scenario"] = which.label
+        found.notes[:0] = list(which.notes)
+        return found
+
+    today = run(scenario.resolve(net, user_files=loaded.user_files)) if compare else None
+    return ReachPlan(run(named), today, regions, named)
