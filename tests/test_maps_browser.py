@@ -6,7 +6,6 @@ them these tests fail when the environment variable CI is set, and are skipped o
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import folium
@@ -17,21 +16,6 @@ from tests import browser as chromium
 from tests import maps_fixtures
 
 ROUTE_COLOURS = {1: "#0072B2", 2: "#D55E00", 3: "#009E73"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = chromium.unavailable()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run in CI: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = chromium.launch(playwright)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,27 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-
-import pytest
 
 from tests import browser as chromium
 from tests.conftest import run_cli
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = chromium.unavailable()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run in CI: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = chromium.launch(playwright)
-        yield launched
-        launched.close()
 
 
 def _open(browser, path):

@@ -9,7 +9,6 @@ skipped otherwise.
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import threading
@@ -35,21 +34,6 @@ class Visit:
     remote: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = chromium.unavailable()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run in CI: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = chromium.launch(playwright)
-        yield launched
-        launched.close()
 
 
 def _serve(loaded: api.Loaded):
