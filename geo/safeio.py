@@ -46,19 +46,8 @@ def read_bytes(path: str | Path, *, max_bytes: int) -> bytes:
     FileAccessError
         When the file is missing or unreadable, is not a regular file, or is over the bound.
     """
+    fd = _open_checked(path, max_bytes)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as err:
-        msg = f"{path}: cannot read file: {err.strerror or err}"
-        raise FileAccessError(msg) from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            msg = f"{path}: is {kind_of(st.st_mode)}, not a regular file"
-            raise FileAccessError(msg)
-        if st.st_size > max_bytes:
-            msg = f"{path}: file is {st.st_size:,} bytes; the limit is {max_bytes:,}"
-            raise FileAccessError(msg)
         return _read_bounded(fd, path, max_bytes)
     except OSError as err:
         msg = f"{path}: cannot read file: {err.strerror or err}"
@@ -75,6 +64,11 @@ def check_input(path: str | Path, *, max_bytes: int) -> None:
     FileAccessError
         When the file is missing or unreadable, is not a regular file, or is over the bound.
     """
+    os.close(_open_checked(path, max_bytes))
+
+
+def _open_checked(path: str | Path, max_bytes: int) -> int:
+    """Open ``path`` without blocking; return the descriptor of a regular file within the bound."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as err:
@@ -82,14 +76,16 @@ def check_input(path: str | Path, *, max_bytes: int) -> None:
         raise FileAccessError(msg) from None
     try:
         st = os.fstat(fd)
-    finally:
+        if not stat.S_ISREG(st.st_mode):
+            msg = f"{path}: is {kind_of(st.st_mode)}, not a regular file"
+            raise FileAccessError(msg)
+        if st.st_size > max_bytes:
+            msg = f"{path}: file is {st.st_size:,} bytes; the limit is {max_bytes:,}"
+            raise FileAccessError(msg)
+    except BaseException:
         os.close(fd)
-    if not stat.S_ISREG(st.st_mode):
-        msg = f"{path}: is {kind_of(st.st_mode)}, not a regular file"
-        raise FileAccessError(msg)
-    if st.st_size > max_bytes:
-        msg = f"{path}: file is {st.st_size:,} bytes; the limit is {max_bytes:,}"
-        raise FileAccessError(msg)
+        raise
+    return fd
 
 
 def _read_bounded(fd: int, path: str | Path, max_bytes: int) -> bytes:
