@@ -203,18 +203,15 @@ def _scenario_options(r: argparse.ArgumentParser) -> None:
     )
 
 
-def _scenario_args(args: argparse.Namespace, *, compare: bool = False) -> dict:
+def _scenario_args(args: argparse.Namespace) -> dict:
     """The scenario options of ``route`` as keywords of :func:`routes.api.plan`."""
-    named = {
+    return {
         "projects": args.projects,
         "year": args.year,
         "reopen": args.reopen,
         "status": args.status,
         "include_suspended": args.include_suspended,
     }
-    if compare and not any(named.values()):
-        named["projects"] = ["all"]
-    return named
 
 
 def _add_places(sub: argparse._SubParsersAction) -> None:
@@ -406,31 +403,33 @@ def _load(args: argparse.Namespace):
 
 
 def cmd_route(args: argparse.Namespace) -> int:
-    from corridors.routes import api, output
+    from corridors.routes import output, route_plan
 
     loaded = _load(args)
-    result = api.plan(
+    planned = route_plan.plan_route(
+        loaded,
         args.origin,
         args.destination,
+        compare=args.compare,
         via=args.via,
         by=args.by,
         k=args.k,
         avoid=args.avoid,
         modes=args.modes,
         month=args.month,
-        **_scenario_args(args, compare=args.compare),
+        **_scenario_args(args),
         max_overlap=args.max_overlap,
         max_stretch=args.max_stretch,
-        network=loaded,
         pareto=args.pareto,
         gateways=args.gateways,
         snap_km=args.snap_km,
         payload_t=args.payload_t,
         value_of_time=args.value_of_time,
     )
+    result = planned.result
     names = {n.id: n.name for n in loaded.network.nodes.values()}
-    if args.compare:
-        return _compare(args, loaded, result, names)
+    if planned.today is not None:
+        return _compare(args, planned.today, result, names)
     for path in (args.geojson, args.map, args.csv, args.chart):
         if path:
             _refuse_in_network(path, loaded.network)
@@ -533,19 +532,9 @@ def _write_map(
     print(f"map written to {args.map}", file=sys.stderr)
 
 
-def _compare(args: argparse.Namespace, loaded, future, names: dict[str, str]) -> int:
-    from corridors.routes import api, output
+def _compare(args: argparse.Namespace, today, future, names: dict[str, str]) -> int:
+    from corridors.routes import output
 
-    today = api.plan(
-        args.origin,
-        args.destination,
-        via=args.via,
-        by=args.by,
-        avoid=args.avoid,
-        modes=args.modes,
-        month=args.month,
-        network=loaded,
-    )
     if args.json:
         print(dumps(output.compare_dict(today, future), indent=1))
     else:
