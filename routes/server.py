@@ -29,7 +29,7 @@ from fastapi.responses import Response
 
 from corridors.geo import convert, model
 from corridors.geo.errors import CorridorError, NoRouteError
-from corridors.routes import api, output, places, scenarios
+from corridors.routes import api, output, places, rank_output, scenarios
 from corridors.routes.server_errors import ApiError, add_handlers, json_bytes, json_response
 from corridors.routes.server_page import TILES, add_page
 from corridors.routes.server_queries import (
@@ -150,8 +150,8 @@ def rank_response(planner: Planner, query: RankQuery) -> Response:
     """``rank --json`` or ``rank --csv``."""
     found = planner.cached(ranking, query)
     if query.format == "csv":
-        return Response(output.ranking_csv(found, planner.names), media_type=CSV)
-    return json_response(output.ranking_dict(found, planner.names))
+        return Response(rank_output.ranking_csv(found, planner.names), media_type=CSV)
+    return json_response(rank_output.ranking_dict(found, planner.names))
 
 
 #: The options of ``reach --within`` (which takes neither the destination nor the objective).
