@@ -63,6 +63,9 @@ class Planner:
         self.network_json = json_bytes(convert.network_geojson(loaded.network))
         countries = convert.countries_geojson(loaded.network)
         self.countries_json = json_bytes(countries) if countries else None
+        dwell = loaded.network.costs.dwell.get("rail")
+        for service in dwell.service_names() if dwell else ():
+            api.for_rail_service(loaded, service)  # each service's graph built now, not by a request
         self.pool = concurrent.futures.ThreadPoolExecutor(limits.workers, thread_name_prefix="corridors")
         self._cache: OrderedDict[tuple, concurrent.futures.Future] = OrderedDict()
         self._cache_lock = threading.Lock()

@@ -88,6 +88,9 @@ class RouteQuery(_Query):
     value_of_time: float | None = Field(
         None, description="with by=generalised: what a day in transit costs, USD per tonne"
     )
+    rail_service: str | None = Field(
+        None, description="rail yard and waiting times for: wagon (wagonload, default) or block (block train)"
+    )
     explain: bool = Field(False, description="with format=csv: one row per step of each route")
     format: str = Field(
         "json",

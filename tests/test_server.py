@@ -197,9 +197,19 @@ def test_route_csv_is_what_the_cli_prints(client, query, args):
 
 
 def test_route_payload_and_value_of_time_are_the_cli_json(client):
-    query = "from=Almaty&to=Karachi&by=generalised&payload_t=10&value_of_time=25"
+    query = "from=Almaty&to=Karachi&by=generalised&payload_t=10&value_of_time=25&rail_service=block"
     assert client.get(f"/v1/route?{query}").json() == cli_json(
-        "route", "Almaty", "Karachi", "--by", "generalised", "--payload-t", "10", "--value-of-time", "25"
+        "route",
+        "Almaty",
+        "Karachi",
+        "--by",
+        "generalised",
+        "--payload-t",
+        "10",
+        "--value-of-time",
+        "25",
+        "--rail-service",
+        "block",
     )
 
 
@@ -331,6 +341,12 @@ def test_health_get_and_head(client, loaded):
             ["Almaty", "Karachi", "--compare", "--pareto", "time,cost"],
             400,
             "compare",
+        ),
+        (
+            "from=Almaty&to=Karachi&rail_service=express",
+            ["Almaty", "Karachi", "--rail-service", "express"],
+            400,
+            "rail_service",
         ),
         (
             "from=Almaty&to=Karachi&payload_t=0",
