@@ -114,6 +114,12 @@ class ArrayGraph:
         """The best value from every place to ``target`` (:meth:`routes.backends.Backend.reverse_costs`)."""
         return reverse_costs(self, target, attr=attr, constraints=constraints)
 
+    def tree(self, places: Sequence[str], **options) -> dict[str, tuple[list[tuple], list[dict]]]:
+        """Best paths between ``places`` and every place (:meth:`routes.backends.Backend.tree`)."""
+        from corridors.routes import trees
+
+        return trees.array_tree(self, places, **options)
+
     def vertex(self, v: int) -> tuple:
         """The networkx vertex tuple of array vertex ``v``."""
         return (
