@@ -117,3 +117,12 @@ def test_a_bad_centre_point_is_one_line_naming_the_property(tmp_path):
     (folder / "regions.geojson").write_text(json.dumps(doc))
     with pytest.raises(NetworkDataError, match=f"feature {i} .*`centre_lat` must be a number"):
         regions.read_regions(folder / "regions.geojson")
+
+
+def test_the_map_names_a_centre_that_is_not_a_place():
+    from corridors.maps import reach as reach_map
+
+    tip = reach_map._region_tooltip({"name": "Fergana", "centre": "<Fergana>"}, "centre", None, "days")
+    assert "regional centre: &lt;Fergana&gt;, not a place of the network" in tip
+    rows = reach_map._legend_rows([1.0, 2.0], "days", which="centre")
+    assert rows[-1][1] == "no route, or no place of the network at the centre"
