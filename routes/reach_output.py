@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 from corridors.geo import model, objectives
-from corridors.routes import output
+from corridors.routes import plan_text
 from corridors.routes.reach import EXTRA_TOTALS, PlaceReach, Reach, RegionReach, Within
 
 #: Version of the ``reach --json`` document.
@@ -83,7 +83,7 @@ def _time(t: dict | None) -> str:
         return "—"
     if "time_h_low" in t and "time_h_high" in t:
         return f"{t['time_h'] / 24:.1f} d ({t['time_h_low'] / 24:.1f}–{t['time_h_high'] / 24:.1f})"
-    return output.duration(t["time_h"])
+    return plan_text.duration(t["time_h"])
 
 
 #: Column headings after the label; CO2e is there whenever the cost model gives it.
@@ -220,8 +220,8 @@ def within_table(result: Within, network: model.Network) -> str:
     lines = [f"from {origin}, by time", ""]
     for b in result.bands:
         names = sorted(b.node_ids, key=lambda n: result.time_h[n])
-        lines.append(f"within {output.duration(b.hours)}: {len(names)} places")
-        lines += [f"  {output.duration(result.time_h[n]):>8}  {network.nodes[n].name}" for n in names]
+        lines.append(f"within {plan_text.duration(b.hours)}: {len(names)} places")
+        lines += [f"  {plan_text.duration(result.time_h[n]):>8}  {network.nodes[n].name}" for n in names]
     return "\n".join(lines)
 
 
@@ -268,7 +268,7 @@ def compare_table(today: Reach, scenario: Reach, network: model.Network) -> str:
     def fmt(v: float | None) -> str:
         if v is None:
             return "no route"
-        return output.duration(v) if key == "time_h" else f"{v:,.0f}"
+        return plan_text.duration(v) if key == "time_h" else f"{v:,.0f}"
 
     rows = [
         (
