@@ -1,6 +1,7 @@
-"""Best-path trees on the array form of the graph: one scipy Dijkstra from a set of places.
+"""One-to-all searches on the array form of the graph: one scipy Dijkstra from a set of places.
 
-The array side of :meth:`corridors.routes.backends.Backend.tree`, kept apart from
+The array side of :meth:`corridors.routes.backends.Backend.tree` (best paths) and
+:meth:`~corridors.routes.backends.Backend.reverse_costs` (best values), kept apart from
 :mod:`corridors.routes.engine`, which builds the arrays and answers single searches.
 """
 
@@ -59,3 +60,22 @@ def array_tree(
         edges = [engine._edge(ag, u, v, keep, weights) for u, v in itertools.pairwise(path)]
         out[ag.node_ids[p]] = ([ag.vertex(v) for v in path], edges)
     return out
+
+
+def reverse_costs(
+    ag: engine.ArrayGraph, target: str, *, attr: str, constraints: Constraints
+) -> dict[str, float]:
+    """The best value by ``attr`` from every place to ``target``: one Dijkstra on the transpose."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    i = ag.node_index.get(target)
+    if i is None or ag.dest[i] < 0:
+        return {}
+    keep, indices, indptr = engine._masked(ag, constraints)
+    n_v = len(ag.vertex_node)
+    matrix = csr_matrix((ag.values[attr][keep], indices, indptr), shape=(n_v, n_v))
+    dist = dijkstra(matrix.T.tocsr(), directed=True, indices=int(ag.dest[i]))
+    places = np.nonzero(ag.origin >= 0)[0]
+    found = dist[ag.origin[places]]
+    return {ag.node_ids[p]: float(v) for p, v in zip(places, found, strict=True) if np.isfinite(v)}
