@@ -95,6 +95,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="USD_PER_T_DAY",
         help="with --by generalised: what a day in transit costs per tonne (default 0)",
     )
+    r.add_argument(
+        "--rail-service",
+        metavar="NAME",
+        help="rail yard and waiting times for: wagon (wagonload, default) or block (container block train)",
+    )
     r.add_argument("--explain", action="store_true", help="itinerary leg by leg")
     r.add_argument("--sources", action="store_true", help="with --explain: the source of each figure")
     out = r.add_mutually_exclusive_group()
@@ -142,6 +147,7 @@ def run(args: argparse.Namespace) -> int:
         snap_km=args.snap_km,
         payload_t=args.payload_t,
         value_of_time=args.value_of_time,
+        rail_service=args.rail_service,
     )
     names = {n.id: n.name for n in loaded.network.nodes.values()}
     if args.compare:
@@ -230,6 +236,7 @@ def _compare(args: argparse.Namespace, loaded, future, names: dict[str, str]) ->
         modes=args.modes,
         month=args.month,
         network=loaded,
+        rail_service=args.rail_service,
     )
     if args.json:
         print(cli.dumps(output.compare_dict(today, future), indent=1))
