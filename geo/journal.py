@@ -2,7 +2,7 @@
 
 A network folder may come from anywhere (a zip, a git repository, a shared drive), and with it
 a ``.corridors-add`` folder. Recovery acts only on what this module accepts: a journal of the
-exact shape :func:`geo.authoring.commit` writes, whose targets are the folder's own
+exact shape :func:`geo.transaction.commit` writes, whose targets are the folder's own
 ``nodes.geojson`` or ``links/<name>.geojson``, whose staged files and backups are plain names
 inside ``.corridors-add``, and where no path on the way is a symbolic link. Anything else is a
 :class:`NetworkDataError` and nothing is touched.

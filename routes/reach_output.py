@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 from corridors.geo import model, objectives
-from corridors.routes import output
+from corridors.routes import plan_text
 from corridors.routes.reach import EXTRA_TOTALS, PlaceReach, Reach, RegionReach, Within
 
 #: Version of the ``reach --json`` document.
@@ -60,6 +60,7 @@ def region_dict(region: RegionReach, network: model.Network) -> dict[str, Any]:
         "name": region.name,
         "kind": region.kind,
         "places": list(region.node_ids),
+        "centre_name": region.centre_name,
         "best": place_dict(region.best, network, region.name),
         "centre": place_dict(region.centre, network, region.name),
     }
@@ -82,7 +83,7 @@ def _time(t: dict | None) -> str:
         return "—"
     if "time_h_low" in t and "time_h_high" in t:
         return f"{t['time_h'] / 24:.1f} d ({t['time_h_low'] / 24:.1f}–{t['time_h_high'] / 24:.1f})"
-    return output.duration(t["time_h"])
+    return plan_text.duration(t["time_h"])
 
 
 #: Column headings after the label; CO2e is there whenever the cost model gives it.
@@ -112,9 +113,14 @@ def reach_table(result: Reach, network: model.Network) -> str:
         lines.append(f"{'region: best place / centre':<36}{_HEADER}")
         for g in sorted(doc["regions"], key=lambda g: _sort_key(g["centre"] or g["best"], result.by)):
             best, centre = g["best"], g["centre"]
-            lines.append(_row(f"{g['name']}: {best['name'] if best else '—'}", best))
+            if g["places"]:
+                lines.append(_row(f"{g['name']}: {best['name'] if best else '—'}", best))
+            else:
+                lines.append(f"{g['name']}: no place of the origin in it")
             if centre and (not best or centre["id"] != best["id"]):
                 lines.append(_row(f"  centre {centre['name']}", centre))
+            elif not centre:
+                lines.append(f"  centre {g['centre_name']}: not a place of the network")
         lines.append("")
     lines.append(f"{'place':<36}{_HEADER}")
     lines += [_row(p["name"], p) for p in doc["places"]]
@@ -168,6 +174,7 @@ def reach_geojson(result: Reach, network: model.Network, regions: list) -> dict[
         if g is None:
             continue
         props = {"kind": "region", "id": g["id"], "name": g["name"], "region_kind": g["kind"]}
+        props["centre"] = g["centre_name"]
         for which in ("best", "centre"):
             d = g[which]
             props[f"{which}_place"] = d["name"] if d else None
@@ -213,8 +220,8 @@ def within_table(result: Within, network: model.Network) -> str:
     lines = [f"from {origin}, by time", ""]
     for b in result.bands:
         names = sorted(b.node_ids, key=lambda n: result.time_h[n])
-        lines.append(f"within {output.duration(b.hours)}: {len(names)} places")
-        lines += [f"  {output.duration(result.time_h[n]):>8}  {network.nodes[n].name}" for n in names]
+        lines.append(f"within {plan_text.duration(b.hours)}: {len(names)} places")
+        lines += [f"  {plan_text.duration(result.time_h[n]):>8}  {network.nodes[n].name}" for n in names]
     return "\n".join(lines)
 
 
@@ -261,11 +268,11 @@ def compare_table(today: Reach, scenario: Reach, network: model.Network) -> str:
     def fmt(v: float | None) -> str:
         if v is None:
             return "no route"
-        return output.duration(v) if key == "time_h" else f"{v:,.0f}"
+        return plan_text.duration(v) if key == "time_h" else f"{v:,.0f}"
 
     rows = [
         (
-            f"{g['name']} ({g['centre']['name']})" if g["centre"] else g["name"],
+            f"{g['name']} ({g['centre']['name'] if g['centre'] else g['centre_name']})",
             fig(before.get(g["id"], {}).get("centre")),
             fig(g["centre"]),
         )

@@ -7,13 +7,15 @@ country's regions to its places and runs :func:`corridors.routes.reach.reach`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from corridors.geo import model
 from corridors.geo import regions as regions_mod
 from corridors.geo.errors import QueryError
-from corridors.routes import api, places, reach, scenario, search
+from corridors.routes import api, cache, places, reach, scenario, search
 
 
 @dataclass
@@ -35,7 +37,27 @@ def origin_regions(
         return [], {}
     country = network.nodes[origin.node_ids[0]].country
     found = [r for r in regions_mod.read_regions(path) if r.country == country]
-    return found, regions_mod.join_places(found, [network.nodes[n] for n in origin.node_ids])
+    return found, joined(path, found, [network.nodes[n] for n in origin.node_ids])
+
+
+def joined(path: Path, found: list[regions_mod.Region], nodes: list[model.Node]) -> dict[str, list[str]]:
+    """:func:`corridors.geo.regions.join_places`, cached by the regions file and the places.
+
+    The spatial join itself is quick; importing geopandas for it is most of a reach's start-up,
+    so its answer is kept in the network cache (:mod:`corridors.routes.cache`) under a key made of
+    the regions file's content, the regions used and every place's id and position.
+    """
+    k = cache.key([path])
+    if k is not None:
+        places_digest = hashlib.sha256(repr([(n.id, n.lon, n.lat) for n in nodes]).encode()).hexdigest()
+        k += f"\nregions join|{','.join(r.id for r in found)}|{places_digest}"
+        hit = cache.get(k)
+        if isinstance(hit, dict):
+            return hit
+    out = regions_mod.join_places(found, nodes)
+    if k is not None:
+        cache.put(k, out)
+    return out
 
 
 def constraints(

@@ -33,7 +33,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corridors.geo import convert, model, objectives
 from corridors.geo.errors import CorridorError, NoRouteError
-from corridors.routes import api, output, places, scenarios
+from corridors.routes import api, output, places, rank_output, scenarios
 
 log = logging.getLogger("corridors.server")
 
@@ -285,7 +285,7 @@ class Planner:
 def rank_dict(loaded: api.Loaded, query: RankQuery) -> dict:
     """``rank --json``."""
     names = {n.id: n.name for n in loaded.network.nodes.values()}
-    return output.ranking_dict(scenarios.rank(loaded, **options(query)), names)
+    return rank_output.ranking_dict(scenarios.rank(loaded, **options(query)), names)
 
 
 def reach_dict(loaded: api.Loaded, query: ReachQuery) -> dict:

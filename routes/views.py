@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 from corridors.geo import objectives
-from corridors.routes import output
+from corridors.routes import plan_text
 from corridors.routes.api import Plan
 from corridors.routes.route import Crossing, Segment, Step, Transfer
 
@@ -28,7 +28,7 @@ def gateways_table(plan: Plan, names: dict[str, str]) -> str:
     by = plan.query["by"]
     into = ", ".join(dict.fromkeys(g.to_country for g in plan.gateways))
     lines = [
-        f"{output.heading(plan, names) if plan.routes else plan.query['to']}: the best route by {by} "
+        f"{plan_text.heading(plan, names) if plan.routes else plan.query['to']}: the best route by {by} "
         f"through each border crossing into {into}",
         "",
         f"{'#':>2}  {'gateway':<16} {'from':<4}{_columns(by)}  {'borders':>7}",
@@ -40,22 +40,23 @@ def gateways_table(plan: Plan, names: dict[str, str]) -> str:
             lines.append(f"{'-':>2}  {g.name[:16]:<16} {g.from_country:<4}  no route: {g.reason}")
             continue
         figures = "".join(
-            f"  {o.text(r.total(o.name)):>{o.width}}" + output.range_cell(o, r) for o in objectives.shown(by)
+            f"  {o.text(r.total(o.name)):>{o.width}}" + plan_text.range_cell(o, r)
+            for o in objectives.shown(by)
         )
         lines.append(f"{r.rank:>2}  {g.name[:16]:<16} {g.from_country:<4}{figures}  {len(r.crossings):>7}")
-        lines += output._wrap("via", ", ".join(r.corridors))
+        lines += plan_text.wrap("via", ", ".join(r.corridors))
         crossings = ", ".join(f"{c.name} ({c.countries[0]}→{c.countries[1]})" for c in r.crossings)
-        lines += output._wrap("borders", crossings)
+        lines += plan_text.wrap("borders", crossings)
         if g.needs:
-            lines += output._wrap("needs", ", ".join(g.needs))
+            lines += plan_text.wrap("needs", ", ".join(g.needs))
         if not g.in_scenario:
-            lines += output._wrap("note", "outside the query's scenario: closed or not built today")
+            lines += plan_text.wrap("note", "outside the query's scenario: closed or not built today")
     lines += [f"note: {n}" for n in plan.notes]
     return "\n".join(lines)
 
 
 def _columns(by: str) -> str:
-    return "".join(f"  {o.label:>{o.width}}" + output.range_head(o) for o in objectives.shown(by))
+    return "".join(f"  {o.label:>{o.width}}" + plan_text.range_head(o) for o in objectives.shown(by))
 
 
 def safe_cell(value: Any) -> Any:

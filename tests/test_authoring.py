@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from corridors.geo import authoring, geodesy, io, paths, validate
+from corridors.geo import authoring, geodesy, io, paths, transaction, validate
 from corridors.geo.errors import NetworkDataError, NoRouteError
 from corridors.routes import api
 from tests.conftest import run_cli
@@ -488,7 +488,7 @@ def test_next_add_undoes_an_interrupted_one_first(region_copy):
 
 def test_a_second_writer_is_turned_away(region_copy):
     before = fingerprint(region_copy)
-    with authoring.lock(region_copy):
+    with transaction.lock(region_copy):
         res = run_cli("add", str(KURRAM), "--network", str(region_copy))
     assert res.returncode == 2
     assert "another `corridors add` is writing this folder" in res.stderr
@@ -537,7 +537,7 @@ def test_network_without_init_still_summarises():
     assert res.returncode == 2 and "Traceback" not in res.stderr
 
 
-# --- the README example on the built-in network ----------------------------------------------
+# --- the Serhetabat example file (new places and links) on the built-in network ------------
 
 
 def _seeds_without(folder: Path, node_ids: set[str]) -> Path:

@@ -42,7 +42,7 @@ from pathlib import Path
 import pytest
 
 from corridors.geo import convert, io
-from corridors.routes import api, output, places
+from corridors.routes import api, places, plan_text
 from corridors.routes.route import Crossing, Segment, Transfer
 from tests.conftest import run_cli
 from tests.handcalc import Fixture, assert_priced_as_the_data_says
@@ -149,7 +149,7 @@ def test_the_command_line_and_its_json(tmp_path):
     assert [t["from_layer"] for t in doc["routes"][0]["transfers"]] == ["rail1435"]
     table = run_cli("route", "Mombasa", "Kampala", "--network", str(EAST_AFRICA))
     assert "Malaba (KEN→UGA)" in table.stdout
-    assert output.duration(34.091) in table.stdout
+    assert plan_text.duration(34.091) in table.stdout
 
 
 def test_country_names_come_from_the_networks_outlines():

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from corridors.geo import authoring, journal, paths
+from corridors.geo import authoring, journal, paths, transaction
 from corridors.geo.errors import CorridorError, FileAccessError, QueryError
 from corridors.maps import MapError
 from corridors.routes import api, cache, cli
@@ -629,8 +629,8 @@ def test_every_error_a_user_can_cause_is_a_corridor_error(error: Callable):
 
 def test_a_planted_lock_link_creates_nothing_outside(capsys, net, tmp_path):
     target = tmp_path / "nologin"
-    (net / authoring.LOCK_FILE).unlink()
-    (net / authoring.LOCK_FILE).symlink_to(target)
+    (net / transaction.LOCK_FILE).unlink()
+    (net / transaction.LOCK_FILE).symlink_to(target)
     code, _, err = run(capsys, "add", KURRAM, "--network", net)
     assert code == 2
     assert_one_line(err, "cannot create the lock file")

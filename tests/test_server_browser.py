@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from corridors.routes import api, output, server
+from corridors.routes import api, plan_text, server
 from tests import browser as chromium
 from tests.conftest import run_cli
 from tests.test_server import cli_json
@@ -154,8 +154,8 @@ def expected_rows(plan: dict) -> list[list[str]]:
         [
             str(r["rank"]),
             f"{r['totals']['distance_km']:,.0f} km",
-            output.duration(r["totals"]["time_h"]),
-            output.time_range(r["totals"]["time_h_low"], r["totals"]["time_h_high"]),
+            plan_text.duration(r["totals"]["time_h"]),
+            plan_text.time_range(r["totals"]["time_h_low"], r["totals"]["time_h_high"]),
             f"{r['totals']['cost_usd_per_t']:,.0f} $/t",
             str(len(r["border_crossings"])),
             "+".join(r["modes"]),

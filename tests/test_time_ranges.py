@@ -16,7 +16,7 @@ import pytest
 
 from corridors.geo import io, objectives
 from corridors.geo.errors import NetworkDataError
-from corridors.routes import api, costs, output, places
+from corridors.routes import api, costs, output, places, plan_text
 
 RANGES = Path(__file__).parent / "data" / "ranges"
 ROAD = {"modes": ["road"], "status": ["operational"]}
@@ -106,10 +106,10 @@ def test_json_gives_every_step_and_the_totals_a_range(ranges):
 def test_table_and_explain_show_the_ranges(ranges):
     plan = api.plan("Aqsu", "Chenggu", **ROAD, network=ranges)
     names = {n.id: n.name for n in ranges.network.nodes.values()}
-    table = output.table(plan, names)
+    table = plan_text.table(plan, names)
     # 14.6 h down to half a day, 78.6 h up to 3.5 days
     assert "range" in table.splitlines()[3] and "0.5–3.5 d" in table
-    text = output.explain(plan)
+    text = plan_text.explain(plan)
     assert "range 0.5–3.5 d" in text.splitlines()[1]
     assert "moving 4.0 h + rest 2.0 (0.0–6.0) h" in text
     assert "(4.0–50.0)" in text
@@ -119,7 +119,7 @@ def test_table_and_explain_show_the_ranges(ranges):
     ("low", "high", "text"), [(5, 12, "5–12 h"), (144, 216, "6–9 d"), (20, 30, "0.5–1.5 d"), (48, 48, "2 d")]
 )
 def test_time_range_text(low, high, text):
-    assert output.time_range(low, high) == text
+    assert plan_text.time_range(low, high) == text
 
 
 def test_time_high_is_searchable_and_time_low_is_not():
