@@ -144,7 +144,7 @@ def resolve(
         }
     user_files = tuple(user_files)
     extra |= {link.id for link in network.links.values() if link.file in user_files}
-    opened = set(reopened) | _project_crossings(network, extra)
+    opened = set(reopened) | project_crossings(network, extra)
     return Scenario(
         statuses=statuses,
         extra_links=frozenset(extra),
@@ -246,7 +246,7 @@ def _crossings(network: model.Network, names: list[str]) -> dict[str, str]:
     return out
 
 
-def _project_crossings(network: model.Network, link_ids: set[str]) -> set[str]:
+def project_crossings(network: model.Network, link_ids: Iterable[str]) -> set[str]:
     """Crossings not open today that a chosen link leads to: a project's new crossings."""
     out = set()
     for lid in link_ids:
