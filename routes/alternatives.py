@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from corridors.geo import model, objectives
 from corridors.geo.errors import NoRouteError
-from corridors.routes import backends, countries, pareto, search
+from corridors.routes import backends, countries, search
 from corridors.routes.route import Route
 
 #: Each search for an alternative multiplies the weight of the links already used by this.
@@ -88,6 +88,8 @@ def best_route(
     backend = backends.backend(G)
     if len(stops) > 2 or backend.large:
         return best, [f"the best route enters {again} twice (not avoided with --via or on large networks)"]
+    from corridors.routes import pareto  # the exact search, for the rare route that re-enters a country
+
     attr = objectives.get(by).attr
     G = backend.label_graph(network)
     front = pareto.search(

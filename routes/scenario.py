@@ -10,7 +10,6 @@ into the links and crossings that exist on top of today, and a label that says s
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,6 +193,8 @@ def _projects(network: model.Network, names: list[str]) -> dict[str, list[str]]:
 
 
 def _unknown(what: str, text: str, by_key: Mapping[str, str], where: str) -> str:
+    import difflib  # only for a name not found
+
     close = difflib.get_close_matches(places.normalize(text), list(by_key), n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(by_key[c]) for c in close)}?" if close else ""
     return f"unknown {what} {text!r}{hint} ({where})"
