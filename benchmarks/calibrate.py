@@ -32,8 +32,10 @@ COLUMNS = (
     "id",
     "origin",
     "destination",
+    "end_crossing",
     "via",
     "modes",
+    "rail_service",
     "route",
     "year",
     "days_reported",
@@ -53,8 +55,12 @@ class Trip:
     id: str
     origin: str
     destination: str
+    #: ``excluded``: the report stops on arrival at the crossing it ends at (no dwell there).
+    end_crossing: str
     via: tuple[str, ...]
     modes: tuple[str, ...]
+    #: The rail service the trip used (``block``, ``wagon``), blank for a trip without rail.
+    rail_service: str
     route: str
     year: int
     days_reported: float | None
@@ -148,8 +154,10 @@ def _trip(row: dict[str, str]) -> Trip:
         id=row["id"],
         origin=row["origin"],
         destination=row["destination"],
+        end_crossing=row["end_crossing"].strip(),
         via=tuple(v.strip() for v in row["via"].split(";") if v.strip()),
         modes=tuple(row["modes"].split("+")),
+        rail_service=row["rail_service"].strip(),
         route=row["route"],
         year=int(row["year"]),
         days_reported=_number(row["days_reported"]),
@@ -163,9 +171,12 @@ def _trip(row: dict[str, str]) -> Trip:
 
 
 def model_trip(trip: Trip, loaded) -> Result:
-    """Route a trip as reported (its places in order, its modes, operational links)."""
+    """Route a trip as reported (its places in order, its modes, its rail service, operational
+    links); a trip that stops on arrival at its last crossing (``end_crossing = excluded``) is
+    not charged that crossing's dwell."""
     from corridors.geo.errors import CorridorError
     from corridors.routes import api
+    from corridors.routes.route import Crossing
 
     try:
         plan = api.plan(
@@ -176,11 +187,16 @@ def model_trip(trip: Trip, loaded) -> Result:
             status=["operational"],
             include_suspended=True,
             network=loaded,
+            rail_service=trip.rail_service or None,
         )
     except CorridorError as err:
         return Result(trip, error=str(err))
     r = plan.routes[0]
-    return Result(trip, r.time_h_low, r.time_h, r.time_h_high, r.distance_km)
+    ends = [r.time_h_low, r.time_h, r.time_h_high]
+    last = r.steps[-1]
+    if trip.end_crossing == "excluded" and isinstance(last, Crossing):
+        ends = [a - b for a, b in zip(ends, (last.time_h_low, last.time_h, last.time_h_high), strict=True)]
+    return Result(trip, *ends, r.distance_km)
 
 
 def summary(results: Sequence[Result]) -> dict[str, float | str]:

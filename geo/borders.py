@@ -25,8 +25,8 @@ TOLERANCE_KM = 30.0
 SLIVER_KM = 3.0
 #: A stretch through another country shorter than this, between two stretches in the same
 #: country, is a road along a border drawn through few waypoints, not a visit: the route does not
-#: change country there (the longest in the built-in network, Nukus–Misken by the Amu Darya, is
-#: about 35 km).
+#: change country there (the longest in the built-in network, Oral–Aktobe beside the Russian
+#: border, is about 16 km).
 EXCURSION_KM = 60.0
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from corridors.geo import emissions, model, modes, parts, plain, safeio, tables, validate
+from corridors.geo import emissions, model, modes, parts, plain, safeio, spans, tables, validate
 from corridors.geo.errors import FileAccessError, NetworkDataError
 from corridors.geo.paths import builtin_folder, network_files
 from corridors.geo.validate import Problem
@@ -315,7 +315,7 @@ def read_costs(path: str | Path) -> model.CostModel:
                 hours_low=_optional(ends.get("hours_low")),
                 hours_high=_optional(ends.get("hours_high")),
             )
-            _check_order(file, key, out[kind].span)
+            spans.check_order(file, key, out[kind].span)
         return out
 
     circuity = table("circuity", data.get("circuity"), list(modes.NAMES))
@@ -344,7 +344,7 @@ def read_costs(path: str | Path) -> model.CostModel:
         per_shipment=tuple(per_shipment),
         value_of_time_usd_per_t_day=float(vot["usd_per_t_day"]),
         value_of_time_source=vot["source"],
-        dwell=_read_dwell(file, data.get("dwell") or {}, table),
+        dwell=spans.read_dwell(file, data.get("dwell") or {}, table),
         port_customs=_read_port_customs(data.get("port_customs"), table),
     )
 
@@ -382,61 +382,6 @@ def _speed_ends(file: str, key: str, t: dict) -> None:
 
 def _optional(value: Any) -> float | None:
     return None if value is None else float(value)
-
-
-def _check_order(file: str, key: str, span: model.Span) -> None:
-    if not span.low <= span.central <= span.high:
-        got = f"{span.low:g}, {span.central:g}, {span.high:g}"
-        msg = f"{file}: [{key}] expected low <= central <= high, got {got}"
-        raise NetworkDataError(msg)
-
-
-def read_span(file: str, key: str, name: str, value: Any) -> model.Span:
-    """A number (no spread) or a table ``{low, central, high}`` as a :class:`model.Span`.
-
-    Raises
-    ------
-    NetworkDataError
-        If the value is neither, an end is not a number >= 0, or the ends are out of order.
-    """
-    if isinstance(value, dict):
-        unknown = sorted(set(value) - set(model.SPAN_ENDS))
-        central = value.get("central")
-        ends = [value.get(e, central) for e in model.SPAN_ENDS]
-        if unknown or central is None or not all(_is_amount(v) for v in ends):
-            msg = f"{file}: [{key}] {name}: expected {{low, central, high}} numbers >= 0, got {value!r}"
-            raise NetworkDataError(msg)
-        span = model.Span(*(float(v) for v in ends))
-    elif _is_amount(value):
-        span = model.Span.point(float(value))
-    else:
-        msg = f"{file}: [{key}] {name}: expected a number >= 0 or {{low, central, high}}, got {value!r}"
-        raise NetworkDataError(msg)
-    _check_order(file, f"{key}] [{name}", span)
-    return span
-
-
-def _is_amount(value: Any) -> bool:
-    return (
-        not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value) and value >= 0
-    )
-
-
-def _read_dwell(file: str, data: dict, table) -> dict[str, model.Dwell]:
-    """The optional ``[dwell.<mode>]`` tables (older cost files have none: no dwell)."""
-    out = {}
-    for mode, name in ((m.name, m.dwell_field) for m in modes.MODES if m.dwell_field):
-        if mode not in data:
-            continue
-        key = f"dwell.{mode}"
-        t = table(key, data[mode], [])
-        by_country = {}
-        for iso3, override in (t.get("country") or {}).items():
-            sub = f"{key}.country.{iso3}"
-            o = table(sub, override, [])
-            by_country[iso3] = (read_span(file, sub, name, o.get(name)), o["source"])
-        out[mode] = model.Dwell(read_span(file, key, name, t.get(name)), t["source"], by_country)
-    return out
 
 
 def read_network(

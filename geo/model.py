@@ -92,6 +92,27 @@ class Dwell:
     span: Span
     source: str
     by_country: dict[str, tuple[Span, str]] = field(default_factory=dict)
+    #: The name of the service these figures describe (``[dwell.rail] default_service``), if any.
+    service: str | None = None
+    #: Other services (``[dwell.<mode>.service.<name>]``): their own figures, where they give them.
+    services: dict[str, Dwell] = field(default_factory=dict)
+
+    def service_names(self) -> tuple[str, ...]:
+        """The services a query may choose: the default's name first, then the others."""
+        return tuple(n for n in (self.service, *self.services) if n is not None)
+
+    def for_service(self, name: str) -> Dwell:
+        """The figures of service ``name``, the default's where the service gives none.
+
+        A country takes the service's own figure, else the default's figure for that country,
+        else the service's general figure: a country measured only once (one timetable for
+        every train) keeps that measurement whatever the service.
+        """
+        if name == self.service or name not in self.services:
+            return self
+        other = self.services[name]
+        by_country = {**self.by_country, **other.by_country}
+        return Dwell(other.span, other.source, by_country, name)
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,16 @@
 
 A network folder may hold ``regions.geojson``: Polygon or MultiPolygon features with ``id``,
 ``name``, ``country`` (ISO3), ``kind`` (``region`` or ``city``), ``centre`` (the name, alias
-or id of the regional centre) and ``source``. Places are joined to regions with a geopandas
-spatial join, so this module imports geopandas (and shapely) when it is used.
+or id of the regional centre) and ``source``; ``centre_lon`` and ``centre_lat`` (degrees), when
+given, place the centre so that a network place near it can stand for it. Places are joined to
+regions with a geopandas spatial join, so this module imports geopandas (and shapely) when it is
+used.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,7 @@ class Region:
     source: str
     geometry: dict[str, Any]
     code: str | None = None
+    centre_point: tuple[float, float] | None = None  # (lon, lat) of the centre, degrees
 
 
 def regions_path(network: model.Network) -> Path | None:
@@ -85,6 +89,7 @@ def _region(feature: Any, where: str) -> Region:
         msg = f"{where}: `geometry` must be a Polygon or MultiPolygon"
         raise NetworkDataError(msg)
     return Region(
+        centre_point=_centre_point(props, where),
         id=props["id"],
         name=props["name"],
         country=props["country"],
@@ -94,6 +99,18 @@ def _region(feature: Any, where: str) -> Region:
         geometry=geometry,
         code=props.get("code") if isinstance(props.get("code"), str) else None,
     )
+
+
+def _centre_point(props: dict, where: str) -> tuple[float, float] | None:
+    lon, lat = props.get("centre_lon"), props.get("centre_lat")
+    if lon is None and lat is None:
+        return None
+    for key, value, limit in (("centre_lon", lon, 180), ("centre_lat", lat, 90)):
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not math.isfinite(value) or abs(value) > limit:
+            msg = f"{where}: `{key}` must be a number of degrees within ±{limit} (with the other one)"
+            raise NetworkDataError(msg)
+    return float(lon), float(lat)
 
 
 def join_places(regions: list[Region], nodes: list[model.Node]) -> dict[str, list[str]]:

@@ -114,7 +114,7 @@ def reach_map(
     _add_places(m, place_feats, measure, factor, unit)
     swatches = legend.section(
         escape.text(f"{label} ({'regional centre' if which == 'centre' else 'best place'}), {unit}"),
-        _legend_rows(breaks, unit),
+        _legend_rows(breaks, unit, which=which),
     )
     _elements.legend_of(m).sections["Reach"] = swatches
     if title:
@@ -138,14 +138,15 @@ def _fmt(value: float | None, unit: str) -> str:
     return f"{value:,.1f} {unit}" if unit == "days" else f"{value:,.0f} {unit}"
 
 
-def _legend_rows(breaks: Sequence[float], unit: str) -> list[tuple[str, str]]:
+def _legend_rows(breaks: Sequence[float], unit: str, *, which: str = "best") -> list[tuple[str, str]]:
     rows = []
     for i in range(len(breaks) - 1):
         text = f"{_fmt(breaks[i], unit)} – {_fmt(breaks[i + 1], unit)}"
         rows.append((_square(SEQUENTIAL[i]), escape.text(text)))
     if len(breaks) == 2 and breaks[0] == breaks[1]:
         rows = [(_square(SEQUENTIAL[0]), escape.text(_fmt(breaks[0], unit)))]
-    rows.append((_square(NO_VALUE_COLOUR), "no route"))
+    missing = "no route, or no place of the network at the centre" if which == "centre" else "no route"
+    rows.append((_square(NO_VALUE_COLOUR), missing))
     return rows
 
 
@@ -190,6 +191,8 @@ def _region_tooltip(props: Mapping[str, Any], which: str, value: float | None, u
     rows = [f"<b>{name}</b>"]
     for part, title in (("centre", "regional centre"), ("best", "best place")):
         place = props.get(f"{part}_place")
+        if not place and part == "centre" and props.get("centre"):
+            rows.append(f"{title}: {escape.text(props['centre'])}, not a place of the network")
         if not place:
             continue
         days = _scaled(props.get(f"{part}_time_h"), 1 / 24)

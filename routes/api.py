@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,46 @@ class Loaded:
     G: nx.DiGraph | ArrayGraph
     #: The ``extra`` files loaded with the network: their links are in every scenario.
     user_files: tuple[str, ...] = ()
+    #: The same network built for another rail service, by service name (filled on first use).
+    by_service: dict[str, Loaded] = field(default_factory=dict)
+
+    @property
+    def rail_service(self) -> str | None:
+        """The rail service the graph is priced for (``[dwell.rail]``), None if it names none."""
+        dwell = self.network.costs.dwell.get("rail")
+        return dwell.service if dwell else None
+
+
+def for_rail_service(loaded: Loaded, name: str | None) -> Loaded:
+    """``loaded`` priced for rail service ``name`` (None: as loaded); built once per service.
+
+    Raises
+    ------
+    QueryError
+        If the network's ``[dwell.rail]`` names no such service.
+    """
+    dwell = loaded.network.costs.dwell.get("rail")
+    known = dwell.service_names() if dwell else ()
+    if name is None or name == loaded.rail_service:
+        return loaded
+    if name not in known:
+        expected = (
+            f"expected {' or '.join(known)}" if known else "the network's [dwell.rail] names no services"
+        )
+        msg = f"--rail-service: unknown service {name!r}; {expected}"
+        raise QueryError(msg)
+    if name not in loaded.by_service:
+        costs = replace(
+            loaded.network.costs, dwell={**loaded.network.costs.dwell, "rail": dwell.for_service(name)}
+        )
+        network = replace(loaded.network, costs=costs)
+        if isinstance(loaded.G, nx.DiGraph):
+            built = Loaded(network, graph.build_graph(network), loaded.user_files)
+        else:
+            built = _arrays(network)
+            built.user_files = loaded.user_files
+        loaded.by_service[name] = built
+    return loaded.by_service[name]
 
 
 @dataclass
@@ -168,6 +208,7 @@ def plan(
     gateways: bool = False,
     payload_t: float | None = None,
     value_of_time: float | None = None,
+    rail_service: str | None = None,
 ) -> Plan:
     """Plan routes from ``origin`` to ``destination``.
 
@@ -224,6 +265,10 @@ def plan(
         costs (border fees, gauge changes) are spread over it.
     value_of_time
         USD per tonne per day for ``by="generalised"`` (cost plus time at this value).
+    rail_service
+        The rail service whose yard and wagon-waiting times price rail links: ``"wagon"``
+        (wagonload, the default of the built-in network) or ``"block"`` (a container block
+        train); the names are those of ``[dwell.rail]`` in ``costs.toml``.
 
     Returns
     -------
@@ -236,6 +281,7 @@ def plan(
     modes, status = limits.names(modes, "modes"), limits.names(status, "status")
     limits.check_plan(k=k, via=via, max_overlap=max_overlap, max_stretch=max_stretch, month=month)
     loaded = network if isinstance(network, Loaded) else load(network, extra=extra)
+    loaded = for_rail_service(loaded, rail_service)
     net = loaded.network
     if not snap_km > 0:
         msg = f"--snap-km must be a distance above 0 km, got {snap_km:g}"
@@ -291,7 +337,7 @@ def plan(
             max_stretch=max_stretch,
         )
         routes, found_notes, gates = found.routes, found.notes, []
-    found_notes = _pricing_notes(net.costs, priced, by, pareto) + found_notes
+    found_notes = _pricing_notes(net.costs, priced, by, pareto) + _service_notes(net, routes) + found_notes
     notes = [_snap_note(e) for e in endpoints if e.snap_km is not None] + list(named.notes) + found_notes
     query = {
         "from": origin,
@@ -311,6 +357,7 @@ def plan(
         "gateways": gateways,
         "payload_t": priced.payload_t,
         "value_of_time_usd_per_t_day": priced.value_of_time_usd_per_t_day,
+        "rail_service": loaded.rail_service,
         "endpoints": [
             {
                 "text": e.text,
@@ -343,6 +390,16 @@ def _pricing_notes(
             + ("" if vot else " (no --value-of-time given: it equals the cost)")
         )
     return notes
+
+
+def _service_notes(net: model.Network, routes: Sequence[Route]) -> list[str]:
+    """Which rail service priced the rail legs, and the others, when a route goes by rail."""
+    dwell = net.costs.dwell.get("rail")
+    if not dwell or not dwell.service or not any("rail" in r.modes for r in routes):
+        return []
+    others = [n for n in dwell.service_names() if n != dwell.service]
+    rest = f" (--rail-service {' or '.join(others)} for another)" if others else ""
+    return [f"rail times are for the {dwell.service!r} service{rest}"]
 
 
 def _snap_note(e: places.Endpoint) -> str:

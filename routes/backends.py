@@ -59,6 +59,23 @@ class Backend(Protocol):
         """The best value by ``attr`` from every place that reaches ``target``, by node id."""
         ...
 
+    def tree(
+        self,
+        places: Sequence[str],
+        *,
+        attr: str,
+        constraints: Constraints,
+        reverse: bool = False,
+        cutoff: float | None = None,
+    ) -> dict[str, Path]:
+        """The best paths between the set ``places`` and every other place, by that place's id.
+
+        Forward, from the nearest of ``places`` to each place reached; with ``reverse``, from each
+        place to its nearest of ``places`` (one search on the reversed graph). Paths run forward
+        either way. ``cutoff`` bounds the value by ``attr`` searched.
+        """
+        ...
+
     def label_graph(self, network: model.Network) -> nx.DiGraph:
         """The networkx graph of ``network`` for the label searches (:mod:`routes.pareto`)."""
         ...
@@ -101,6 +118,30 @@ class GraphBackend:
         dist = nx.single_source_dijkstra_path_length(R, goal, weight=weight_function(constraints, attr))
         return {v[0]: d for v, d in dist.items() if v[2] == "origin"}
 
+    def tree(
+        self,
+        places: Sequence[str],
+        *,
+        attr: str,
+        constraints: Constraints,
+        reverse: bool = False,
+        cutoff: float | None = None,
+    ) -> dict[str, Path]:
+        G = self.G
+        start, end = ("dest", "origin") if reverse else ("origin", "dest")
+        sources = [(n, "*", start) for n in places if (n, "*", start) in G]
+        if not sources:
+            return {}
+        graph = G.reverse(copy=False) if reverse else G
+        weight = weight_function(constraints, attr)
+        _, paths = nx.multi_source_dijkstra(graph, sources, cutoff=cutoff, weight=weight)
+        out = {}
+        for v, path in paths.items():
+            if v[1:] == ("*", end):
+                path = path[::-1] if reverse else path
+                out[v[0]] = (path, [G.edges[u, w] for u, w in itertools.pairwise(path)])
+        return out
+
 
 class ArrayBackend:
     """Searches on the array form of a large network (:class:`routes.engine.ArrayGraph`)."""
@@ -115,6 +156,9 @@ class ArrayBackend:
 
     def reverse_costs(self, target: str, *, attr: str, constraints: Constraints) -> dict[str, float]:
         return self.arrays.reverse_costs(target, attr=attr, constraints=constraints)
+
+    def tree(self, places: Sequence[str], **options) -> dict[str, Path]:
+        return self.arrays.tree(places, **options)
 
     def label_graph(self, network: model.Network) -> nx.DiGraph:
         """Built from the network on each call: a large network's graph is not kept in memory."""

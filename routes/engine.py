@@ -112,7 +112,15 @@ class ArrayGraph:
 
     def reverse_costs(self, target: str, *, attr: str, constraints: Constraints) -> dict[str, float]:
         """The best value from every place to ``target`` (:meth:`routes.backends.Backend.reverse_costs`)."""
-        return reverse_costs(self, target, attr=attr, constraints=constraints)
+        from corridors.routes import trees
+
+        return trees.reverse_costs(self, target, attr=attr, constraints=constraints)
+
+    def tree(self, places: Sequence[str], **options) -> dict[str, tuple[list[tuple], list[dict]]]:
+        """Best paths between ``places`` and every place (:meth:`routes.backends.Backend.tree`)."""
+        from corridors.routes import trees
+
+        return trees.array_tree(self, places, **options)
 
     def vertex(self, v: int) -> tuple:
         """The networkx vertex tuple of array vertex ``v``."""
@@ -419,23 +427,6 @@ def shortest(
     path.reverse()
     edges = [_edge(ag, u, v, keep, weights) for u, v in itertools.pairwise(path)]
     return [ag.vertex(v) for v in path], edges
-
-
-def reverse_costs(ag: ArrayGraph, target: str, *, attr: str, constraints: Constraints) -> dict[str, float]:
-    """The best value by ``attr`` from every place to ``target``: one Dijkstra on the transpose."""
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import dijkstra
-
-    i = ag.node_index.get(target)
-    if i is None or ag.dest[i] < 0:
-        return {}
-    keep, indices, indptr = _masked(ag, constraints)
-    n_v = len(ag.vertex_node)
-    matrix = csr_matrix((ag.values[attr][keep], indices, indptr), shape=(n_v, n_v))
-    dist = dijkstra(matrix.T.tocsr(), directed=True, indices=int(ag.dest[i]))
-    places = np.nonzero(ag.origin >= 0)[0]
-    found = dist[ag.origin[places]]
-    return {ag.node_ids[p]: float(v) for p, v in zip(places, found, strict=True) if np.isfinite(v)}
 
 
 def _vertex_index(ag: ArrayGraph, vertex: tuple) -> int:

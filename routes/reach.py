@@ -13,16 +13,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import networkx as nx
-
-from corridors.geo import model, objectives
+from corridors.geo import geodesy, model, objectives
 from corridors.geo.errors import CorridorError, QueryError
-from corridors.routes import places, search
+from corridors.routes import backends, places, search
 from corridors.routes.api import Loaded
 from corridors.routes.route import Crossing, Route
 
 #: Route figures reported where the cost model provides them and no objective does already.
 EXTRA_TOTALS = tuple(k for k in ("time_h_low", "time_h_high") if k not in objectives.attrs())
+#: A place this close to a regional centre that is not itself a place stands for it.
+CENTRE_KM = 10.0
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ class RegionReach:
     node_ids: tuple[str, ...]
     best: PlaceReach | None
     centre: PlaceReach | None
+    centre_name: str = ""  # the regional centre as the regions file names it
 
 
 @dataclass
@@ -98,8 +99,15 @@ def reach(
     constraints = constraints or search.Constraints(statuses=frozenset({"operational"}))
     origins = places.resolve(net, origin).node_ids
     targets = places.resolve(net, destination).node_ids
-    routes = _best_routes(loaded, origins, targets, by=by, constraints=constraints)
-    found = [PlaceReach(o, routes.get(o)) for o in origins if o not in targets]
+    tree = backends.backend(loaded.G).tree(
+        targets, attr=objectives.get(by).attr, constraints=constraints, reverse=True
+    )
+
+    def place(node_id: str) -> PlaceReach:
+        path = tree.get(node_id)
+        return PlaceReach(node_id, search.path_route(net, *path, by=by) if path else None)
+
+    found = [place(o) for o in origins if o not in targets]
     by_id = {p.node_id: p for p in found}
     out = Reach(
         query={"from": origin, "to": destination, "by": by},
@@ -110,10 +118,15 @@ def reach(
         inside = tuple(n for n in (region_places or {}).get(region.id, ()) if n in by_id)
         reached = [by_id[n] for n in inside if by_id[n].route]
         best = min(reached, key=lambda p: _value(p, by)) if reached else None
-        centre = _centre(net, region.centre, by_id)
+        centre_id = centre_place(net, region, exclude=targets)
+        centre = None if centre_id is None else by_id.get(centre_id) or place(centre_id)
         if centre is None:
-            out.notes.append(f"{region.name}: regional centre {region.centre!r} is not an origin place")
-        out.regions.append(RegionReach(region.id, region.name, region.kind, inside, best, centre))
+            out.notes.append(
+                f"{region.name}: regional centre {region.centre!r} is not a place of the network"
+            )
+        out.regions.append(
+            RegionReach(region.id, region.name, region.kind, inside, best, centre, region.centre)
+        )
     unreached = [net.nodes[p.node_id].name for p in found if p.route is None]
     if unreached:
         out.notes.append(f"no route to {destination} from {', '.join(sorted(unreached))}")
@@ -124,44 +137,26 @@ def _value(p: PlaceReach | None, by: str) -> float:
     return p.route.total(by) if p is not None and p.route is not None else math.inf
 
 
-def _centre(net: model.Network, text: str, by_id: dict[str, PlaceReach]) -> PlaceReach | None:
+def centre_place(net: model.Network, region, *, exclude: Sequence[str] = ()) -> str | None:
+    """The place of the network in the region's country that is its regional centre, or None.
+
+    By the centre's name (or alias), else the place nearest the centre's point within
+    :data:`CENTRE_KM` (a seat whose name the network spells otherwise, such as Tirmiz for Termez).
+    """
+    candidates = {n.id: n for n in net.nodes.values() if n.country == region.country and n.id not in exclude}
     try:
-        ids = places.resolve(net, text).node_ids
-    except CorridorError:  # an unknown name: reported as a note by the caller
-        return None
-    return next((by_id[n] for n in ids if n in by_id), None)
-
-
-def _best_routes(
-    loaded: Loaded,
-    origins: Sequence[str],
-    targets: Sequence[str],
-    *,
-    by: str,
-    constraints: search.Constraints,
-) -> dict[str, Route]:
-    """The best route from each origin to its nearest target: one reverse search on a graph."""
-    G, net = loaded.G, loaded.network
-    if not isinstance(G, nx.DiGraph):  # array form of a large network: one search per origin
-        found = (
-            search.route_through(G, net, [[o], targets], by=by, constraints=constraints) for o in origins
-        )
-        return {o: r for o, r in zip(origins, found, strict=True) if r is not None}
-    attr = objectives.get(by).attr
-    weight = search.weight_function(constraints, attr)
-    sources = [(t, "*", "dest") for t in targets if (t, "*", "dest") in G]
-    if not sources:
-        return {}
-    _, paths = nx.multi_source_dijkstra(G.reverse(copy=False), sources, weight=weight)
-    out = {}
-    for o in origins:
-        back = paths.get((o, "*", "origin"))
-        if back is None or o in targets:
-            continue
-        path = back[::-1]
-        edges = [G.edges[u, v] for u, v in itertools.pairwise(path)]
-        out[o] = search.path_route(net, path, edges, by=by)
-    return out
+        ids = places.resolve(net, region.centre).node_ids
+    except CorridorError:  # a name the network does not know: try the centre's point
+        ids = ()
+    named = next((n for n in ids if n in candidates), None)
+    if named is not None or region.centre_point is None:
+        return named
+    lon, lat = region.centre_point
+    km, node_id = min(
+        ((geodesy.great_circle_km(lon, lat, n.lon, n.lat), n.id) for n in candidates.values()),
+        default=(math.inf, None),
+    )
+    return node_id if km <= CENTRE_KM else None
 
 
 @dataclass(frozen=True)
@@ -197,28 +192,20 @@ def within(
     if not bands_h or any(not math.isfinite(b) or b <= 0 for b in bands_h):
         msg = "`within`: time bands must be positive, finite durations"
         raise QueryError(msg)
-    G, net = loaded.G, loaded.network
-    if not isinstance(G, nx.DiGraph):
-        msg = "`within`: time bands need the graph form of the network (at most about 20,000 edges)"
-        raise QueryError(msg)
+    net = loaded.network
     constraints = constraints or search.Constraints(statuses=frozenset({"operational"}))
     start = places.resolve(net, origin).node_ids
-    sources = [(n, "*", "origin") for n in start if (n, "*", "origin") in G]
-    weight = search.weight_function(constraints, "time_h")
-    limit = max(bands_h)
-    dist, paths = nx.multi_source_dijkstra(G, sources, cutoff=limit, weight=weight)
-    time_h = {}
-    for v, t in dist.items():
-        if v[2] == "dest" and v[0] not in start:
-            time_h[v[0]] = min(t, time_h.get(v[0], math.inf))
+    tree = backends.backend(loaded.G).tree(start, attr="time_h", constraints=constraints, cutoff=max(bands_h))
+    time_h: dict[str, float] = {}
     link_time_h: dict[str, float] = {}
-    for v, path in paths.items():
-        if v[2] != "dest":
+    for node_id, (_, edges) in tree.items():
+        if node_id in start:
             continue
-        for u, w in itertools.pairwise(path):
-            d = G.edges[u, w]
+        elapsed = list(itertools.accumulate(d["time_h"] for d in edges))
+        time_h[node_id] = elapsed[-1] if elapsed else 0.0
+        for d, t in zip(edges, elapsed, strict=True):
             if d["kind"] == "link":
-                link_time_h[d["link"]] = min(dist[w], link_time_h.get(d["link"], math.inf))
+                link_time_h[d["link"]] = min(t, link_time_h.get(d["link"], math.inf))
     bands, lower = [], 0.0
     for hours in sorted(bands_h):
         ids = tuple(sorted(n for n, t in time_h.items() if lower < t <= hours))

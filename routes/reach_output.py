@@ -60,6 +60,7 @@ def region_dict(region: RegionReach, network: model.Network) -> dict[str, Any]:
         "name": region.name,
         "kind": region.kind,
         "places": list(region.node_ids),
+        "centre_name": region.centre_name,
         "best": place_dict(region.best, network, region.name),
         "centre": place_dict(region.centre, network, region.name),
     }
@@ -112,9 +113,14 @@ def reach_table(result: Reach, network: model.Network) -> str:
         lines.append(f"{'region: best place / centre':<36}{_HEADER}")
         for g in sorted(doc["regions"], key=lambda g: _sort_key(g["centre"] or g["best"], result.by)):
             best, centre = g["best"], g["centre"]
-            lines.append(_row(f"{g['name']}: {best['name'] if best else '—'}", best))
+            if g["places"]:
+                lines.append(_row(f"{g['name']}: {best['name'] if best else '—'}", best))
+            else:
+                lines.append(f"{g['name']}: no place of the origin in it")
             if centre and (not best or centre["id"] != best["id"]):
                 lines.append(_row(f"  centre {centre['name']}", centre))
+            elif not centre:
+                lines.append(f"  centre {g['centre_name']}: not a place of the network")
         lines.append("")
     lines.append(f"{'place':<36}{_HEADER}")
     lines += [_row(p["name"], p) for p in doc["places"]]
@@ -168,6 +174,7 @@ def reach_geojson(result: Reach, network: model.Network, regions: list) -> dict[
         if g is None:
             continue
         props = {"kind": "region", "id": g["id"], "name": g["name"], "region_kind": g["kind"]}
+        props["centre"] = g["centre_name"]
         for which in ("best", "centre"):
             d = g[which]
             props[f"{which}_place"] = d["name"] if d else None
@@ -265,7 +272,7 @@ def compare_table(today: Reach, scenario: Reach, network: model.Network) -> str:
 
     rows = [
         (
-            f"{g['name']} ({g['centre']['name']})" if g["centre"] else g["name"],
+            f"{g['name']} ({g['centre']['name'] if g['centre'] else g['centre_name']})",
             fig(before.get(g["id"], {}).get("centre")),
             fig(g["centre"]),
         )

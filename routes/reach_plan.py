@@ -7,13 +7,41 @@ country's regions to its places and runs :func:`corridors.routes.reach.reach`.
 
 from __future__ import annotations
 
+import hashlib
+import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from corridors.geo import model
 from corridors.geo import regions as regions_mod
 from corridors.geo.errors import QueryError
-from corridors.routes import api, places, reach, scenario, search
+from corridors.routes import api, cache, places, reach, scenario, search
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([dh]?)\s*$", re.IGNORECASE)
+
+
+def durations(text: str) -> list[float]:
+    """``"3d,5d,7d"`` -> ``[72.0, 120.0, 168.0]`` hours (a bare number is hours), sorted, once each.
+
+    Raises
+    ------
+    QueryError
+        Naming ``--within`` and the part that is not a positive duration.
+    """
+    out = []
+    for part in text.split(","):
+        match = _DURATION.match(part)
+        if not match:
+            msg = f"--within: {part.strip()!r} is not a duration such as 3d or 36h"
+            raise QueryError(msg)
+        value = float(match.group(1)) * (24 if match.group(2).lower() == "d" else 1)
+        if not math.isfinite(value) or value <= 0:
+            msg = f"--within: {part.strip()!r} must be a positive duration"
+            raise QueryError(msg)
+        out.append(value)
+    return sorted(set(out))
 
 
 @dataclass
@@ -26,6 +54,14 @@ class ReachPlan:
     scenario: scenario.Scenario
 
 
+@dataclass
+class WithinPlan:
+    """What one origin reaches within time bands, in the scenario named."""
+
+    result: reach.Within
+    scenario: scenario.Scenario
+
+
 def origin_regions(
     network: model.Network, origin: places.Endpoint
 ) -> tuple[list[regions_mod.Region], dict[str, list[str]]]:
@@ -35,7 +71,27 @@ def origin_regions(
         return [], {}
     country = network.nodes[origin.node_ids[0]].country
     found = [r for r in regions_mod.read_regions(path) if r.country == country]
-    return found, regions_mod.join_places(found, [network.nodes[n] for n in origin.node_ids])
+    return found, joined(path, found, [network.nodes[n] for n in origin.node_ids])
+
+
+def joined(path: Path, found: list[regions_mod.Region], nodes: list[model.Node]) -> dict[str, list[str]]:
+    """:func:`corridors.geo.regions.join_places`, cached by the regions file and the places.
+
+    The spatial join itself is quick; importing geopandas for it is most of a reach's start-up,
+    so its answer is kept in the network cache (:mod:`corridors.routes.cache`) under a key made of
+    the regions file's content, the regions used and every place's id and position.
+    """
+    k = cache.key([path])
+    if k is not None:
+        places_digest = hashlib.sha256(repr([(n.id, n.lon, n.lat) for n in nodes]).encode()).hexdigest()
+        k += f"\nregions join|{','.join(r.id for r in found)}|{places_digest}"
+        hit = cache.get(k)
+        if isinstance(hit, dict):
+            return hit
+    out = regions_mod.join_places(found, nodes)
+    if k is not None:
+        cache.put(k, out)
+    return out
 
 
 def constraints(
@@ -115,3 +171,32 @@ def plan_reach(
 
     today = run(scenario.resolve(net, user_files=loaded.user_files)) if compare else None
     return ReachPlan(run(named), today, regions, named)
+
+
+def plan_within(
+    loaded: api.Loaded,
+    origin: str,
+    bands_h: Sequence[float],
+    *,
+    modes: Sequence[str] | None = None,
+    avoid: Sequence[str] = (),
+    month: int | None = None,
+    projects: str | Sequence[str] | None = None,
+    year: int | None = None,
+    reopen: str | Sequence[str] | None = None,
+    status: Sequence[str] | None = None,
+    include_suspended: bool = False,
+) -> WithinPlan:
+    """What ``origin`` reaches within each of ``bands_h`` hours in a scenario (``reach --within``)."""
+    net = loaded.network
+    named = scenario.resolve(
+        net,
+        projects=projects,
+        year=year,
+        reopen=reopen,
+        status=status,
+        include_suspended=include_suspended,
+        user_files=loaded.user_files,
+    )
+    limits = constraints(net, named, modes=modes, avoid=avoid, month=month)
+    return WithinPlan(reach.within(loaded, origin, bands_h, constraints=limits), named)

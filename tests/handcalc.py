@@ -9,7 +9,9 @@ when the code prices a step differently from what the data says:
   ``speed_kmh``, else the ``[line_haul.<mode>.country.<ISO3>]`` speed of the country that
   prices it, else the mode's default; plus the dwell of ``[dwell.<mode>]`` (or its country
   table): rest hours per moving hour on roads, yard hours per 100 km on rail, a flat wait at
-  sea (central values); and ``usd_per_t``, else the length times ``usd_per_t_km`` chosen in
+  sea (central values); with a rail service other than ``default_service``, the
+  ``[dwell.rail.service.<name>]`` figure for the country, else ``[dwell.rail.country.<ISO3>]``,
+  else the service's own figure; and ``usd_per_t``, else the length times ``usd_per_t_km`` chosen in
   the same order as the speed;
 - the country that prices a link is the one both ends share; else the end's that is not a
   border crossing; else the start's;
@@ -64,8 +66,9 @@ def _chord_km(a: list[float], b: list[float]) -> float:
 class Fixture:
     """A network folder read straight from its files."""
 
-    def __init__(self, folder: str | Path) -> None:
+    def __init__(self, folder: str | Path, rail_service: str | None = None) -> None:
         folder = Path(folder)
+        self.rail_service = rail_service
         self.nodes = {f["properties"]["id"]: f for f in _features(folder / "nodes.geojson")}
         self.links = {}
         for path in sorted((folder / "links").glob("*.geojson")):
@@ -124,7 +127,13 @@ class Fixture:
         if table is None:
             return 0.0
         field = {"road": "rest_h_per_moving_h", "rail": "yard_h_per_100km", "sea": "wait_h"}[mode]
-        rate = _central(table.get("country", {}).get(country, table)[field])
+        service = self.rail_service if mode == "rail" else None
+        if service is not None and service != table.get("default_service"):
+            own = table["service"][service]
+            figure = own.get("country", {}).get(country) or table.get("country", {}).get(country) or own
+        else:
+            figure = table.get("country", {}).get(country, table)
+        rate = _central(figure[field])
         return {"road": rate * moving_h, "rail": rate * km / 100}.get(mode, rate)
 
     def transfer(self, node_id: str, kind: str) -> Figures:

@@ -537,7 +537,7 @@ def test_network_without_init_still_summarises():
     assert res.returncode == 2 and "Traceback" not in res.stderr
 
 
-# --- the README example on the built-in network ----------------------------------------------
+# --- the Serhetabat example file (new places and links) on the built-in network ------------
 
 
 def _seeds_without(folder: Path, node_ids: set[str]) -> Path:

@@ -25,8 +25,13 @@ def loaded():
 
 
 @pytest.fixture(scope="module")
-def kaz_regions():
+def all_regions():
     return regions.read_regions(SEEDS / "regions.geojson")
+
+
+@pytest.fixture(scope="module")
+def kaz_regions(all_regions):
+    return [r for r in all_regions if r.country == "KAZ"]
 
 
 @pytest.fixture(scope="module")
