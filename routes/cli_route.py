@@ -126,22 +126,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``corridors route``; return the exit status."""
-    from corridors.routes import api, output, plan_text
+    from corridors.routes import output, plan_text, route_plan
 
     loaded = cli._load(args)
-    result = api.plan(
+    planned = route_plan.plan_route(
+        loaded,
         args.origin,
         args.destination,
+        compare=args.compare,
         via=args.via,
         by=args.by,
         k=args.k,
         avoid=args.avoid,
         modes=args.modes,
         month=args.month,
-        **cli._scenario_args(args, compare=args.compare),
+        **cli._scenario_args(args),
         max_overlap=args.max_overlap,
         max_stretch=args.max_stretch,
-        network=loaded,
         pareto=args.pareto,
         gateways=args.gateways,
         snap_km=args.snap_km,
@@ -149,9 +150,10 @@ def run(args: argparse.Namespace) -> int:
         value_of_time=args.value_of_time,
         rail_service=args.rail_service,
     )
+    result = planned.result
     names = {n.id: n.name for n in loaded.network.nodes.values()}
-    if args.compare:
-        return _compare(args, loaded, result, names)
+    if planned.today is not None:
+        return _compare(args, planned.today, result, names)
     for path in (args.geojson, args.map, args.csv, args.chart):
         if path:
             cli._refuse_in_network(path, loaded.network)
@@ -224,20 +226,9 @@ def _write_csv(args: argparse.Namespace, result, names: dict[str, str]) -> None:
     print(f"CSV written to {args.csv}", file=sys.stderr)
 
 
-def _compare(args: argparse.Namespace, loaded, future, names: dict[str, str]) -> int:
-    from corridors.routes import api, output, plan_text
+def _compare(args: argparse.Namespace, today, future, names: dict[str, str]) -> int:
+    from corridors.routes import output, plan_text
 
-    today = api.plan(
-        args.origin,
-        args.destination,
-        via=args.via,
-        by=args.by,
-        avoid=args.avoid,
-        modes=args.modes,
-        month=args.month,
-        network=loaded,
-        rail_service=args.rail_service,
-    )
     if args.json:
         print(cli.dumps(output.compare_dict(today, future), indent=1))
     else:

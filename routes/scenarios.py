@@ -116,10 +116,18 @@ def pair_weights(path: str | Path, network: model.Network) -> dict[tuple[str, st
     except UnicodeDecodeError as err:
         msg = f"--weights {path}: not UTF-8 text (byte {err.start}): save the file as UTF-8 CSV"
         raise QueryError(msg) from None
+    return parse_weights(text, network, f"--weights {path}")
+
+
+def parse_weights(text: str, network: model.Network, source: str = "weights") -> dict[tuple[str, str], float]:
+    """The ``origin,destination,weight`` rows of CSV text, as :func:`pair_weights` reads a file.
+
+    ``source`` starts every message (the option and file, or the request parameter).
+    """
     rows = csv.reader(text.splitlines())
     header = next(rows, None)
     if [h.strip().lower() for h in header or []] != _WEIGHTS_HEADER:
-        msg = f"--weights {path}: line 1: expected the header origin,destination,weight, got {header!r}"
+        msg = f"{source}: line 1: expected the header origin,destination,weight, got {header!r}"
         raise QueryError(msg[:300])
     weights: dict[tuple[str, str], float] = {}
     for i, row in enumerate(rows, start=2):
@@ -131,13 +139,13 @@ def pair_weights(path: str | Path, network: model.Network) -> dict[tuple[str, st
             d = places.resolve(network, d_text).node_ids[0]
             w = float(w_text)
         except (ValueError, UnknownPlaceError) as err:
-            msg = f"--weights {path}: line {i}: expected origin,destination,weight ({err})"
+            msg = f"{source}: line {i}: expected origin,destination,weight ({err})"
             raise QueryError(msg[:300]) from None
         if not math.isfinite(w) or w < 0:
-            msg = f"--weights {path}: line {i}: weight must be a number >= 0, got {w_text!r}"
+            msg = f"{source}: line {i}: weight must be a number >= 0, got {w_text!r}"
             raise QueryError(msg)
         if (o, d) in weights:
-            msg = f"--weights {path}: line {i}: the pair {o} -> {d} is given twice"
+            msg = f"{source}: line {i}: the pair {o} -> {d} is given twice"
             raise QueryError(msg)
         weights[(o, d)] = w
     return weights
