@@ -126,7 +126,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``corridors route``; return the exit status."""
-    from corridors.routes import output, plan_text, route_plan
+    from corridors.routes import output, route_plan
 
     loaded = cli._load(args)
     planned = route_plan.plan_route(
@@ -161,13 +161,7 @@ def run(args: argparse.Namespace) -> int:
         inputs = cli.read_inputs(loaded.network, args.extra)
         cli.write_output(args.geojson, cli.dumps(output.plan_geojson(result, names)), inputs=inputs)
     if args.map:
-        cli._write_map(
-            args,
-            loaded.network,
-            [output.route_geojson(r, names) for r in result.routes],
-            _chart_svg(result, names),
-            title=plan_text.plan_title(result, names),
-        )
+        _write_map(args, loaded.network, result, names)
     if args.chart:
         _write_chart(args, result, names)
     if "-" in (args.geojson, args.map, args.chart):
@@ -176,21 +170,30 @@ def run(args: argparse.Namespace) -> int:
         _write_csv(args, result, names)
     elif args.json:
         print(cli.dumps(output.plan_dict(result), indent=1))
-    elif args.explain:
-        print(plan_text.explain(result, sources=args.sources))
     else:
-        print(_table(args, result, names))
+        print(_text(args, result, names))
     return 0
 
 
-def _table(args: argparse.Namespace, result, names: dict[str, str]) -> str:
+def _text(args: argparse.Namespace, result, names: dict[str, str]) -> str:
+    """The plan as text: the itinerary (``--explain``) or the table of the routes."""
     from corridors.routes import plan_text, views
 
+    if args.explain:
+        return plan_text.explain(result, sources=args.sources)
     if args.gateways:
         return views.gateways_table(result, names)
     if args.pareto:
         return plan_text.table(result, names, title=views.pareto_title(result))
     return plan_text.table(result, names)
+
+
+def _write_map(args: argparse.Namespace, network, result, names: dict[str, str]) -> None:
+    from corridors.routes import output, plan_text
+
+    routes = [output.route_geojson(r, names) for r in result.routes]
+    title = plan_text.plan_title(result, names)
+    cli._write_map(args, network, routes, _chart_svg(result, names), title=title)
 
 
 def _write_chart(args: argparse.Namespace, result, names: dict[str, str]) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from corridors.geo.errors import NoRouteError
-from corridors.routes import api, backends, cli, engine, scenarios, search
+from corridors.routes import api, arrays, backends, cli, engine, scenarios, search
 from corridors.routes.constraints import RULES, Constraints
 
 DATA = Path(__file__).parent / "data"
@@ -70,8 +70,8 @@ def test_rank_command_on_the_array_backend(monkeypatch, capsys):
 
 def test_reverse_costs_agree_on_the_region(request):
     nx_loaded = api.load(DATA / "region", use_cache=False)
-    arrays = engine.from_graph(nx_loaded.G, nx_loaded.network)
-    a, b = backends.backend(nx_loaded.G), backends.backend(arrays)
+    ag = arrays.from_graph(nx_loaded.G, nx_loaded.network)
+    a, b = backends.backend(nx_loaded.G), backends.backend(ag)
     for c in (Constraints(), Constraints(statuses=frozenset({"operational"}), month=1)):
         for target in sorted(nx_loaded.network.nodes)[:6]:
             for attr in ("time_h", "cost_usd_per_t", "distance_km"):
@@ -98,8 +98,23 @@ def test_alternatives_on_either_backend(projects):
 
 def test_every_rule_reads_a_field_both_backends_know(request):
     nx_loaded = api.load(DATA / "tiny", use_cache=False)
-    ag = engine.from_graph(nx_loaded.G, nx_loaded.network)
+    ag = arrays.from_graph(nx_loaded.G, nx_loaded.network)
     for rule in RULES:
         if rule.test != "open_in":
             assert engine._columns(ag, rule.field)
     assert search.Constraints is Constraints
+
+
+def test_label_searches_run_on_either_backend():
+    """The Pareto set comes through the contract: the same front whatever the graph's form."""
+    fronts = []
+    for threshold in (api.ARRAY_THRESHOLD, 0):
+        loaded = api.load(DATA / "region", array_threshold=threshold, use_cache=False)
+        backend = backends.backend(loaded.G)
+        assert backend.large == (threshold == 0)
+        everything = {"projects": "all", "reopen": "all"}
+        plan = api.plan("Kazakhstan", "Arabian Sea", pareto=["time", "cost"], **everything, network=loaded)
+        fronts.append([(r.link_ids, round(r.time_h, 6), round(r.cost_usd_per_t, 6)) for r in plan.routes])
+    assert len(fronts[0]) > 1 and fronts[0] == fronts[1]
+    costs = [c for _, _, c in fronts[0]]
+    assert costs == sorted(costs, reverse=True)  # sorted by time, so each faster route costs more
