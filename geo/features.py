@@ -161,11 +161,12 @@ def _border(feat: Fields, *, required: bool) -> model.Border | None:
         return None
     hours = value.get("hours", {})
     if not isinstance(hours, dict) or any(
-        m not in modes.BORDER_MODES or not _border_hours_ok(v, countries) for m, v in hours.items()
+        not _border_key_ok(m) or not _border_hours_ok(v, countries) for m, v in hours.items()
     ):
         feat.error(
             "border.hours",
-            f"expected {{mode: hours}} for {'/'.join(modes.BORDER_MODES)}, hours a number >= 0, "
+            f"expected {{mode: hours}} for {'/'.join(modes.BORDER_MODES)} (or mode.service, "
+            '"rail.block"), hours a number >= 0, '
             "{low, central, high} or by "
             f'direction {{"in": .., "out": ..}} / {{"{countries[0]}>{countries[1]}": ..}}, '
             f"got {brief(hours)}",
@@ -199,6 +200,14 @@ def span_ok(value: Any) -> bool:
         return False
     ends = [value.get(e, value["central"]) for e in model.SPAN_ENDS]
     return all(_amount(v) for v in ends) and ends[0] <= ends[1] <= ends[2]
+
+
+def _border_key_ok(key: Any) -> bool:
+    """A key of ``border.hours``: a mode that crosses borders, or ``mode.service`` (``rail.block``)."""
+    if not isinstance(key, str):
+        return False
+    mode, _, service = key.partition(".")
+    return mode in modes.BORDER_MODES and (service.strip() != "" or "." not in key)
 
 
 def _border_hours_ok(value: Any, countries: list[str]) -> bool:

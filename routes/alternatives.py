@@ -18,11 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-import networkx as nx
-
 from corridors.geo import model, objectives
 from corridors.geo.errors import NoRouteError
-from corridors.routes import countries, pareto, search
+from corridors.routes import backends, countries, search
 from corridors.routes.route import Route
 
 #: Each search for an alternative multiplies the weight of the links already used by this.
@@ -87,9 +85,13 @@ def best_route(
     again = countries.reentered(best, network.nodes)
     if again is None:
         return best, []
-    if len(stops) > 2 or not isinstance(G, nx.DiGraph):
+    backend = backends.backend(G)
+    if len(stops) > 2 or backend.large:
         return best, [f"the best route enters {again} twice (not avoided with --via or on large networks)"]
+    from corridors.routes import pareto  # the exact search, for the rare route that re-enters a country
+
     attr = objectives.get(by).attr
+    G = backend.label_graph(network)
     front = pareto.search(
         G,
         network.nodes,

@@ -11,11 +11,12 @@ import networkx as nx
 
 from corridors.geo import model, objectives, paths
 from corridors.geo.errors import QueryError, UnknownPlaceError
-from corridors.routes import alternatives, cache, graph, limits, places, pricing, scenario, search, tradeoffs
+from corridors.routes import alternatives, cache, graph, limits, places, pricing, scenario, search
 from corridors.routes.route import Route
 
 if TYPE_CHECKING:
     from corridors.routes.engine import ArrayGraph
+    from corridors.routes.tradeoffs import Gateway
 
 #: Graphs with more edges than this are searched in array form (scipy).
 ARRAY_THRESHOLD = 20_000
@@ -84,7 +85,7 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     endpoints: list[places.Endpoint] = field(default_factory=list)
     #: With ``gateways=True``: each border crossing into the destination's country and its route.
-    gateways: list[tradeoffs.Gateway] = field(default_factory=list)
+    gateways: list[Gateway] = field(default_factory=list)
     #: What the network held: today's, or the projects, year and reopened crossings named.
     scenario: scenario.Scenario = field(default_factory=lambda: scenario.Scenario())
 
@@ -313,11 +314,13 @@ def plan(
     _check_modes(k, via, pareto, gateways)
     priced = pricing.pricing(net.costs, payload_t, value_of_time)
     G = pricing.reprice(loaded.G, net, priced)
+    if pareto or gateways:  # the trade-off views: imported only when asked for
+        from corridors.routes import tradeoffs
     if pareto:
         routes, found_notes = tradeoffs.pareto_routes(
             G, net, stops[0], stops[-1], criteria=list(pareto), constraints=constraints
         )
-        gates: list[tradeoffs.Gateway] = []
+        gates: list[Gateway] = []
     elif gateways:
         gates = tradeoffs.gateway_routes(G, net, stops[0], stops[-1], by=by, constraints=constraints)
         routes = sorted((g.route for g in gates if g.route), key=lambda r: r.rank)

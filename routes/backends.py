@@ -3,9 +3,12 @@
 Every search (best routes, alternatives, the diagnosis of an impossible query, the scenario
 ranking) asks a :class:`Backend` two things: the best path between sets of places
 (:meth:`Backend.best`), and the best value from every place to one destination
-(:meth:`Backend.reverse_costs`). :class:`GraphBackend` answers on the networkx graph with A*
-and Dijkstra; :class:`corridors.routes.engine.ArrayGraph` answers on CSR arrays with scipy.
-Both hide edges by the same rules (:mod:`corridors.routes.constraints`).
+(:meth:`Backend.reverse_costs`). The exact label searches (:mod:`corridors.routes.pareto`) run
+on a networkx graph only: :meth:`Backend.label_graph` gives one, and :attr:`Backend.large` says
+whether the network is too large for them to run unbounded. :class:`GraphBackend` answers on the
+networkx graph with A* and Dijkstra; :class:`ArrayBackend` on the CSR arrays of
+:class:`corridors.routes.engine.ArrayGraph` with scipy. Both hide edges by the same rules
+(:mod:`corridors.routes.constraints`).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Protocol, runtime_checkable
 
 import networkx as nx
 
-from corridors.geo import geodesy
+from corridors.geo import geodesy, model
 from corridors.routes.constraints import Constraints
 
 #: A path found: its vertex tuples and the data of each edge along it.
@@ -28,6 +31,9 @@ BORDER_KEY = "*border"
 @runtime_checkable
 class Backend(Protocol):
     """What the searches need of a graph."""
+
+    #: A large network, in array form: label searches are capped, and their graph is built anew.
+    large: bool
 
     def best(
         self,
@@ -70,12 +76,21 @@ class Backend(Protocol):
         """
         ...
 
+    def label_graph(self, network: model.Network) -> nx.DiGraph:
+        """The networkx graph of ``network`` for the label searches (:mod:`routes.pareto`)."""
+        ...
+
 
 class GraphBackend:
     """Searches on the networkx graph: A* between two places, Dijkstra otherwise."""
 
+    large = False
+
     def __init__(self, G: nx.DiGraph) -> None:
         self.G = G
+
+    def label_graph(self, network: model.Network) -> nx.DiGraph:
+        return self.G
 
     def best(
         self,
@@ -128,9 +143,35 @@ class GraphBackend:
         return out
 
 
-def backend(G: nx.DiGraph | Backend) -> Backend:
-    """The backend of a loaded graph: the array form is one already, a networkx graph is wrapped."""
-    return G if isinstance(G, Backend) else GraphBackend(G)
+class ArrayBackend:
+    """Searches on the array form of a large network (:class:`routes.engine.ArrayGraph`)."""
+
+    large = True
+
+    def __init__(self, arrays) -> None:
+        self.arrays = arrays
+
+    def best(self, origins: Sequence[str], targets: Sequence[str], **options) -> Path | None:
+        return self.arrays.best(origins, targets, **options)
+
+    def reverse_costs(self, target: str, *, attr: str, constraints: Constraints) -> dict[str, float]:
+        return self.arrays.reverse_costs(target, attr=attr, constraints=constraints)
+
+    def tree(self, places: Sequence[str], **options) -> dict[str, Path]:
+        return self.arrays.tree(places, **options)
+
+    def label_graph(self, network: model.Network) -> nx.DiGraph:
+        """Built from the network on each call: a large network's graph is not kept in memory."""
+        from corridors.routes import graph
+
+        return graph.build_graph(network)
+
+
+def backend(G) -> Backend:
+    """The backend of a loaded graph (a networkx graph, or the array form of a large network)."""
+    if isinstance(G, nx.DiGraph):
+        return GraphBackend(G)
+    return G if isinstance(G, Backend) else ArrayBackend(G)
 
 
 def weight_function(

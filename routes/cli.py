@@ -92,16 +92,21 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _scenario_options(r: argparse.ArgumentParser) -> None:
-    """What exists besides today's network: projects, a year, reopened crossings, statuses."""
-    g = r.add_argument_group("scenario (default: today's network, operational links and open crossings)")
-    g.add_argument(
-        "--projects",
-        type=_csv,
-        action="extend",
-        metavar="all|NAME,...",
-        help="add projects by name (`corridors projects` lists them), or all",
-    )
+def _scenario_options(r: argparse.ArgumentParser, *, projects: bool = True) -> None:
+    """What exists besides today's network: projects, a year, reopened crossings, statuses.
+
+    Without ``projects`` (``rank``, which adds each project in turn), no ``--projects``.
+    """
+    what = "scenario" if projects else "base scenario, to which each project is added"
+    g = r.add_argument_group(f"{what} (default: today's network, operational links and open crossings)")
+    if projects:
+        g.add_argument(
+            "--projects",
+            type=_csv,
+            action="extend",
+            metavar="all|NAME,...",
+            help="add projects by name (`corridors projects` lists them), or all",
+        )
     g.add_argument("--year", type=int, metavar="YYYY", help="add what is planned to open by then")
     g.add_argument(
         "--reopen",

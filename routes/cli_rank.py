@@ -27,7 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="destinations: place, country or sea (default: Arabian Sea)",
     )
     k.add_argument("--by", choices=objectives.names(), default=objectives.DEFAULT)
-    k.add_argument("--month", type=cli._MONTH, metavar="M", help="1-12: close what is out of season")
+    cli._scenario_options(k, projects=False)
     k.add_argument("--weights", metavar="CSV", help="origin,destination,weight rows (e.g. trade volumes)")
     fmt = k.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
@@ -55,6 +55,10 @@ def run(args: argparse.Namespace) -> int:
         destination=args.destination,
         by=args.by,
         month=args.month,
+        year=args.year,
+        reopen=args.reopen,
+        status=args.status,
+        include_suspended=args.include_suspended,
         weights=weights,
         progress=progress,
     )

@@ -8,29 +8,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import re
 import sys
 
 from corridors.geo import modes, objectives
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([dh]?)\s*$", re.IGNORECASE)
-
 
 def durations(text: str) -> list[float]:
-    """``"3d,5d,7d"`` -> ``[72.0, 120.0, 168.0]`` hours (a bare number is hours)."""
-    out = []
-    for part in text.split(","):
-        match = _DURATION.match(part)
-        if not match:
-            msg = f"--within: {part.strip()!r} is not a duration such as 3d or 36h"
-            raise argparse.ArgumentTypeError(msg)
-        value = float(match.group(1)) * (24 if match.group(2).lower() == "d" else 1)
-        if not math.isfinite(value) or value <= 0:
-            msg = f"--within: {part.strip()!r} must be a positive duration"
-            raise argparse.ArgumentTypeError(msg)
-        out.append(value)
-    return sorted(set(out))
+    """``"3d,5d,7d"`` -> ``[72.0, 120.0, 168.0]`` hours (see :func:`routes.reach_plan.durations`)."""
+    from corridors.geo.errors import QueryError
+    from corridors.routes import reach_plan
+
+    try:
+        return reach_plan.durations(text)
+    except QueryError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -164,12 +155,19 @@ def _write_map(args: argparse.Namespace, loaded, result, doc: dict, *, compare: 
 
 def _run_within(args: argparse.Namespace, loaded) -> int:
     from corridors.geo import convert
-    from corridors.routes import cli, reach, reach_output, reach_plan, scenario
+    from corridors.routes import cli, reach_output, reach_plan
 
     net = loaded.network
-    named = scenario.resolve(net, **cli._scenario_args(args), user_files=loaded.user_files)
-    limits = reach_plan.constraints(net, named, modes=args.modes, avoid=args.avoid, month=args.month)
-    found = reach.within(loaded, args.origin, args.within, constraints=limits)
+    planned = reach_plan.plan_within(
+        loaded,
+        args.origin,
+        args.within,
+        modes=args.modes,
+        avoid=args.avoid,
+        month=args.month,
+        **cli._scenario_args(args),
+    )
+    found, named = planned.result, planned.scenario
     doc = reach_output.within_dict(found, net)
     if args.map:
         from corridors.maps import reach as reach_map

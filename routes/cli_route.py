@@ -126,22 +126,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``corridors route``; return the exit status."""
-    from corridors.routes import api, output, plan_text
+    from corridors.routes import output, route_plan
 
     loaded = cli._load(args)
-    result = api.plan(
+    planned = route_plan.plan_route(
+        loaded,
         args.origin,
         args.destination,
+        compare=args.compare,
         via=args.via,
         by=args.by,
         k=args.k,
         avoid=args.avoid,
         modes=args.modes,
         month=args.month,
-        **cli._scenario_args(args, compare=args.compare),
+        **cli._scenario_args(args),
         max_overlap=args.max_overlap,
         max_stretch=args.max_stretch,
-        network=loaded,
         pareto=args.pareto,
         gateways=args.gateways,
         snap_km=args.snap_km,
@@ -149,9 +150,10 @@ def run(args: argparse.Namespace) -> int:
         value_of_time=args.value_of_time,
         rail_service=args.rail_service,
     )
+    result = planned.result
     names = {n.id: n.name for n in loaded.network.nodes.values()}
-    if args.compare:
-        return _compare(args, loaded, result, names)
+    if planned.today is not None:
+        return _compare(args, planned.today, result, names)
     for path in (args.geojson, args.map, args.csv, args.chart):
         if path:
             cli._refuse_in_network(path, loaded.network)
@@ -159,13 +161,7 @@ def run(args: argparse.Namespace) -> int:
         inputs = cli.read_inputs(loaded.network, args.extra)
         cli.write_output(args.geojson, cli.dumps(output.plan_geojson(result, names)), inputs=inputs)
     if args.map:
-        cli._write_map(
-            args,
-            loaded.network,
-            [output.route_geojson(r, names) for r in result.routes],
-            _chart_svg(result, names),
-            title=plan_text.plan_title(result, names),
-        )
+        _write_map(args, loaded.network, result, names)
     if args.chart:
         _write_chart(args, result, names)
     if "-" in (args.geojson, args.map, args.chart):
@@ -174,21 +170,30 @@ def run(args: argparse.Namespace) -> int:
         _write_csv(args, result, names)
     elif args.json:
         print(cli.dumps(output.plan_dict(result), indent=1))
-    elif args.explain:
-        print(plan_text.explain(result, sources=args.sources))
     else:
-        print(_table(args, result, names))
+        print(_text(args, result, names))
     return 0
 
 
-def _table(args: argparse.Namespace, result, names: dict[str, str]) -> str:
+def _text(args: argparse.Namespace, result, names: dict[str, str]) -> str:
+    """The plan as text: the itinerary (``--explain``) or the table of the routes."""
     from corridors.routes import plan_text, views
 
+    if args.explain:
+        return plan_text.explain(result, sources=args.sources)
     if args.gateways:
         return views.gateways_table(result, names)
     if args.pareto:
         return plan_text.table(result, names, title=views.pareto_title(result))
     return plan_text.table(result, names)
+
+
+def _write_map(args: argparse.Namespace, network, result, names: dict[str, str]) -> None:
+    from corridors.routes import output, plan_text
+
+    routes = [output.route_geojson(r, names) for r in result.routes]
+    title = plan_text.plan_title(result, names)
+    cli._write_map(args, network, routes, _chart_svg(result, names), title=title)
 
 
 def _write_chart(args: argparse.Namespace, result, names: dict[str, str]) -> None:
@@ -224,20 +229,9 @@ def _write_csv(args: argparse.Namespace, result, names: dict[str, str]) -> None:
     print(f"CSV written to {args.csv}", file=sys.stderr)
 
 
-def _compare(args: argparse.Namespace, loaded, future, names: dict[str, str]) -> int:
-    from corridors.routes import api, output, plan_text
+def _compare(args: argparse.Namespace, today, future, names: dict[str, str]) -> int:
+    from corridors.routes import output, plan_text
 
-    today = api.plan(
-        args.origin,
-        args.destination,
-        via=args.via,
-        by=args.by,
-        avoid=args.avoid,
-        modes=args.modes,
-        month=args.month,
-        network=loaded,
-        rail_service=args.rail_service,
-    )
     if args.json:
         print(cli.dumps(output.compare_dict(today, future), indent=1))
     else:

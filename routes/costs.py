@@ -157,13 +157,17 @@ def link_dwell(
     return rate
 
 
-def border_hours(node: model.Node, mode: str, direction: tuple[str, str] | None) -> model.Span | None:
+def border_hours(
+    node: model.Node, mode: str, direction: tuple[str, str] | None, service: str | None = None
+) -> model.Span | None:
     """The crossing's own dwell by ``mode`` travelling ``direction`` (from, to), or None.
 
     ``border.hours[mode]`` is a number, a ``{low, central, high}`` table, or such values by
-    direction: ``"A>B"``, or ``in``/``out`` (into or out of the node's own country).
+    direction: ``"A>B"``, or ``in``/``out`` (into or out of the node's own country). A figure
+    for the service priced (``"rail.block"``) comes before the mode's.
     """
-    value = node.border.hours.get(mode) if node.border else None
+    hours = node.border.hours if node.border else {}
+    value = hours.get(f"{mode}.{service}", hours.get(mode)) if service else hours.get(mode)
     if value is None:
         return None
     if not isinstance(value, dict) or "central" in value:
@@ -195,7 +199,8 @@ def price_border(
     if not modes.get(mode).crosses_borders:
         return _stop(model.Span.point(0.0), 0.0, 0.0, {}, costs)
     default = costs.border[mode]
-    hours = border_hours(node, mode, direction)
+    dwell = costs.dwell.get(mode)
+    hours = border_hours(node, mode, direction, dwell.service if dwell else None)
     usd = node.border.usd_per_t.get(mode) if node.border else None
     return _stop(
         default.span if hours is None else hours,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import heapq
 import re
@@ -212,6 +211,8 @@ def suggest(network: model.Network, text: str, n: int = 3) -> list[str]:
     for node in network.nodes.values():
         for name in _names(node):
             by_key.setdefault(normalize(name), node.name)
+    import difflib  # only for a name not found
+
     close = difflib.get_close_matches(normalize(text), list(by_key), n=n * 2, cutoff=0.6)
     return list(dict.fromkeys(by_key[c] for c in close))[:n]
 

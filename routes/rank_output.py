@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from typing import Any
 
 from corridors.geo import objectives
@@ -22,6 +23,8 @@ def ranking_dict(ranking, names: dict[str, str]) -> dict[str, Any]:
         "by": ranking.by,
         "unit": unit,
         "pairs": [list(p) for p in ranking.pairs],
+        "scenario": ranking.base.as_dict(),
+        "in_base": list(ranking.in_base),
         "today": {
             f"{o}>{d}": (None if v == float("inf") else round(v, 3))
             for (o, d), v in ranking.values["today"].items()
@@ -97,7 +100,7 @@ def ranking_table(ranking, names: dict[str, str]) -> str:
     lines = [
         f"Projects ranked by mean {ranking.by} saved ({words}) over {len(ranking.pairs)} "
         f"origin-destination pairs;",
-        "today = operational links only. 'as last' = saved when added to all other projects.",
+        *_base_lines(ranking),
         "",
         f"{'#':>2}  {'project':<30} {'pairs':>5} {'mean':>8} {'best':>8} {'as last':>8}",
     ]
@@ -132,6 +135,16 @@ def ranking_table(ranking, names: dict[str, str]) -> str:
         f"{ranking.all_improved} pairs improved"
     )
     return "\n".join(lines)
+
+
+def _base_lines(ranking) -> list[str]:
+    """What the projects are added to, and the projects already in it."""
+    if ranking.base.is_today:
+        return ["today = operational links only. 'as last' = saved when added to all other projects."]
+    lines = textwrap.wrap(f"base: {ranking.base.label}.", width=80, subsequent_indent="    ")
+    if ranking.in_base:
+        lines.append(f"{len(ranking.in_base)} projects wholly in the base are not ranked.")
+    return [*lines, "'as last' = saved when added to all other projects."]
 
 
 def ranking_geojson(ranking, network) -> list[dict[str, Any]]:

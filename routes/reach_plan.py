@@ -8,6 +8,8 @@ country's regions to its places and runs :func:`corridors.routes.reach.reach`.
 from __future__ import annotations
 
 import hashlib
+import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,30 @@ from corridors.geo import regions as regions_mod
 from corridors.geo.errors import QueryError
 from corridors.routes import api, cache, places, reach, scenario, search
 
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([dh]?)\s*$", re.IGNORECASE)
+
+
+def durations(text: str) -> list[float]:
+    """``"3d,5d,7d"`` -> ``[72.0, 120.0, 168.0]`` hours (a bare number is hours), sorted, once each.
+
+    Raises
+    ------
+    QueryError
+        Naming ``--within`` and the part that is not a positive duration.
+    """
+    out = []
+    for part in text.split(","):
+        match = _DURATION.match(part)
+        if not match:
+            msg = f"--within: {part.strip()!r} is not a duration such as 3d or 36h"
+            raise QueryError(msg)
+        value = float(match.group(1)) * (24 if match.group(2).lower() == "d" else 1)
+        if not math.isfinite(value) or value <= 0:
+            msg = f"--within: {part.strip()!r} must be a positive duration"
+            raise QueryError(msg)
+        out.append(value)
+    return sorted(set(out))
+
 
 @dataclass
 class ReachPlan:
@@ -25,6 +51,14 @@ class ReachPlan:
     result: reach.Reach
     today: reach.Reach | None
     regions: list[regions_mod.Region]
+    scenario: scenario.Scenario
+
+
+@dataclass
+class WithinPlan:
+    """What one origin reaches within time bands, in the scenario named."""
+
+    result: reach.Within
     scenario: scenario.Scenario
 
 
@@ -137,3 +171,32 @@ def plan_reach(
 
     today = run(scenario.resolve(net, user_files=loaded.user_files)) if compare else None
     return ReachPlan(run(named), today, regions, named)
+
+
+def plan_within(
+    loaded: api.Loaded,
+    origin: str,
+    bands_h: Sequence[float],
+    *,
+    modes: Sequence[str] | None = None,
+    avoid: Sequence[str] = (),
+    month: int | None = None,
+    projects: str | Sequence[str] | None = None,
+    year: int | None = None,
+    reopen: str | Sequence[str] | None = None,
+    status: Sequence[str] | None = None,
+    include_suspended: bool = False,
+) -> WithinPlan:
+    """What ``origin`` reaches within each of ``bands_h`` hours in a scenario (``reach --within``)."""
+    net = loaded.network
+    named = scenario.resolve(
+        net,
+        projects=projects,
+        year=year,
+        reopen=reopen,
+        status=status,
+        include_suspended=include_suspended,
+        user_files=loaded.user_files,
+    )
+    limits = constraints(net, named, modes=modes, avoid=avoid, month=month)
+    return WithinPlan(reach.within(loaded, origin, bands_h, constraints=limits), named)

@@ -10,7 +10,6 @@ into the links and crossings that exist on top of today, and a label that says s
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,7 +143,7 @@ def resolve(
         }
     user_files = tuple(user_files)
     extra |= {link.id for link in network.links.values() if link.file in user_files}
-    opened = set(reopened) | _project_crossings(network, extra)
+    opened = set(reopened) | project_crossings(network, extra)
     return Scenario(
         statuses=statuses,
         extra_links=frozenset(extra),
@@ -194,6 +193,8 @@ def _projects(network: model.Network, names: list[str]) -> dict[str, list[str]]:
 
 
 def _unknown(what: str, text: str, by_key: Mapping[str, str], where: str) -> str:
+    import difflib  # only for a name not found
+
     close = difflib.get_close_matches(places.normalize(text), list(by_key), n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(by_key[c]) for c in close)}?" if close else ""
     return f"unknown {what} {text!r}{hint} ({where})"
@@ -246,7 +247,7 @@ def _crossings(network: model.Network, names: list[str]) -> dict[str, str]:
     return out
 
 
-def _project_crossings(network: model.Network, link_ids: set[str]) -> set[str]:
+def project_crossings(network: model.Network, link_ids: Iterable[str]) -> set[str]:
     """Crossings not open today that a chosen link leads to: a project's new crossings."""
     out = set()
     for lid in link_ids:

@@ -1,8 +1,10 @@
 """Scenarios: what each proposed project changes for a set of origin-destination pairs.
 
-A project is the set of links sharing a ``project`` property. Every scenario starts from today's
-network (operational links only) and adds project links: each project alone, all projects, and
-all projects but one (which shows projects that only pay together). For each scenario and each
+A project is the set of links sharing a ``project`` property. Every scenario starts from a base,
+today's network (operational links only) unless a year, reopened crossings or statuses name
+another (see :mod:`routes.scenario`), and adds project links with their new crossings: each
+project alone, all projects, and all projects but one (which shows projects that only pay
+together). For each scenario and each
 destination, one Dijkstra on the reversed graph gives the best value from every origin at once,
 so the whole ranking costs a few searches per scenario, not one per pair.
 """
@@ -17,7 +19,7 @@ from pathlib import Path
 
 from corridors.geo import model, objectives
 from corridors.geo.errors import QueryError, UnknownPlaceError
-from corridors.routes import backends, places, search
+from corridors.routes import backends, places, scenario, search
 from corridors.routes.api import Loaded
 from corridors.routes.route import Route
 
@@ -89,6 +91,10 @@ class Ranking:
     results: list[ProjectResult]
     all_gain: float
     all_improved: int
+    #: The base every project is added to (today's network by default).
+    base: scenario.Scenario = field(default_factory=scenario.Scenario)
+    #: Projects wholly in the base (planned by its year, say): not ranked.
+    in_base: list[str] = field(default_factory=list)
 
 
 #: A weights file is a table of pairs; anything larger is not one.
@@ -116,10 +122,18 @@ def pair_weights(path: str | Path, network: model.Network) -> dict[tuple[str, st
     except UnicodeDecodeError as err:
         msg = f"--weights {path}: not UTF-8 text (byte {err.start}): save the file as UTF-8 CSV"
         raise QueryError(msg) from None
+    return parse_weights(text, network, f"--weights {path}")
+
+
+def parse_weights(text: str, network: model.Network, source: str = "weights") -> dict[tuple[str, str], float]:
+    """The ``origin,destination,weight`` rows of CSV text, as :func:`pair_weights` reads a file.
+
+    ``source`` starts every message (the option and file, or the request parameter).
+    """
     rows = csv.reader(text.splitlines())
     header = next(rows, None)
     if [h.strip().lower() for h in header or []] != _WEIGHTS_HEADER:
-        msg = f"--weights {path}: line 1: expected the header origin,destination,weight, got {header!r}"
+        msg = f"{source}: line 1: expected the header origin,destination,weight, got {header!r}"
         raise QueryError(msg[:300])
     weights: dict[tuple[str, str], float] = {}
     for i, row in enumerate(rows, start=2):
@@ -131,13 +145,13 @@ def pair_weights(path: str | Path, network: model.Network) -> dict[tuple[str, st
             d = places.resolve(network, d_text).node_ids[0]
             w = float(w_text)
         except (ValueError, UnknownPlaceError) as err:
-            msg = f"--weights {path}: line {i}: expected origin,destination,weight ({err})"
+            msg = f"{source}: line {i}: expected origin,destination,weight ({err})"
             raise QueryError(msg[:300]) from None
         if not math.isfinite(w) or w < 0:
-            msg = f"--weights {path}: line {i}: weight must be a number >= 0, got {w_text!r}"
+            msg = f"{source}: line {i}: weight must be a number >= 0, got {w_text!r}"
             raise QueryError(msg)
         if (o, d) in weights:
-            msg = f"--weights {path}: line {i}: the pair {o} -> {d} is given twice"
+            msg = f"{source}: line {i}: the pair {o} -> {d} is given twice"
             raise QueryError(msg)
         weights[(o, d)] = w
     return weights
@@ -179,6 +193,10 @@ def rank(
     destination: str = "Arabian Sea",
     by: str = "time",
     month: int | None = None,
+    year: int | None = None,
+    reopen: str | Sequence[str] | None = None,
+    status: Sequence[str] | None = None,
+    include_suspended: bool = False,
     weights: dict[tuple[str, str], float] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Ranking:
@@ -186,7 +204,8 @@ def rank(
 
     The measure is the weighted mean gain over all pairs (hours, USD per tonne or km saved;
     pairs that a project newly connects are counted apart). Ties break on the gain as last
-    project added.
+    project added. ``year``, ``reopen``, ``status`` and ``include_suspended`` name the base the
+    projects are added to, as for :func:`corridors.plan`; projects wholly in it are not ranked.
     """
     attr = objectives.get(by).attr
     net, G = loaded.network, loaded.G
@@ -195,13 +214,30 @@ def rank(
     pairs = [(o, d) for o in origins for d in destinations if o != d]
     weights = weights or {}
     _check_weights(weights, pairs)
+    named = scenario.resolve(
+        net, year=year, reopen=reopen, status=status, include_suspended=include_suspended
+    )
+    today = search.Constraints(
+        statuses=named.statuses,
+        month=month,
+        include_suspended=named.include_suspended,
+        extra_links=named.extra_links,
+        open_crossings=named.open_crossings,
+    )
     found = projects(net)
-    today = search.Constraints(statuses=frozenset({"operational"}), month=month)
+    in_base = [name for name, p in found.items() if set(p.link_ids) <= named.extra_links]
+    found = {name: p for name, p in found.items() if name not in in_base}
     every = frozenset(lid for p in found.values() for lid in p.link_ids)
-    scenarios: dict[str, search.Constraints] = {TODAY: today, ALL: replace(today, extra_links=every)}
+
+    def adding(link_ids: frozenset[str]) -> search.Constraints:
+        links = today.extra_links | link_ids
+        crossings = today.open_crossings | scenario.project_crossings(net, links)
+        return replace(today, extra_links=links, open_crossings=crossings)
+
+    scenarios: dict[str, search.Constraints] = {TODAY: today, ALL: adding(every)}
     for name, p in found.items():
-        scenarios[name] = replace(today, extra_links=frozenset(p.link_ids))
-        scenarios[f"all but {name}"] = replace(today, extra_links=every - set(p.link_ids))
+        scenarios[name] = adding(frozenset(p.link_ids))
+        scenarios[f"all but {name}"] = adding(every - set(p.link_ids))
     values = {}
     for i, (name, constraints) in enumerate(scenarios.items(), 1):
         values[name] = _values(G, pairs, constraints, attr)
@@ -234,12 +270,11 @@ def rank(
         res.marginal_pairs = len(marginal)
         results.append(res)
     idle = [r for r in results if not r.improved and not r.connected and not r.only_together]
-    if idle:
-        reopened = replace(today, include_suspended=True)
-        base_open = _values(G, pairs, reopened, attr)
+    if idle and not today.include_suspended:
+        base_open = _values(G, pairs, replace(today, include_suspended=True), attr)
         for r in idle:
-            with_p = _values(G, pairs, replace(reopened, extra_links=frozenset(r.project.link_ids)), attr)
-            r.reopened_mean_gain = mean_gain(with_p, base_open)[0]
+            with_p = replace(scenarios[r.project.name], include_suspended=True)
+            r.reopened_mean_gain = mean_gain(_values(G, pairs, with_p, attr), base_open)[0]
     results.sort(key=lambda r: (-len(r.connected), -r.mean_gain, -r.marginal_mean_gain, r.project.name))
     all_gain, all_improved = mean_gain(values[ALL], base)
-    return Ranking(by, pairs, weights, values, results, all_gain, len(all_improved))
+    return Ranking(by, pairs, weights, values, results, all_gain, len(all_improved), named, in_base)

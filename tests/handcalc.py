@@ -21,7 +21,8 @@ when the code prices a step differently from what the data says:
   (``kwh_per_t_km`` x grid factor) and diesel figures; a transfer ``[co2e.transfer.<kind>]``;
   a crossing none; a folder without ``[co2e]`` takes the built-in network's;
 - a crossing takes the node's ``border.hours``/``border.usd_per_t`` for the mode (hours may be
-  given by direction, ``"KAZ>CHN"`` or ``in``/``out`` of the node's country), else
+  given by direction, ``"KAZ>CHN"`` or ``in``/``out`` of the node's country; ``rail.<service>``
+  for the rail service priced comes first), else
   ``[border.<mode>]``; a sea link between two countries clears customs at each port, the
   port's country's ``[port_customs.country.<ISO3>]`` figures, else ``[port_customs]``.
 
@@ -150,7 +151,9 @@ class Fixture:
             return Figures(0.0, float(fig["hours"]), float(fig["usd_per_t"]))
         border = props.get("border", {})
         default = self.costs["border"][mode]
-        hours = border.get("hours", {}).get(mode)
+        by_mode = border.get("hours", {})
+        service = self.rail_service or self.costs.get("dwell", {}).get(mode, {}).get("default_service")
+        hours = by_mode.get(f"{mode}.{service}", by_mode.get(mode)) if mode == "rail" else by_mode.get(mode)
         if isinstance(hours, dict) and "central" not in hours:  # by direction
             a, b = direction or ("", "")
             side = "in" if b == props["country"] else "out" if a == props["country"] else ""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -175,3 +177,16 @@ def test_route_with_a_user_file_warns_about_it(tmp_path, tiny_dir):
     )
     assert res.returncode == 0, res.stderr
     assert "extra.geojson: feature 0" in res.stderr and "'colour'" in res.stderr and "warning" in res.stderr
+
+
+def test_plain_route_imports_only_what_it_uses():
+    """Cold start: the modules of --pareto, --gateways, the text table and the other commands stay
+    unloaded for `corridors route A B --json`."""
+    code = (
+        "import sys; from corridors.routes import cli; cli.main(['route', 'Almaty', 'Karachi', '--json']); "
+        "print(sorted(m for m in ('corridors.routes.pareto', 'corridors.routes.tradeoffs', "
+        "'corridors.routes.plan_text', 'corridors.routes.cli_rank') if m in sys.modules))"
+    )
+    cmd = [sys.executable, "-c", code]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"

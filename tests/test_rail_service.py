@@ -8,6 +8,7 @@ from those files; the built-in network is checked step by step against ``tests/h
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -34,12 +35,20 @@ source = "test fixture: Chinese block train yard"
 """
 
 
-def _services(tmp_path: Path, extra: str = "", default: str = 'default_service = "wagon"\n') -> Path:
+def _services(
+    tmp_path: Path, extra: str = "", default: str = 'default_service = "wagon"\n', border: str | None = None
+) -> Path:
     folder = tmp_path / "net"
     shutil.copytree(RANGES, folder)
     toml = folder / "costs.toml"
     text = toml.read_text().replace("[dwell.rail]\n", f"[dwell.rail]\n{default}")
     toml.write_text(text + BLOCK + extra)
+    if border is not None:  # Xgate's hours for another key of border.hours
+        nodes = folder / "nodes.geojson"
+        doc = json.loads(nodes.read_text())
+        (xgate,) = [f for f in doc["features"] if f["properties"]["id"] == "x"]
+        xgate["properties"]["border"]["hours"][border] = {"low": 1, "central": 2, "high": 3}
+        nodes.write_text(json.dumps(doc))
     return folder
 
 
@@ -156,3 +165,41 @@ def test_the_calibration_routes_each_trip_by_its_service_and_end():
     result = calibrate.model_trip(torkham, loaded)
     assert result.central_h == pytest.approx(route.time_h - crossing.time_h)
     assert result.high_h == pytest.approx(route.time_h_high - crossing.time_h_high)
+
+
+def test_a_crossing_gives_a_block_train_its_own_border_dwell(tmp_path):
+    """Xgate's "rail.block" hours (1 / 2 / 3) replace its rail hours out of Kazakhstan (8 / 12 / 16)
+    for a block train; a wagon keeps them."""
+    loaded = api.load(_services(tmp_path, border="rail.block"))
+    block = api.plan("Aqsu", "Chenggu", **RAIL, network=loaded, rail_service="block").routes[0]
+    (crossing,) = block.crossings
+    assert (crossing.time_h_low, crossing.time_h, crossing.time_h_high) == (1.0, 2.0, 3.0)
+    # 34.5 / 42.0 / 56.0 with the border at 8 / 12 / 16 (above), now 1 / 2 / 3
+    assert ends(block) == (27.5, 32.0, 43.0)
+    wagon = api.plan("Aqsu", "Chenggu", **RAIL, network=loaded).routes[0]
+    assert ends(wagon) == (37.0, 47.0, 66.0)
+    fixture = Fixture(loaded.network.folder, rail_service="block")
+    assert_priced_as_the_data_says(block, fixture)
+
+
+@pytest.mark.parametrize("key", ["air.block", "rail.", 7])
+def test_border_hours_for_an_unknown_mode_or_service_key_are_refused(tmp_path, key):
+    folder = _services(tmp_path)
+    nodes = folder / "nodes.geojson"
+    doc = json.loads(nodes.read_text())
+    (xgate,) = [f for f in doc["features"] if f["properties"]["id"] == "x"]
+    xgate["properties"]["border"]["hours"][key] = 5
+    nodes.write_text(json.dumps(doc))
+    with pytest.raises(NetworkDataError, match=r"border\.hours") as err:
+        io.read_network(folder)
+    assert "\n" not in str(err.value)
+
+
+def test_builtin_block_trains_clear_the_chinese_border_by_the_tez_figures():
+    """Altynkol into Kazakhstan: CPMM 45.4 / 52.8 / 69.0 h for all shipments; 0.5 / 2.25 / 4 h
+    of customs for a block train (TEZ Customs, nodes.geojson), its gauge change apart."""
+    wagon = api.plan("Khorgos Gateway", "Zhetygen", **RAIL).routes[0]
+    block = api.plan("Khorgos Gateway", "Zhetygen", **RAIL, rail_service="block").routes[0]
+    (w,), (b,) = wagon.crossings, block.crossings
+    assert (w.time_h_low, w.time_h, w.time_h_high) == (45.4, 52.8, 69.0)
+    assert (b.time_h_low, b.time_h, b.time_h_high) == (0.5, 2.25, 4.0)

@@ -9,11 +9,13 @@ than today and 3 h less than with the Shortcut alone.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from corridors.routes import api, scenarios
+from tests.conftest import run_cli
 
 PROJECTS = Path(__file__).parent / "data" / "projects"
 
@@ -99,3 +101,43 @@ def test_project_behind_a_suspended_crossing_says_what_reopening_would_give():
         gains.append(before.routes[0].cost_usd_per_t - after.routes[0].cost_usd_per_t)
     assert max(gains) > 0
     assert r.reopened_mean_gain == pytest.approx(sum(gains) / len(gains))
+
+
+def rank_json(*args: str) -> dict:
+    res = run_cli("rank", *args, "--json")
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+def test_rank_by_year_ranks_what_the_year_leaves_out():
+    """By 2030 the Shortcut (2030) and South Rail (2028) are built: both pairs take 13 h, and
+    North Rail alone then gives Oskel o-x-p in 10 h (3 h saved), Otau nothing: 1.5 h on average."""
+    doc = rank_json("--from", "KAZ", "--year", "2030", "--network", str(PROJECTS))
+    assert doc["scenario"]["year"] == 2030 and doc["in_base"] == ["Shortcut", "South Rail"]
+    assert doc["today"] == {"o>p": 13.0, "o2>p": 13.0}
+    (north,) = doc["projects"]
+    assert north["project"] == "North Rail"
+    assert (north["mean_gain"], north["best_gain"], north["best_pair"]) == (1.5, 3.0, ["o", "p"])
+
+
+def test_rank_with_a_crossing_reopened_matches_the_routes_of_that_scenario():
+    """Khybergate reopened, the Trans-Test Railway saves by cost what route --projects finds,
+    pair by pair, with the same crossing reopened."""
+    region = PROJECTS.parent / "region"
+    doc = rank_json("--by", "cost", "--reopen", "Khybergate", "--network", str(region))
+    loaded = api.load(region)
+    gains = []
+    for o, d in doc["pairs"]:
+        before = api.plan(o, d, by="cost", reopen=["Khybergate"], network=loaded).routes[0]
+        after = api.plan(
+            o, d, by="cost", reopen=["Khybergate"], projects=["Trans-Test Railway"], network=loaded
+        ).routes[0]
+        assert doc["today"][f"{o}>{d}"] == pytest.approx(before.cost_usd_per_t, abs=1e-3)
+        gains.append(before.cost_usd_per_t - after.cost_usd_per_t)
+    (rail,) = doc["projects"]
+    assert max(gains) > 0 and rail["mean_gain"] == pytest.approx(sum(gains) / len(gains), abs=1e-3)
+    table = run_cli("rank", "--by", "cost", "--reopen", "Khybergate", "--network", str(region)).stdout
+    assert "base: today + Khybergate reopened." in table
+    bad = run_cli("rank", "--reopen", "Nowhere", "--network", str(region))
+    assert bad.returncode == 2 and "unknown suspended crossing 'Nowhere'" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1

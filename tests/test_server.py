@@ -168,6 +168,130 @@ def test_reach_is_the_cli_json(client, query, args):
     assert response.json() == cli_json("reach", *args)
 
 
+def test_route_compare_is_the_cli_json(client):
+    response = client.get("/v1/route?from=Almaty&to=Karachi&compare=true")
+    assert response.status_code == 200, response.text
+    assert response.json() == cli_json("route", "Almaty", "Karachi", "--compare")
+    named = client.get("/v1/route?from=Almaty&to=Gwadar&compare=true&reopen=all&by=cost").json()
+    assert named == cli_json("route", "Almaty", "Gwadar", "--compare", "--reopen", "all", "--by", "cost")
+    assert named["scenario"]["query"]["scenario"] != named["today"]["query"]["scenario"]
+
+
+@pytest.mark.parametrize(
+    ("query", "args"),
+    [
+        ("from=Almaty&to=Karachi&k=3", ["Almaty", "Karachi", "-k", "3"]),
+        ("from=Almaty&to=Karachi&k=2&explain=true", ["Almaty", "Karachi", "-k", "2", "--explain"]),
+        ("from=Kazakhstan&to=Iran&gateways=true", ["Kazakhstan", "Iran", "--gateways"]),
+    ],
+)
+def test_route_csv_is_what_the_cli_prints(client, query, args):
+    response = client.get(f"/v1/route?{query}&format=csv")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    status, out, err = cli("route", *args, "--csv")
+    assert status == 0, err
+    assert response.text == out
+    accepted = client.get(f"/v1/route?{query}", headers={"Accept": "text/csv"})
+    assert accepted.text == out
+
+
+def test_route_payload_and_value_of_time_are_the_cli_json(client):
+    query = "from=Almaty&to=Karachi&by=generalised&payload_t=10&value_of_time=25&rail_service=block"
+    assert client.get(f"/v1/route?{query}").json() == cli_json(
+        "route",
+        "Almaty",
+        "Karachi",
+        "--by",
+        "generalised",
+        "--payload-t",
+        "10",
+        "--value-of-time",
+        "25",
+        "--rail-service",
+        "block",
+    )
+
+
+def test_rank_weights_and_csv_are_the_cli_output(client, tmp_path):
+    weights = "origin,destination,weight\nAlmaty,Karachi,3\nAstana,Gwadar,1\n"
+    path = tmp_path / "weights.csv"
+    path.write_text(weights, encoding="utf-8")
+    expected = cli_json("rank", "--weights", str(path))
+    assert client.get("/v1/rank", params={"weights": weights}).json() == expected
+    posted = client.post("/v1/rank", content=weights.encode(), headers={"Content-Type": "text/csv"})
+    assert posted.status_code == 200, posted.text
+    assert posted.json() == expected
+    status, out, err = cli("rank", "--by", "cost", "--csv")
+    assert status == 0, err
+    assert client.get("/v1/rank?by=cost&format=csv").text == out
+
+
+def test_rank_weights_errors_say_what_the_cli_says(client, tmp_path):
+    weights = "origin,destination,weight\nAlmaty,Atlantis,3\n"
+    path = tmp_path / "weights.csv"
+    path.write_text(weights, encoding="utf-8")
+    _, message = cli_error("rank", "--weights", str(path))
+    response = client.get("/v1/rank", params={"weights": weights})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["parameter"] == "weights"
+    assert error["message"] == message.replace(f"--weights {path}", "weights")
+    both = client.post("/v1/rank", params={"weights": weights}, content=weights.encode())
+    assert both.status_code == 400
+    assert both.json()["error"]["message"].startswith("weights: give them in the query string or as the body")
+    latin = client.post(
+        "/v1/rank", content="origin,destination,weight\nAlmat\xff,Karachi,1\n".encode("latin-1")
+    )
+    assert latin.status_code == 400
+    assert latin.json()["error"]["message"].startswith("weights: not UTF-8 text")
+    small = TestClient(
+        server.create_app(client.app.state.planner.loaded, limits=server.Limits(max_weights_bytes=10))
+    )
+    assert small.post("/v1/rank", content=weights.encode()).status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("query", "args"),
+    [
+        ("within=3d,36h", ["--within", "3d,36h"]),
+        (
+            "within=2d&from=Almaty&modes=rail&reopen=all",
+            ["--within", "2d", "--from", "Almaty", "--modes", "rail", "--reopen", "all"],
+        ),
+        ("compare=true", ["--compare"]),
+        ("compare=true&year=2030&by=cost", ["--compare", "--year", "2030", "--by", "cost"]),
+    ],
+)
+def test_reach_within_and_compare_are_the_cli_json(client, query, args):
+    response = client.get(f"/v1/reach?{query}")
+    assert response.status_code == 200, response.text
+    assert response.json() == cli_json("reach", *args)
+
+
+def test_reach_csv_and_geojson_are_the_cli_output(client, tmp_path):
+    status, out, err = cli("reach", "--by", "cost", "--csv")
+    assert status == 0, err
+    response = client.get("/v1/reach?by=cost&format=csv")
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.text == out
+    for args, query in ((["--compare"], "compare=true"), (["--within", "2d"], "within=2d")):
+        path = tmp_path / "reach.geojson"
+        assert cli("reach", *args, "--geojson", str(path))[0] == 0
+        answer = client.get(f"/v1/reach?{query}&format=geojson")
+        assert answer.headers["content-type"] == "application/geo+json"
+        assert answer.json() == json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_reach_within_error_is_the_cli_message(client):
+    response = client.get("/v1/reach?within=3x")
+    message = response.json()["error"]["message"]
+    assert message == "--within: '3x' is not a duration such as 3d or 36h"
+    done = run_cli("reach", "--within", "3x")
+    assert done.returncode == 2
+    assert message in done.stderr
+
+
 def test_places_limit_for_autocomplete(client):
     everything = client.get("/v1/places?q=a").json()
     first = client.get("/v1/places?q=a&limit=5").json()
@@ -213,6 +337,24 @@ def test_health_get_and_head(client, loaded):
         ("from=Almaty&to=Karachi&avoid=Nowhere", ["Almaty", "Karachi", "--avoid", "Nowhere"], 400, "avoid"),
         ("from=Almaty&to=Karachi&avoid=PAK", ["Almaty", "Karachi", "--avoid", "PAK"], 422, "avoid"),
         (
+            "from=Almaty&to=Karachi&compare=true&pareto=time,cost",
+            ["Almaty", "Karachi", "--compare", "--pareto", "time,cost"],
+            400,
+            "compare",
+        ),
+        (
+            "from=Almaty&to=Karachi&rail_service=express",
+            ["Almaty", "Karachi", "--rail-service", "express"],
+            400,
+            "rail_service",
+        ),
+        (
+            "from=Almaty&to=Karachi&payload_t=0",
+            ["Almaty", "Karachi", "--payload-t", "0"],
+            400,
+            "payload_t",
+        ),
+        (
             "from=Almaty&to=Karachi&avoid=CHN,IRN&modes=road",
             ["Almaty", "Karachi", "--avoid", "CHN,IRN", "--modes", "road"],
             422,
@@ -247,6 +389,10 @@ def test_unknown_place_suggests_names(client):
         ("from=Almaty&to=Karachi&max_overlap=lots", "max_overlap", "expected a number"),
         ("from=Almaty&to=Karachi&by=speed", "by", "unknown objective 'speed'"),
         ("from=Almaty&to=Karachi&format=kml", "format", "unknown format 'kml'"),
+        ("from=Almaty&to=Karachi&compare=true&format=csv", "compare", "compare answers in JSON only"),
+        ("from=Almaty&to=Karachi&explain=true", "explain", "explain is for format=csv"),
+        ("from=Almaty&to=Karachi&compare=maybe", "compare", "expected true or false"),
+        ("from=Almaty&to=Karachi&payload_t=heavy", "payload_t", "expected a number"),
         ("from=Almaty&to=Karachi&colour=red", "colour", "unknown parameter 'colour'"),
         ("from=Almaty&to=Karachi&from=Aktau", "from", "from: expected one value"),
         ("from=Almaty&to=Karachi" + "&via=Sust" * 9, "via", "via: at most 8 places"),
@@ -277,7 +423,14 @@ def test_bad_route_queries(client, query, parameter, message):
         ("/v1/rank?month=0", "month"),
         ("/v1/reach?to=Atlantis", "to"),
         ("/v1/reach?modes=car", "modes"),
-        ("/v1/reach?within=3d", "within"),
+        ("/v1/reach?within=3x", "within"),
+        ("/v1/reach?within=0d", "within"),
+        ("/v1/reach?within=3d&compare=true", "within"),
+        ("/v1/reach?within=3d&format=csv", "format"),
+        ("/v1/reach?compare=true&format=csv", "format"),
+        ("/v1/reach?format=kml", "format"),
+        ("/v1/rank?format=geojson", "format"),
+        ("/v1/rank?weights=origin,destination", "weights"),
     ],
 )
 def test_bad_other_queries(client, url, parameter):
@@ -301,7 +454,7 @@ def test_time_limit(loaded, monkeypatch):
         return real(*args, **kwargs)
 
     real = api.plan
-    app = server.create_app(loaded, limits=server.Limits(time_limit_s=0.05))
+    app = server.create_app(loaded, limits=server.Limits(time_limit_s=0.05, inline_searches=0))
     monkeypatch.setattr(api, "plan", slow)
     response = TestClient(app).get("/v1/route?from=Almaty&to=Karachi")
     assert response.status_code == 503
@@ -354,6 +507,9 @@ def test_docs_work_offline(client, path):
     route = schema["paths"]["/v1/route"]["get"]
     names = {p["name"] for p in route["parameters"]}
     assert names >= {"from", "to", "via", "by", "k", "avoid", "modes", "status", "month", "include_suspended"}
+    assert names >= {"compare", "payload_t", "value_of_time", "explain", "format"}
+    assert {p["name"] for p in schema["paths"]["/v1/rank"]["get"]["parameters"]} >= {"weights", "format"}
+    assert {p["name"] for p in schema["paths"]["/v1/reach"]["get"]["parameters"]} >= {"within", "compare"}
     assert {"/v1/rank", "/v1/reach", "/v1/places", "/v1/projects", "/v1/network", "/health"} <= set(
         schema["paths"]
     )
