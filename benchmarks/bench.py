@@ -172,6 +172,7 @@ def worker(folder: Path, runs: int, load_only: bool) -> None:
         print(json.dumps({"load_s": load_s, "peak_mb": peak_mb()}))
         return
     from corridors.geo import geodesy
+    from corridors.routes import arrays as array_form
     from corridors.routes import engine
 
     ag = loaded.G
@@ -202,7 +203,7 @@ def worker(folder: Path, runs: int, load_only: bool) -> None:
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import dijkstra
 
-    arrays = ag if isinstance(ag, engine.ArrayGraph) else engine.from_graph(ag, loaded.network)
+    arrays = ag if isinstance(ag, engine.ArrayGraph) else array_form.from_graph(ag, loaded.network)
     n = len(arrays.vertex_node)
     matrix = csr_matrix((arrays.values["distance_km"], arrays.indices, arrays.indptr), shape=(n, n))
     src = int(arrays.origin[arrays.node_index[a]])

@@ -54,7 +54,7 @@ def read(data: dict, table: Table, file: str) -> Factors:
 
 @functools.lru_cache(maxsize=1)
 def _builtin() -> Factors:
-    from corridors.geo import io
+    from corridors.geo import costfile
 
-    costs = io.read_costs(Path(paths.builtin_folder()) / "costs.toml")
+    costs = costfile.read_costs(Path(paths.builtin_folder()) / "costs.toml")
     return costs.co2e, costs.co2e_transfer

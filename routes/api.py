@@ -145,14 +145,14 @@ def _ready(loaded: Loaded) -> Loaded:
 def _arrays(network: model.Network) -> Loaded:
     """The array form of a large network, with nodes and links stored column by column.
 
-    The arrays are built straight from the graph's edge rows (:func:`routes.graph.edge_rows`),
+    The arrays are built from the network in batches (:func:`routes.batches.from_network`),
     without a networkx graph in between.
     """
     from corridors.geo import columns
-    from corridors.routes import engine
+    from corridors.routes import batches
 
     with cache.no_gc():
-        loaded = Loaded(network, engine.from_rows(network, graph.edge_rows(network)))
+        loaded = Loaded(network, batches.from_network(network))
         places.name_index(network)
         network.nodes = columns.Columns(model.Node, network.nodes.values())
         network.links = columns.Columns(model.Link, network.links.values())

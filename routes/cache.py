@@ -4,7 +4,9 @@ A cache entry is the loaded network (its :class:`geo.model.Network` and its grap
 form of the graph for large networks), keyed by the content of every file read and of every
 module of ``geo`` and ``routes`` (so a changed cost model never serves stale weights): a SHA-256
 of the bytes, not sizes and times, so an edit that keeps the size and the time stamp (``cp -p``,
-``rsync -t``, an unpacked archive) still makes a new key. Networks of fewer than
+``rsync -t``, an unpacked archive) still makes a new key. The digest of a large file is
+remembered with its ``stat``, change time included (:class:`_Digests`), so that a cached load
+does not read every input file again. Networks of fewer than
 :data:`MIN_EDGES` graph edges are not cached. The folder is ``$CORRIDORS_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/corridors``, else ``~/.cache/corridors``; ``CORRIDORS_CACHE_DIR=off`` disables it.
 
@@ -27,11 +29,13 @@ from __future__ import annotations
 import gc
 import hashlib
 import hmac
+import json
 import logging
 import os
 import pickle
 import secrets
 import stat
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -52,6 +56,14 @@ _KEY_BYTES = 32
 _TAG_BYTES = hashlib.sha256().digest_size
 #: Files larger than this are not hashed for a key (the network reader refuses them anyway).
 MAX_KEYED_BYTES = 4 * 1024**3
+#: Files of at least this size have their digest remembered (:class:`_Digests`).
+MIN_REMEMBERED_BYTES = 1 << 20
+#: The file of remembered digests in the cache folder, and how many it keeps at most.
+DIGESTS_FILE = "digests"
+_MAX_DIGESTS = 256
+_MAX_DIGESTS_BYTES = 1 << 20
+#: A file changed less than this long ago (2 s) has its digest taken afresh.
+_RACY_NS = 2 * 10**9
 _ENV = "CORRIDORS_CACHE_DIR"
 _warned: set[str] = set()
 
@@ -70,15 +82,94 @@ def folder() -> Path | None:
 def key(files: Iterable[str | Path]) -> str | None:
     """What identifies a build: the SHA-256 of every file read and of every module of the code
     that builds from them, with the paths. The cache serves a result only to an identical key.
-    None when a file cannot be read as a regular file (the reader then says why)."""
+    None when a file cannot be read as a regular file (the reader then says why).
+
+    The digest of a large file is remembered (:class:`_Digests`) beside the file's device,
+    inode, size and time stamps, change time included: no edit keeps all of them.
+    """
     code = sorted(p for pkg in ("geo", "routes") for p in (Path(__file__).parent.parent / pkg).glob("*.py"))
     lines = [MAGIC.decode().strip()]
+    digests = _Digests()
     try:
         for f in [*code, *map(Path, files)]:
-            lines.append(f"{f.absolute()}|{safeio.sha256(f, max_bytes=MAX_KEYED_BYTES)}")
+            lines.append(f"{f.absolute()}|{digests.sha256(f)}")
     except FileAccessError:
         return None
+    digests.save()
     return "\n".join(lines)
+
+
+class _Digests:
+    """The SHA-256 of large input files by their ``stat``, kept sealed in the cache folder.
+
+    A digest is taken from the file ``DIGESTS_FILE`` only while the file's device, inode, size,
+    modification and change times (``st_ctime_ns``, which only the kernel sets, on every write
+    or time stamp change) are those it was hashed with; a file changed within the last
+    :data:`_RACY_NS` is hashed again each time, since a second change so soon may leave its
+    time stamps as they were (as git does for its index). The file is sealed like an entry.
+    """
+
+    def __init__(self) -> None:
+        self.known: dict[str, list] = {}
+        self.changed = False
+        with _opened(create=False) as (dfd, secret):
+            fh = _open_entry(dfd, DIGESTS_FILE) if dfd is not None else None
+            if fh is not None:
+                with fh:
+                    data = fh.read(_MAX_DIGESTS_BYTES + 1)
+                self.known = _unsealed_digests(secret, data)
+
+    def sha256(self, path: Path) -> str:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return safeio.sha256(path, max_bytes=MAX_KEYED_BYTES)  # says why it cannot be read
+        name = str(path.absolute())
+        seen = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+        entry = self.known.get(name)
+        if entry is not None and entry[:5] == seen and stat.S_ISREG(st.st_mode):
+            return entry[5]
+        digest = safeio.sha256(path, max_bytes=MAX_KEYED_BYTES)
+        settled = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > _RACY_NS
+        if st.st_size >= MIN_REMEMBERED_BYTES and settled:
+            self.known[name] = [*seen, digest]
+            self.changed = True
+        return digest
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        known = dict(list(self.known.items())[-_MAX_DIGESTS:])
+        payload = json.dumps(known).encode()
+        with _opened(create=True) as (dfd, secret):
+            if dfd is not None:
+                _write_atomic(dfd, DIGESTS_FILE, MAGIC + _seal(secret, DIGESTS_FILE, payload), payload)
+
+
+def _unsealed_digests(secret: bytes, data: bytes) -> dict[str, list]:
+    """The digests of a sealed ``DIGESTS_FILE``, or none if the seal or the content is wrong."""
+    head = len(MAGIC) + _TAG_BYTES
+    payload = data[head:]
+    if not data.startswith(MAGIC) or not hmac.compare_digest(
+        data[len(MAGIC) : head], _seal(secret, DIGESTS_FILE, payload)
+    ):
+        return {}
+    try:
+        known = json.loads(payload)
+    except ValueError:
+        return {}
+    ok = isinstance(known, dict) and all(_digest_entry(v) for v in known.values())
+    return known if ok else {}
+
+
+def _digest_entry(value: Any) -> bool:
+    """True for ``[device, inode, size, mtime_ns, ctime_ns, sha256]``."""
+    return (
+        isinstance(value, list)
+        and len(value) == 6
+        and all(type(x) is int for x in value[:5])
+        and isinstance(value[5], str)
+    )
 
 
 def _name(k: str) -> str:
@@ -128,16 +219,21 @@ def put(k: str, obj: Any) -> None:
         if dfd is None:
             return
         payload = pickle.dumps((k, obj), protocol=pickle.HIGHEST_PROTOCOL)
-        tmp = f".{secrets.token_hex(8)}.tmp"
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=dfd)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(MAGIC + _seal(secret, k, payload))
-                fh.write(payload)
-            os.replace(tmp, _name(k), src_dir_fd=dfd, dst_dir_fd=dfd)
-        except OSError:
-            with suppress(OSError):
-                os.unlink(tmp, dir_fd=dfd)
+        _write_atomic(dfd, _name(k), MAGIC + _seal(secret, k, payload), payload)
+
+
+def _write_atomic(dfd: int, name: str, head: bytes, payload: bytes) -> None:
+    """Write ``head`` then ``payload`` as file ``name`` of the folder, whole or not at all."""
+    tmp = f".{secrets.token_hex(8)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=dfd)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(head)
+            fh.write(payload)
+        os.replace(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
+    except OSError:
+        with suppress(OSError):
+            os.unlink(tmp, dir_fd=dfd)
 
 
 def _seal(secret: bytes, k: str, payload: bytes) -> bytes:

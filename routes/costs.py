@@ -86,43 +86,95 @@ def link_country(link: model.Link, nodes: dict[str, model.Node]) -> str:
 
 def price_link(link: model.Link, nodes: dict[str, model.Node], costs: model.CostModel) -> Priced:
     """Line-haul time (moving plus dwell, as a range) and cost (length x rate, or a flat rate)."""
+    sources = {"length_km": link.source if not link.length_estimated else link.length_basis}
+    terms = link_terms(link, nodes, costs, sources)
+    figures, moving, dwell = link_figures(link.length_km, terms, costs)
+    moving_name, dwell_name = modes.get(link.mode).parts
+    return Priced(figures, sources, {moving_name: moving, dwell_name: dwell})
+
+
+@dataclass(frozen=True)
+class LinkTerms:
+    """What prices a link besides its length (:func:`link_terms`); links alike share them."""
+
+    speed: model.Span
+    #: A flat cost per tonne, else the cost is the length times ``usd_per_t_km``.
+    usd_per_t: float | None
+    usd_per_t_km: float
+    #: The link's own wait, else the dwell ``rate`` per ``dwell_per`` (None: no dwell).
+    wait_h: model.Span | None
+    rate: model.Span | None
+    dwell_per: str | None
+    co2e_kg_per_t_km: float
+
+
+def link_terms(
+    link: model.Link, nodes: dict[str, model.Node], costs: model.CostModel, sources: dict[str, str]
+) -> LinkTerms:
+    """The figures that price ``link`` apart from its length; their sources go to ``sources``.
+
+    They depend on the link's mode, its country (:func:`link_country`) and its own
+    ``speed_kmh``, ``usd_per_t``, ``usd_per_t_km`` and ``wait_h`` only.
+    """
     defaults = costs.line_haul[link.mode]
     country = link_country(link, nodes)
     override = defaults.by_country.get(country, {})
-    sources = {"length_km": link.source if not link.length_estimated else link.length_basis}
     if link.speed_kmh is not None:
         speed, sources["speed_kmh"] = model.Span.point(link.speed_kmh), link.source
     elif "speed_kmh" in override:
         speed, sources["speed_kmh"] = _speeds(override), override["source"]
     else:
         speed, sources["speed_kmh"] = _speeds(vars(defaults)), defaults.source
+    rate_km = 0.0
     if link.usd_per_t is not None:
-        cost, sources["usd_per_t"] = link.usd_per_t, link.source
+        sources["usd_per_t"] = link.source
+    elif link.usd_per_t_km is not None:
+        rate_km, sources["usd_per_t_km"] = link.usd_per_t_km, link.source
+    elif "usd_per_t_km" in override:
+        rate_km, sources["usd_per_t_km"] = float(override["usd_per_t_km"]), override["source"]
     else:
-        if link.usd_per_t_km is not None:
-            rate, sources["usd_per_t_km"] = link.usd_per_t_km, link.source
-        elif "usd_per_t_km" in override:
-            rate, sources["usd_per_t_km"] = float(override["usd_per_t_km"]), override["source"]
-        else:
-            rate, sources["usd_per_t_km"] = defaults.usd_per_t_km, defaults.source
-        cost = link.length_km * rate
-    km = link.length_km
-    moving = model.Span(km / speed.high, km / speed.central, km / speed.low)
+        rate_km, sources["usd_per_t_km"] = defaults.usd_per_t_km, defaults.source
+    rate, per = None, None
     if link.wait_h is not None:
-        dwell, sources["wait_h"] = link.wait_h, link.source
+        sources["wait_h"] = link.source
     else:
-        dwell = link_dwell(link.mode, moving, km, country, costs, sources)
-    time = moving + dwell
-    moving_name, dwell_name = modes.get(link.mode).parts
+        dwell, spec = costs.dwell.get(link.mode), modes.get(link.mode)
+        if dwell is not None and spec.dwell_field is not None:
+            rate, sources[spec.dwell_field] = dwell.by_country.get(country, (dwell.span, dwell.source))
+            per = spec.dwell_per
     intensity, sources["co2e_kg_per_t_km"] = costs.co2e[link.mode].intensity(country)
+    return LinkTerms(speed, link.usd_per_t, rate_km, link.wait_h, rate, per, intensity)
+
+
+def link_figures(km, terms: LinkTerms, costs: model.CostModel) -> tuple[dict, model.Span, model.Span]:
+    """The figures of a link of length ``km`` priced by ``terms``, its moving time and its dwell.
+
+    Rest (road) is in hours per moving hour, yard time (rail) in hours per 100 km, the wait for a
+    sailing (sea) per link. ``km`` may be a number or a numpy array of the lengths of links
+    that share ``terms``: the same operations in the same order give the same figures.
+    """
+    cost = terms.usd_per_t if terms.usd_per_t is not None else km * terms.usd_per_t_km
+    speed = terms.speed
+    moving = model.Span(km / speed.high, km / speed.central, km / speed.low)
+    if terms.wait_h is not None:
+        dwell = terms.wait_h
+    elif terms.rate is None:
+        dwell = model.Span.point(0.0)
+    elif terms.dwell_per == "moving_h":
+        dwell = terms.rate.times(moving)
+    elif terms.dwell_per == "100km":
+        dwell = terms.rate.scale(km / 100)
+    else:
+        dwell = terms.rate
+    time = moving + dwell
     figures = {
-        "distance_km": link.length_km,
+        "distance_km": km,
         **_times(time),
         "cost_usd_per_t": cost,
-        "co2e_kg_per_t": link.length_km * intensity,
+        "co2e_kg_per_t": km * terms.co2e_kg_per_t_km,
         "generalised_usd_per_t": generalised(cost, time.central, costs.value_of_time_usd_per_t_day),
     }
-    return Priced(figures, sources, {moving_name: moving, dwell_name: dwell})
+    return figures, moving, dwell
 
 
 def _speeds(table: dict) -> model.Span:
@@ -132,29 +184,6 @@ def _speeds(table: dict) -> model.Span:
     return model.Span(
         central if slow is None else float(slow), central, central if fast is None else float(fast)
     )
-
-
-def link_dwell(
-    mode: str,
-    moving: model.Span,
-    length_km: float,
-    country: str,
-    costs: model.CostModel,
-    sources: dict[str, str],
-) -> model.Span:
-    """The hours a link's traffic spends not moving: rest (road), yard (rail), wait (sea).
-
-    Adds the source of the rate used to ``sources``; a cost model without dwell gives none.
-    """
-    dwell, spec = costs.dwell.get(mode), modes.get(mode)
-    if dwell is None or spec.dwell_field is None:
-        return model.Span.point(0.0)
-    rate, sources[spec.dwell_field] = dwell.by_country.get(country, (dwell.span, dwell.source))
-    if spec.dwell_per == "moving_h":
-        return rate.times(moving)
-    if spec.dwell_per == "100km":
-        return rate.scale(length_km / 100)
-    return rate
 
 
 def border_hours(

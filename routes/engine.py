@@ -1,7 +1,8 @@
 """The layered graph as compact arrays, searched with scipy's compiled Dijkstra.
 
-networkx stays the model (:func:`routes.graph.build_graph`); for large networks its edges are
-copied once into CSR arrays with one column per attribute the filters and objectives need.
+networkx stays the model (:func:`routes.graph.build_graph`); for large networks the same edges
+are laid out once in CSR arrays (:mod:`routes.arrays`) with one column per attribute the
+filters and objectives need.
 Constraints become a vectorised edge mask and penalties a per-link factor, so each query is
 one ``scipy.sparse.csgraph.dijkstra`` call on a masked copy of the weights, and the arrays
 pickle and load in a fraction of the time the networkx graph takes.
@@ -10,14 +11,12 @@ pickle and load in a fraction of the time the networkx graph takes.
 from __future__ import annotations
 
 import itertools
-import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import networkx as nx
 import numpy as np
 
-from corridors.geo import model, modes, objectives
+from corridors.geo import model, modes
 from corridors.routes import costs
 from corridors.routes.constraints import KINDS, Constraints
 
@@ -135,173 +134,6 @@ def _layer_mode(layer: str) -> int:
     """The mode code of a layer name (``rail1520`` -> rail), -1 for entry/exit and via layers."""
     mode = modes.mode_of(layer)
     return -1 if mode is None else MODES.index(mode)
-
-
-def from_graph(G: nx.DiGraph, network: model.Network) -> ArrayGraph:
-    """Copy a layered graph into arrays (vertices in networkx order, edges sorted by source)."""
-    return _build(network, {v: i for i, v in enumerate(G)}, G.edges(data=True))
-
-
-def from_rows(network: model.Network, rows: Iterable[tuple[tuple, tuple, dict]]) -> ArrayGraph:
-    """The arrays of :func:`from_graph` straight from :func:`routes.graph.edge_rows`, without networkx.
-
-    Vertices are numbered in order of first appearance, as networkx numbers them, so the result
-    equals ``from_graph(build_graph(network), network)`` array for array.
-    """
-    return _build(network, {}, rows)
-
-
-def _build(network: model.Network, vindex: dict[tuple, int], edges: Iterable[tuple]) -> ArrayGraph:
-    """Arrays of the edges ``(u, v, attrs)``, sorted by the numbers of (u, v) in ``vindex``.
-
-    A vertex missing from ``vindex`` gets the next number when first met, as networkx numbers
-    vertices; the vertices are read after the edges.
-    """
-    node_ids = list(network.nodes)
-    node_index = {n: i for i, n in enumerate(node_ids)}
-    countries = sorted({n.country for n in network.nodes.values()})
-    country_index = {c: i for i, c in enumerate(countries)}
-    link_index = {lid: i for i, lid in enumerate(network.links)}
-    kind_code = {k: i for i, k in enumerate(KINDS)}
-    mode_code = {m: i for i, m in enumerate(MODES)}
-    mode_code[None] = -1
-    status_code = {s: i for i, s in enumerate(STATUSES)}
-    attrs = list(objectives.attrs())
-    get_values = operator.itemgetter(*attrs) if len(attrs) > 1 else (lambda d: (d[attrs[0]],))
-    transfer = kind_code["transfer"]
-    ends, codes_, values_ = [], [], []  # the current chunk of edges, as tuples
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # the chunks so far, as arrays
-    transfer_layers: list[tuple[int, str, str]] = []
-    # The two directions of a link share their attrs dict, and so do a place's access edges.
-    last_link, link_codes, last, last_codes = None, None, None, None
-    n_e = 0
-    for u, v, d in edges:
-        iu = vindex.get(u)
-        if iu is None:
-            iu = vindex[u] = len(vindex)
-        iv = vindex.get(v)
-        if iv is None:
-            iv = vindex[v] = len(vindex)
-        if d is last_link:
-            codes = link_codes
-        elif d is last:
-            codes = last_codes
-        else:
-            codes = _codes_of(d, kind_code, mode_code, status_code, node_index, country_index, link_index)
-            if codes[0] == transfer:
-                transfer_layers.append((n_e, d["from_layer"], d["to_layer"]))
-            elif d["kind"] == "link":
-                last_link, link_codes = d, codes
-            else:
-                last, last_codes = d, codes
-        ends.append((iu, iv))
-        codes_.append(codes)
-        values_.append(get_values(d))
-        n_e += 1
-        if len(ends) == _CHUNK:
-            parts.append((np.array(ends, np.int64), np.array(codes_, np.int64), np.array(values_)))
-            ends, codes_, values_ = [], [], []
-    if ends or not parts:
-        parts.append(
-            (
-                np.array(ends, np.int64).reshape(-1, 2),
-                np.array(codes_, np.int64).reshape(-1, len(_CODE_COLUMNS) + 1),
-                np.array(values_, np.float64).reshape(-1, len(attrs)),
-            )
-        )
-    del ends, codes_, values_
-    uv = np.concatenate([p[0] for p in parts])
-    code_table = np.concatenate([p[1] for p in parts])
-    value_table = np.concatenate([p[2] for p in parts])
-    del parts
-    rows, indices = uv[:, 0], uv[:, 1]
-    order = np.lexsort((indices, rows))
-    layers: list[str] = []
-    layer_index: dict[str, int] = {}
-
-    def layer_code(layer: str) -> int:
-        if layer not in layer_index:
-            layer_index[layer] = len(layers)
-            layers.append(layer)
-        return layer_index[layer]
-
-    vertices = list(vindex)
-    n_v = len(vertices)
-    vertex_node = np.fromiter((node_index[v[0]] for v in vertices), np.int32, n_v)
-    vertex_layer = np.fromiter((layer_code(v[1]) for v in vertices), np.int32, n_v)
-    vertex_side = np.fromiter((SIDES.index(v[2]) for v in vertices), np.int8, n_v)
-    origin = np.full(len(node_ids), -1, np.int64)
-    dest = np.full(len(node_ids), -1, np.int64)
-    for side, out in (("origin", origin), ("dest", dest)):
-        at = np.flatnonzero(vertex_side == SIDES.index(side))
-        out[vertex_node[at]] = at
-    from_layer, to_layer = np.full(n_e, -1, np.int64), np.full(n_e, -1, np.int64)
-    for e, a, b in transfer_layers:
-        from_layer[e], to_layer[e] = layer_code(a), layer_code(b)
-    code_arrays = {name: code_table[order, k].astype(dtype) for k, (name, dtype) in enumerate(_CODE_DTYPES)}
-    code_arrays["from_layer"] = from_layer[order].astype(np.int32)
-    code_arrays["to_layer"] = to_layer[order].astype(np.int32)
-    rows_arr = rows[order]
-    indptr = np.zeros(n_v + 1, np.int64)
-    np.cumsum(np.bincount(rows_arr, minlength=n_v), out=indptr[1:])
-    return ArrayGraph(
-        network=network,
-        node_ids=node_ids,
-        countries=countries,
-        layers=layers,
-        link_ids=list(network.links),
-        vertex_node=vertex_node,
-        vertex_layer=vertex_layer,
-        vertex_side=vertex_side,
-        origin=origin,
-        dest=dest,
-        indptr=indptr,
-        indices=indices[order],
-        rows=rows_arr,
-        months=code_table[order, len(_CODE_COLUMNS)].astype(np.int16),
-        values={attr: value_table[order, k] for k, attr in enumerate(attrs)},
-        **code_arrays,
-    )
-
-
-#: The code columns of every edge and their dtypes (``from_layer``/``to_layer`` are set apart).
-_CODE_DTYPES = (
-    ("kind", np.int8),
-    ("mode", np.int8),
-    ("status", np.int8),
-    ("link", np.int32),
-    ("node", np.int32),
-    ("node_b", np.int32),
-    ("country_a", np.int16),
-    ("country_b", np.int16),
-)
-_CODE_COLUMNS = tuple(name for name, _ in _CODE_DTYPES)
-#: Edges are gathered as tuples this many at a time, then turned into arrays.
-_CHUNK = 100_000
-
-
-def _codes_of(d: dict, kind_code, mode_code, status_code, node_index, country_index, link_index) -> tuple:
-    """The code columns of one edge (in :data:`_CODE_COLUMNS` order), then its month bits."""
-    kind = d["kind"]
-    nodes = d["nodes"]
-    if len(nodes) > 1:
-        node, node_b = node_index[nodes[0]], node_index[nodes[1]]
-    else:
-        node, node_b = node_index[d.get("node", nodes[0])], -1
-    cs = sorted(d["countries"])
-    month_set = d.get("months")
-    bits = sum(1 << (m - 1) for m in month_set) if month_set else 0
-    return (
-        kind_code[kind],
-        mode_code[d.get("mode")],
-        status_code[d["status"]],
-        link_index[d["link"]] if kind == "link" else -1,
-        node,
-        node_b,
-        country_index.get(cs[0], -1),
-        country_index.get(cs[-1], -1),
-        bits,
-    )
 
 
 def edge_mask(ag: ArrayGraph, c: Constraints) -> np.ndarray:

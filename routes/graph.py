@@ -109,42 +109,53 @@ def edge_rows(network: model.Network) -> Iterator[tuple[tuple, tuple, dict]]:
     """Every edge of the layered graph as ``(u, v, attrs)``, in the order the graph adds them.
 
     The one construction of the graph's edges: :func:`build_graph` adds them to networkx and
-    :func:`routes.engine.from_rows` copies them straight into arrays, so the two forms cannot
+    :func:`routes.arrays.from_rows` copies them straight into arrays, so the two forms cannot
     disagree. The two directions of a link share one ``attrs`` dict, and so do the entry and exit
     access edges of a place's layer: read them, do not change them.
     """
     nodes = network.nodes
     linked: set[tuple] = set()
     for link in network.links.values():
-        priced = costs.price_link(link, nodes, network.costs)
         a, b = nodes[link.from_id], nodes[link.to_id]
-        attrs = {
-            "kind": "link",
-            "link": link.id,
-            "mode": link.mode,
-            "status": link.status,
-            "months": link.open_months,
-            "countries": frozenset((a.country, b.country)),
-            "nodes": (a.id, b.id),
-            **objectives.values(priced.values, what=f"link {link.id!r}"),
-        }
-        if link.mode == "sea" and a.country != b.country and network.costs.port_customs:
-            yield from _sea_crossing(network, link.id, a, b, attrs)
+        attrs = link_attrs(network, link, a, b)
+        if sea_customs(network, link, a, b):
+            yield from sea_crossing_rows(network, link.id, a, b, attrs)
             if not link.oneway:
-                yield from _sea_crossing(network, link.id, b, a, attrs)
+                yield from sea_crossing_rows(network, link.id, b, a, attrs)
             continue
         layer = link.layer
-        for u, v in _directions(a, b, layer, link.oneway):
+        for u, v in directions(a, b, layer, link.oneway):
             if (u, v) in linked:
-                yield from _parallel(u, v, attrs)
+                yield from parallel_rows(u, v, attrs)
             else:
                 linked.add((u, v))
                 yield u, v, attrs
     for node_id, layers in layers_by_node(network).items():
-        yield from _place_rows(network, nodes[node_id], sorted(layers))
+        yield from place_rows(network, nodes[node_id], sorted(layers))
 
 
-def _directions(a: model.Node, b: model.Node, layer: str, oneway: bool) -> list[tuple[tuple, tuple]]:
+def link_attrs(network: model.Network, link: model.Link, a: model.Node, b: model.Node) -> dict:
+    """The data of the edges of ``link`` from ``a`` to ``b`` (both directions share it)."""
+    priced = costs.price_link(link, network.nodes, network.costs)
+    return {
+        "kind": "link",
+        "link": link.id,
+        "mode": link.mode,
+        "status": link.status,
+        "months": link.open_months,
+        "countries": frozenset((a.country, b.country)),
+        "nodes": (a.id, b.id),
+        **objectives.values(priced.values, what=f"link {link.id!r}"),
+    }
+
+
+def sea_customs(network: model.Network, link: model.Link, a: model.Node, b: model.Node) -> bool:
+    """True for a sea link between two countries under a cost model with port customs
+    (:func:`sea_crossing_rows`)."""
+    return link.mode == "sea" and a.country != b.country and bool(network.costs.port_customs)
+
+
+def directions(a: model.Node, b: model.Node, layer: str, oneway: bool) -> list[tuple[tuple, tuple]]:
     """The (u, v) vertices of a link from ``a`` to ``b``, and back unless it is one-way."""
     forward = (_vertex(a, layer, b), _vertex(b, layer, a))
     return [forward] if oneway else [forward, (_vertex(b, layer, a), _vertex(a, layer, b))]
@@ -154,7 +165,7 @@ def _directions(a: model.Node, b: model.Node, layer: str, oneway: bool) -> list[
 DEPART, ARRIVE = "customs>", "customs<"
 
 
-def _sea_crossing(
+def sea_crossing_rows(
     network: model.Network, link_id: str, a: model.Node, b: model.Node, attrs: dict
 ) -> Iterator[tuple[tuple, tuple, dict]]:
     """A sea link from ``a`` to ``b`` in another country: customs at both ports, then the sea.
@@ -196,10 +207,10 @@ def sea_crossing(network: model.Network, u: tuple, v: tuple) -> tuple[str, str] 
     return None
 
 
-def _parallel(u: tuple, v: tuple, attrs: dict) -> Iterator[tuple[tuple, tuple, dict]]:
+def parallel_rows(u: tuple, v: tuple, attrs: dict) -> Iterator[tuple[tuple, tuple, dict]]:
     """A link parallel to one already between ``u`` and ``v`` goes through a vertex of its own.
 
-    Link edges join vertices of two different places and place edges (:func:`_place_rows`)
+    Link edges join vertices of two different places and place edges (:func:`place_rows`)
     vertices of one, so the link edges so far are all a parallel link can meet.
     """
     # The extra vertex sits at the link's end, so the A* heuristic stays admissible there.
@@ -220,7 +231,7 @@ def _parallel(u: tuple, v: tuple, attrs: dict) -> Iterator[tuple[tuple, tuple, d
     )
 
 
-def _place_rows(network: model.Network, node: model.Node, layers: list[str]) -> Iterator[tuple]:
+def place_rows(network: model.Network, node: model.Node, layers: list[str]) -> Iterator[tuple]:
     """The edges within one place: entry and exit (at a crossing, the border), transfers between layers."""
     common = {"months": None, "nodes": (node.id,), "countries": frozenset((node.country,))}
     sides = SIDES if node.is_crossing else ("",)

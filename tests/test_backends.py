@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from corridors.geo.errors import NoRouteError
-from corridors.routes import api, backends, cli, engine, scenarios, search
+from corridors.routes import api, arrays, backends, cli, engine, scenarios, search
 from corridors.routes.constraints import RULES, Constraints
 
 DATA = Path(__file__).parent / "data"
@@ -70,8 +70,8 @@ def test_rank_command_on_the_array_backend(monkeypatch, capsys):
 
 def test_reverse_costs_agree_on_the_region(request):
     nx_loaded = api.load(DATA / "region", use_cache=False)
-    arrays = engine.from_graph(nx_loaded.G, nx_loaded.network)
-    a, b = backends.backend(nx_loaded.G), backends.backend(arrays)
+    ag = arrays.from_graph(nx_loaded.G, nx_loaded.network)
+    a, b = backends.backend(nx_loaded.G), backends.backend(ag)
     for c in (Constraints(), Constraints(statuses=frozenset({"operational"}), month=1)):
         for target in sorted(nx_loaded.network.nodes)[:6]:
             for attr in ("time_h", "cost_usd_per_t", "distance_km"):
@@ -98,7 +98,7 @@ def test_alternatives_on_either_backend(projects):
 
 def test_every_rule_reads_a_field_both_backends_know(request):
     nx_loaded = api.load(DATA / "tiny", use_cache=False)
-    ag = engine.from_graph(nx_loaded.G, nx_loaded.network)
+    ag = arrays.from_graph(nx_loaded.G, nx_loaded.network)
     for rule in RULES:
         if rule.test != "open_in":
             assert engine._columns(ag, rule.field)

@@ -1,4 +1,4 @@
-"""The arrays built straight from the edge rows equal those copied from the networkx graph."""
+"""The arrays built straight from the edge rows, or in batches, equal those copied from the networkx graph."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from corridors.geo import io, paths
-from corridors.routes import api, engine, graph
+from corridors.routes import api, arrays, batches, engine, graph
 
 DATA = Path(__file__).parent / "data"
 NAMES = ("tiny", "region", "projects", "ranges", "eastafrica")
@@ -18,8 +18,13 @@ ARRAYS = [f.name for f in dataclasses.fields(engine.ArrayGraph) if f.name not in
 
 
 def assert_same_arrays(network, *, by_name: bool = True) -> None:
-    direct = engine.from_rows(network, graph.edge_rows(network))
-    copied = engine.from_graph(graph.build_graph(network), network)
+    direct = arrays.from_rows(network, graph.edge_rows(network))
+    copied = arrays.from_graph(graph.build_graph(network), network)
+    _assert_equal(direct, copied, by_name=by_name)
+    _assert_equal(batches.from_network(network), copied, by_name=by_name)
+
+
+def _assert_equal(direct, copied, *, by_name: bool) -> None:
     for name in ARRAYS:
         a, b = getattr(direct, name), getattr(copied, name)
         if name == "values":

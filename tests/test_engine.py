@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from corridors.geo import io
-from corridors.routes import api, cache, engine, search
+from corridors.routes import api, arrays, cache, engine, search
 
 DATA = Path(__file__).parent / "data"
 
@@ -34,8 +34,8 @@ CONSTRAINTS = [
 def both(request):
     folder = None if request.param == "seeds" else DATA / request.param
     nx_loaded = api.load(folder, use_cache=False)
-    arrays = engine.from_graph(nx_loaded.G, nx_loaded.network)
-    return nx_loaded, api.Loaded(nx_loaded.network, arrays), REGION_QUERIES[request.param]
+    ag = arrays.from_graph(nx_loaded.G, nx_loaded.network)
+    return nx_loaded, api.Loaded(nx_loaded.network, ag), REGION_QUERIES[request.param]
 
 
 def test_edge_mask_agrees_with_constraints(both):

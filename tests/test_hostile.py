@@ -672,3 +672,29 @@ def test_init_into_a_folder_that_cannot_be_made_is_a_clean_error(capsys, tmp_pat
     code, _, err = run(capsys, "network", "init", blocker / "net")
     assert code == 2
     assert "Traceback" not in err and str(blocker / "net") in err
+
+
+def test_a_remembered_digest_serves_only_the_same_file_state(cache_dir, tmp_path, monkeypatch):
+    f = tmp_path / "links.geojson"
+    f.write_bytes(b"a" * cache.MIN_REMEMBERED_BYTES)
+    settled = time.time_ns() - 10 * 10**9
+    os.utime(f, ns=(settled, settled))
+    monkeypatch.setattr(cache, "_RACY_NS", -(10**12))  # the change time is now too: take it as settled
+    k1 = cache.key([f])
+    assert (cache_dir / cache.DIGESTS_FILE).is_file()
+    assert cache.key([f]) == k1  # from the remembered digest
+    time.sleep(0.05)  # past the change time's tick (coarse on some file systems)
+    with f.open("r+b") as fh:
+        fh.write(b"b")  # same size; the time stamps set back again: only the change time moves
+    os.utime(f, ns=(settled, settled))
+    assert cache.key([f]) != k1
+
+
+def test_a_planted_digests_file_is_ignored(cache_dir, tmp_path):
+    f = tmp_path / "links.geojson"
+    f.write_bytes(b"a" * cache.MIN_REMEMBERED_BYTES)
+    st = f.stat()
+    api.load(REGION)  # makes the key file
+    lie = {str(f.absolute()): [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, "0" * 64]}
+    (cache_dir / cache.DIGESTS_FILE).write_bytes(cache.MAGIC + b"\0" * 32 + json.dumps(lie).encode())
+    assert "0" * 64 not in cache.key([f])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corridors.geo import io, paths, plain, validate
+from corridors.geo import geojson, io, paths, plain, validate
 
 DATA = Path(__file__).parent / "data"
 NAMES = ("tiny", "region", "projects", "ranges", "eastafrica")
@@ -112,3 +112,40 @@ def test_array_checks_leave_every_faulty_link_to_the_full_checks(monkeypatch):
                 assert fast is None, (variant, found)
             elif fast is not None:
                 assert fast == full, variant
+
+
+def _nested(depth: int):
+    value: object = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "member",
+    [
+        {"properties": {"note": _nested(9)}},
+        {"properties": {"length_km": float("inf")}},
+        {"properties": {"aliases": [1.0, float("nan")]}},
+        {"geometry": {"type": "LineString", "coordinates": [[1, float("inf")], [2, 3]]}},
+        {"geometry": {"type": "LineString", "coordinates": [[1, _nested(7)], [2, 3]]}},
+        {"bbox": {"deep": _nested(8)}},
+    ],
+    ids=["deep property", "inf", "nan in list", "inf in coordinates", "deeper coordinates", "deep member"],
+)
+def test_shallow_check_clears_no_unfit_member(member):
+    feature = {"type": "Feature", "properties": {"id": "x"}, "geometry": None, **member}
+    assert not geojson._fits(feature)
+    assert geojson._unfit_member(feature, "f.geojson", 0, [])
+
+
+def test_shallow_check_clears_what_the_fast_path_takes():
+    """Every feature that the fast path builds passes the shallow check: the two fast paths agree."""
+    cleared = 0
+    for folder in FOLDERS:
+        nodes = io.read_network(folder).nodes
+        for file, _, feature, costs in _features(folder):
+            if _fast(feature, file, nodes, costs) is not None:
+                assert geojson._fits(feature)
+                cleared += 1
+    assert cleared > 100

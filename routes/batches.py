@@ -1,0 +1,350 @@
+"""Build the array form of a large network's layered graph with its common edges in batches.
+
+A link between two places that are not border crossings, and the entry and exit of a place on
+a single layer, are most of the edges of a large network: their vertices, codes and values are
+laid out in numpy arrays. Every other edge (at crossings, through port customs, parallel links,
+transfers) comes from the functions of :mod:`routes.graph` that make the edge rows, so the
+result is :func:`routes.arrays.from_rows` of :func:`routes.graph.edge_rows`, array for array.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+import numpy as np
+
+from corridors.geo import model, modes, objectives
+from corridors.routes import arrays, costs, engine, graph
+
+#: A vertex as one integer: node position, layer code and side code in bits.
+_LAYER_SHIFT, _NODE_SHIFT = 3, 24
+#: Rows of one link, and of one place, take slots below these (their order in the rows).
+_LINK_SLOTS, _PLACE_SLOTS = 8, 1 << 12
+
+
+class _Batch:
+    """Edges gathered for :func:`from_network`: slot (order in the rows), vertex keys, codes, values."""
+
+    def __init__(self, t: arrays.Tables) -> None:
+        self.t = t
+        self.layers: list[str] = []
+        self.layer_index: dict[str, int] = {}
+        self.slots: list[int] = []
+        self.keys: list[tuple[int, int]] = []
+        self.codes: list[tuple] = []
+        self.values: list[tuple] = []
+        self.transfers: list[tuple[int, int, int]] = []  # (edge, from layer, to layer)
+        self.arrays: list[tuple] = []  # batches built in numpy: (slots, u, v, codes, values)
+
+    def layer(self, name: str) -> int:
+        code = self.layer_index.get(name)
+        if code is None:
+            code = self.layer_index[name] = len(self.layers)
+            self.layers.append(name)
+        return code
+
+    def key(self, vertex: tuple) -> int:
+        node, layer, side = vertex
+        return (
+            (self.t.node_index[node] << _NODE_SHIFT)
+            | (self.layer(layer) << _LAYER_SHIFT)
+            | engine.SIDES.index(side)
+        )
+
+    def rows(self, slot: int, rows: Iterable[tuple[tuple, tuple, dict]]) -> None:
+        """Edge rows as they come from :mod:`routes.graph`, in slots from ``slot`` on."""
+        for sub, (u, v, d) in enumerate(rows):
+            codes = self.t.codes(d)
+            if d["kind"] == "transfer":
+                self.transfers.append(
+                    (len(self.slots), self.layer(d["from_layer"]), self.layer(d["to_layer"]))
+                )
+            self.slots.append(slot + sub)
+            self.keys.append((self.key(u), self.key(v)))
+            self.codes.append(codes)
+            self.values.append(self.t.get_values(d))
+
+
+def from_network(network: model.Network) -> engine.ArrayGraph:
+    """The arrays of :func:`routes.arrays.from_rows` of the network's rows, the common edges in batches.
+
+    A link between two places that are not border crossings (and not a sea link through
+    customs) has its edges laid out in numpy, priced by :func:`routes.costs.link_figures` over
+    the lengths of all links that share their terms (:func:`routes.costs.link_terms`); so are
+    the entry and exit edges of a place (not a crossing) on a single layer. Every other edge
+    comes from the functions of :mod:`routes.graph` that make the rows.
+    """
+    t = arrays.Tables(network)
+    batch = _Batch(t)
+    nodes = network.nodes
+    n_l = len(t.link_ids)
+    ends = np.empty((n_l, 2), np.int64)  # the node positions of every link
+    link_layer = np.empty(n_l, np.int64)
+    simple = _SimpleLinks()
+    linked: set[tuple] = set()  # the (u, v) of links with a crossing at an end, as in edge_rows
+    layer_of: dict[tuple, str] = {}
+    for i, link in enumerate(network.links.values()):
+        a, b = nodes[link.from_id], nodes[link.to_id]
+        ends[i] = t.node_index[a.id], t.node_index[b.id]
+        layer = layer_of.get((link.mode, link.gauge_mm))
+        if layer is None:
+            layer = layer_of[link.mode, link.gauge_mm] = link.layer
+        link_layer[i] = batch.layer(layer)
+        if not (a.is_crossing or b.is_crossing or graph.sea_customs(network, link, a, b)):
+            simple.add(i, link, nodes, t)
+            continue
+        attrs = graph.link_attrs(network, link, a, b)
+        if graph.sea_customs(network, link, a, b):
+            batch.rows(i * _LINK_SLOTS, graph.sea_crossing_rows(network, link.id, a, b, attrs))
+            if not link.oneway:
+                batch.rows(i * _LINK_SLOTS + 3, graph.sea_crossing_rows(network, link.id, b, a, attrs))
+            continue
+        for k, (u, v) in enumerate(graph.directions(a, b, layer, link.oneway)):
+            if (u, v) in linked:
+                batch.rows(i * _LINK_SLOTS + 3 * k, graph.parallel_rows(u, v, attrs))
+            else:
+                linked.add((u, v))
+                batch.rows(i * _LINK_SLOTS + 3 * k, [(u, v, attrs)])
+    _simple_links(batch, network, ends, link_layer, simple)
+    _places(batch, network, ends, link_layer, n_l * _LINK_SLOTS)
+    return _assemble(network, batch)
+
+
+class _SimpleLinks:
+    """The links between plain places, column by column, and the pricing terms they share."""
+
+    def __init__(self) -> None:
+        self.index: list[int] = []
+        self.mode: list[int] = []
+        self.status: list[int] = []
+        self.months: list[int] = []
+        self.oneway: list[bool] = []
+        self.km: list[float] = []
+        self.group: list[int] = []
+        self.groups: dict[tuple, int] = {}
+        self.first: list[model.Link] = []  # the first link of each group
+
+    def add(self, i: int, link: model.Link, nodes, t: arrays.Tables) -> None:
+        key = (
+            link.mode,
+            costs.link_country(link, nodes),
+            link.speed_kmh,
+            link.usd_per_t,
+            link.usd_per_t_km,
+            link.wait_h,
+        )
+        group = self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = len(self.first)
+            self.first.append(link)
+        self.index.append(i)
+        self.mode.append(t.mode[link.mode])
+        self.status.append(t.status[link.status])
+        self.months.append(arrays.month_bits(link.open_months))
+        self.oneway.append(link.oneway)
+        self.km.append(link.length_km)
+        self.group.append(group)
+
+
+def _link_values(network: model.Network, simple: _SimpleLinks, attrs: list[str]) -> np.ndarray:
+    """The objectives' figures of the simple links, priced group by group over their lengths."""
+    km = np.array(simple.km, np.float64)
+    group = np.array(simple.group, np.int64)
+    out = np.empty((len(km), len(attrs)))
+    by_group = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[by_group], np.arange(len(simple.first) + 1))
+    for g, link in enumerate(simple.first):
+        at = by_group[bounds[g] : bounds[g + 1]]
+        terms = costs.link_terms(link, network.nodes, network.costs, {})
+        figures = costs.link_figures(km[at], terms, network.costs)[0]
+        values = objectives.values(figures, what=f"link {link.id!r}")
+        for k, attr in enumerate(attrs):
+            out[at, k] = values[attr]
+    return out
+
+
+def _simple_links(batch: _Batch, network, ends, link_layer, simple: _SimpleLinks) -> None:
+    """The edges of links between plain places: both directions (one if one-way), in numpy.
+
+    A direction that repeats the (u, v) of an earlier link is a parallel link: it goes through a
+    vertex of its own (:func:`routes.graph.parallel_rows`), built row by row.
+    """
+    if not simple.index:
+        return
+    t = batch.t
+    index = np.array(simple.index, np.int64)
+    a, b = ends[index, 0], ends[index, 1]
+    n = len(index)
+    country = np.array([t.country_index[node.country] for node in network.nodes.values()], np.int64)
+    codes = np.empty((n, len(arrays.CODE_COLUMNS) + 1), np.int64)
+    codes[:, 0] = t.kind["link"]
+    codes[:, 1], codes[:, 2], codes[:, 3] = simple.mode, simple.status, index
+    codes[:, 4], codes[:, 5] = a, b
+    codes[:, 6], codes[:, 7] = np.minimum(country[a], country[b]), np.maximum(country[a], country[b])
+    codes[:, 8] = simple.months
+    values = _link_values(network, simple, t.attrs)
+    layer = link_layer[index] << _LAYER_SHIFT
+    fwd_u, fwd_v = (a << _NODE_SHIFT) | layer, (b << _NODE_SHIFT) | layer
+    back = ~np.array(simple.oneway, bool)
+    # the directions in row order: each link forward, then back unless one-way
+    which = np.concatenate([np.arange(n), np.flatnonzero(back)])
+    is_back = np.concatenate([np.zeros(n, bool), np.ones(int(back.sum()), bool)])
+    slots = index[which] * _LINK_SLOTS + np.where(is_back, 3, 0)
+    order = np.argsort(slots, kind="stable")
+    which, is_back, slots = which[order], is_back[order], slots[order]
+    u = np.where(is_back, fwd_v[which], fwd_u[which])
+    v = np.where(is_back, fwd_u[which], fwd_v[which])
+    pair = np.lexsort((v, u))  # stable: the first of equal (u, v) is the earliest
+    repeat = np.zeros(len(u), bool)
+    same = (u[pair][1:] == u[pair][:-1]) & (v[pair][1:] == v[pair][:-1])
+    repeat[pair[1:][same]] = True
+    keep = ~repeat
+    batch.arrays.append((slots[keep], u[keep], v[keep], codes[which[keep]], values[which[keep]]))
+    if repeat.any():
+        links = list(network.links.values())
+        for e in np.flatnonzero(repeat).tolist():
+            link = links[int(index[which[e]])]
+            x, y = network.nodes[link.from_id], network.nodes[link.to_id]
+            attrs = graph.link_attrs(network, link, x, y)
+            ux, vx = (y, x) if is_back[e] else (x, y)
+            layer_name = link.layer
+            batch.rows(
+                int(slots[e]), graph.parallel_rows((ux.id, layer_name, ""), (vx.id, layer_name, ""), attrs)
+            )
+
+
+def _places(batch: _Batch, network: model.Network, ends, link_layer, offset: int) -> None:
+    """The edges within each place, in the order of :func:`routes.graph.layers_by_node`.
+
+    Places that are not crossings and have no transfer figures of their own are laid out in
+    numpy, in groups of places with the same layers: entry and exit of each layer, then the
+    transfers between layers, priced once per group (:func:`routes.costs.price_transfer` then
+    takes the defaults). Every other place takes :func:`routes.graph.place_rows`.
+    """
+    t = batch.t
+    if not len(ends):
+        return
+    seq_node = ends.ravel()
+    nodes_in_order, first = np.unique(seq_node, return_index=True)
+    nodes_in_order = nodes_in_order[np.argsort(first, kind="stable")]
+    rank = np.empty(len(t.node_ids), np.int64)
+    rank[nodes_in_order] = np.arange(len(nodes_in_order))
+    codes, compact = np.unique(link_layer, return_inverse=True)
+    seq_layer = np.repeat(compact, 2)
+    mask = np.zeros(len(t.node_ids), np.int64)
+    if len(codes) <= 62:  # the layers of a place as bits
+        np.bitwise_or.at(mask, seq_node, np.left_shift(1, seq_layer))
+    plain = np.array([not (n.is_crossing or n.transfer) for n in network.nodes.values()], bool)
+    plain &= mask != 0
+    country = np.array([t.country_index[n.country] for n in network.nodes.values()], np.int64)
+    for signature in np.unique(mask[plain]).tolist():
+        names = sorted(batch.layers[c] for k, c in enumerate(codes.tolist()) if signature >> k & 1)
+        group = np.flatnonzero(plain & (mask == signature))
+        _place_group(batch, network, group, names, offset + rank[group] * _PLACE_SLOTS, country[group])
+    rest = ~plain[seq_node]
+    layers_of: dict[int, set[str]] = {}
+    for p, k in zip(seq_node[rest].tolist(), seq_layer[rest].tolist(), strict=True):
+        layers_of.setdefault(p, set()).add(batch.layers[int(codes[k])])
+    for p, names in layers_of.items():
+        node = network.nodes[t.node_ids[p]]
+        batch.rows(offset + int(rank[p]) * _PLACE_SLOTS, graph.place_rows(network, node, sorted(names)))
+
+
+def _place_group(batch: _Batch, network: model.Network, node, names: list[str], slot, country) -> None:
+    """The rows of :func:`routes.graph.place_rows` for plain places ``node`` that share layers ``names``."""
+    t = batch.t
+    n = len(node)
+    star = batch.layer("*")
+    key = node << _NODE_SHIFT
+    origin = key | (star << _LAYER_SHIFT) | engine.SIDES.index("origin")
+    dest = key | (star << _LAYER_SHIFT) | engine.SIDES.index("dest")
+    zeros = np.zeros((n, len(t.attrs)))
+    codes = np.empty((n, len(arrays.CODE_COLUMNS) + 1), np.int64)
+    codes[:, 2], codes[:, 3], codes[:, 4], codes[:, 5] = t.status["operational"], -1, node, -1
+    codes[:, 6] = codes[:, 7] = country
+    codes[:, 8] = 0
+    sub = 0
+    for name in names:
+        vertex = key | (batch.layer(name) << _LAYER_SHIFT)
+        access = codes.copy()
+        access[:, 0], access[:, 1] = t.kind["access"], t.mode[modes.mode_of(name)]
+        batch.arrays.append((slot + sub, origin, vertex, access, zeros))
+        batch.arrays.append((slot + sub + 1, vertex, dest, access, zeros))
+        sub += 2
+    some = network.nodes[t.node_ids[int(node[0])]]
+    for a, b in itertools.permutations(names, 2):
+        kind = costs.transfer_kind(a, b)
+        priced = costs.price_transfer(some, kind, network.costs)
+        values = objectives.values(priced.values, what=f"the {kind} at {some.id!r}")
+        transfer = codes.copy()
+        transfer[:, 0], transfer[:, 1] = t.kind["transfer"], -1
+        row = np.array([values[attr] for attr in t.attrs], np.float64)
+        la, lb = batch.layer(a), batch.layer(b)
+        uv = (key | (la << _LAYER_SHIFT), key | (lb << _LAYER_SHIFT))
+        table = np.broadcast_to(row, (n, len(row)))
+        batch.arrays.append((slot + sub, *uv, transfer, table, np.full(n, la), np.full(n, lb)))
+        sub += 1
+
+
+def _assemble(network: model.Network, batch: _Batch) -> engine.ArrayGraph:
+    """Number the vertices of every gathered edge in row order, and finish the arrays."""
+    t = batch.t
+    width = len(arrays.CODE_COLUMNS) + 1
+    rows = (
+        np.array(batch.slots, np.int64),
+        np.array(batch.keys, np.int64).reshape(-1, 2),
+        np.array(batch.codes, np.int64).reshape(-1, width),
+        np.array(batch.values, np.float64).reshape(-1, len(t.attrs)),
+    )
+    slots = np.concatenate([rows[0], *(p[0] for p in batch.arrays)])
+    u = np.concatenate([rows[1][:, 0], *(p[1] for p in batch.arrays)])
+    v = np.concatenate([rows[1][:, 1], *(p[2] for p in batch.arrays)])
+    code_table = np.concatenate([rows[2], *(p[3] for p in batch.arrays)])
+    value_table = np.concatenate([rows[3], *(p[4] for p in batch.arrays)])
+    from_layer = np.full(len(rows[0]), -1, np.int64)
+    to_layer = from_layer.copy()
+    for e, a, b in batch.transfers:
+        from_layer[e], to_layer[e] = a, b
+    from_layer = np.concatenate(
+        [from_layer, *(p[5] if len(p) > 5 else np.full(len(p[0]), -1) for p in batch.arrays)]
+    )
+    to_layer = np.concatenate(
+        [to_layer, *(p[6] if len(p) > 5 else np.full(len(p[0]), -1) for p in batch.arrays)]
+    )
+    batch.arrays.clear()
+    del rows
+    order = np.argsort(slots, kind="stable")
+    u, v, code_table, value_table = u[order], v[order], code_table[order], value_table[order]
+    from_layer, to_layer = from_layer[order], to_layer[order]
+    del slots, order
+    # vertices numbered by first appearance in the rows: u then v of each edge
+    seq = np.empty(2 * len(u), np.int64)
+    seq[0::2], seq[1::2] = u, v
+    keys, first = np.unique(seq, return_index=True)
+    appearance = np.argsort(first, kind="stable")
+    number = np.empty(len(keys), np.int64)
+    number[appearance] = np.arange(len(keys))
+    uv = np.column_stack([number[np.searchsorted(keys, u)], number[np.searchsorted(keys, v)]])
+    vertex_keys = keys[appearance]
+    vertex_node = (vertex_keys >> _NODE_SHIFT).astype(np.int32)
+    provisional = (vertex_keys >> _LAYER_SHIFT) & ((1 << (_NODE_SHIFT - _LAYER_SHIFT)) - 1)
+    vertex_side = (vertex_keys & ((1 << _LAYER_SHIFT) - 1)).astype(np.int8)
+    # layers numbered by first appearance among the vertices, as from_rows numbers them
+    used, at = np.unique(provisional, return_index=True)
+    used = used[np.argsort(at, kind="stable")]
+    final = np.full(len(batch.layers), -1, np.int64)
+    final[used] = np.arange(len(used))
+    layers = [batch.layers[c] for c in used.tolist()]
+    vertex_layer = final[provisional].astype(np.int32)
+    transfer = from_layer >= 0
+    from_layer[transfer], to_layer[transfer] = final[from_layer[transfer]], final[to_layer[transfer]]
+    vertex_arrays = (vertex_node, vertex_layer, vertex_side)
+    return arrays.finish(
+        network, t, layers, vertex_arrays, uv, code_table, value_table, (from_layer, to_layer)
+    )
+
+
+def _layers(part: tuple, k: int) -> np.ndarray:
+    """Column ``k`` of a batch (the transfers' from and to layers), -1 where it has none."""
+    return part[k] if len(part) > k else np.full(len(part[0]), -1, np.int64)
