@@ -95,6 +95,11 @@ class Planner:
         except CorridorError as err:
             raise ApiError(400, str(err), _blame(err, query)) from None
 
+    def is_cached(self, compute: Callable[[api.Loaded, Any], Any], query: Any) -> bool:
+        """Whether :meth:`cached` has the answer ready (then it is rendered on the event loop)."""
+        future = self._cache.get(_key(compute, query))
+        return future is not None and future.done() and future.exception() is None
+
     def cached(self, compute: Callable[[api.Loaded, Any], Any], query: Any) -> Any:
         """``compute(loaded, query)``, once for concurrent and repeated requests.
 
@@ -103,8 +108,7 @@ class Planner:
         split as the command line splits them), in this planner, which holds one network.
         A request that comes while the same one is being computed waits for it.
         """
-        own = {name: getattr(query, name) for name in query.own_fields if name != "format"}
-        key = (compute.__name__, *sorted((k, str(v)) for k, v in {**options(query), **own}.items()))
+        key = _key(compute, query)
         with self._cache_lock:
             future = self._cache.get(key)
             owner = future is None
@@ -122,6 +126,12 @@ class Planner:
                     self._cache.pop(key, None)
                 future.set_exception(err)
         return future.result()
+
+
+def _key(compute: Callable, query: Any) -> tuple:
+    """What identifies a cached answer: the function and every option but the format."""
+    own = {name: getattr(query, name) for name in query.own_fields if name != "format"}
+    return (compute.__name__, *sorted((k, str(v)) for k, v in {**options(query), **own}.items()))
 
 
 # -- each command's answer, as the command line prints it
@@ -282,7 +292,8 @@ def _add_api(app: FastAPI, planner: Planner) -> None:
         """
         query = _query(request, RankQuery)
         check_limits(query, limits)
-        return await planner.run(lambda: rank_response(planner, query), query)
+        quick = planner.is_cached(ranking, query)
+        return await planner.run(lambda: rank_response(planner, query), query, quick=quick)
 
     @app.post(f"{v}/rank", tags=["routes"], openapi_extra=_described(RankQuery))
     async def rank_weighted(request: Request) -> Response:
@@ -308,7 +319,8 @@ def _add_api(app: FastAPI, planner: Planner) -> None:
         """
         query = _query(request, ReachQuery)
         check_limits(query, limits)
-        return await planner.run(lambda: reach_response(planner, query), query)
+        quick = planner.is_cached(reach_result, query)
+        return await planner.run(lambda: reach_response(planner, query), query, quick=quick)
 
     @app.get(f"{v}/places", tags=["network"])
     async def places_(
