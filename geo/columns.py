@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import operator
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 import numpy as np
@@ -123,6 +123,17 @@ class Columns(Mapping[str, T], Generic[T]):
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def where(self, field: str, test: Callable[[Any], bool]) -> list[str]:
+        """The ids of the rows whose ``field`` passes ``test``, without building the rows: a
+        column of codes tests each of its distinct values once."""
+        column = self.columns[field]
+        if column[0] == "codes":
+            passing = [code for code, value in enumerate(column[2]) if test(value)]
+            at = np.flatnonzero(np.isin(column[1], passing)) if passing else []
+        else:
+            at = [i for i in range(len(self.ids)) if test(_decode(column, i))]
+        return [self.ids[i] for i in at]
 
     def _build(self, i: int) -> T:
         return self.cls(id=self.ids[i], **{name: _decode(col, i) for name, col in self.columns.items()})
