@@ -77,6 +77,9 @@ PUBLISHED = [
     # ~690 nm Karachi–Dubai (Ministry of Maritime Affairs via cruise-arabia 2018)
     ("Karachi", "Jebel Ali", "sea", 1278),
     ("Chabahar", "Karachi", "sea", 643),  # 347 nm (Ministry of Ports and Shipping, 2015)
+    ("Gabd", "Chabahar", "road", 120),  # Rimdan 120 km from Chabahar (Business Recorder, IRNA, Dec 2020)
+    ("Yazd", "Tabas", "road", 366),  # travel report 2017 (worldwideride); ~380 in another (2002)
+    ("Tabas", "Gonabad", "road", 263),  # same report, via Ferdows
 ]
 # The 1435 mm Khaf–Herat railway runs into western Afghanistan (Iranian gauge; seeds/SOURCES.md).
 GAUGE_EXCEPTIONS |= {"khr_shamtigh_rozanak", "khr_rozanak_robat_paryan", "khr_robat_paryan_herat"}

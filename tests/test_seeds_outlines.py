@@ -22,7 +22,7 @@ from corridors.geo import borders, geodesy, io
 OUTSIDE_LIMIT_KM = 20.0
 #: link id -> why it may run further outside its countries.
 EXCUSED: dict[str, str] = {
-    "n10_karachi_ormara": "Makran Coastal Highway drawn across Sonmiani Bay: no sourced inland waypoints yet",
+    "n10_karachi_ormara": "Makran Coastal Highway along the sea west of Kund Malir: Buzi pass not sourced",
     "n10_ormara_pasni": "Makran Coastal Highway drawn along the sea: no sourced inland waypoints yet",
     "n10_pasni_gwadar": "Makran Coastal Highway drawn along the sea: no sourced inland waypoints yet",
     "irn_bandar_abbas_minab_road": "drawn along the Hormuz shore in the sea: no sourced inland waypoint yet",

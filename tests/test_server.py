@@ -17,8 +17,9 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from starlette.datastructures import QueryParams
 
-from corridors.routes import api, server
+from corridors.routes import api, server, server_queries
 from corridors.routes import cli as cli_module
 from tests.conftest import run_cli
 
@@ -459,6 +460,25 @@ def test_time_limit(loaded, monkeypatch):
     response = TestClient(app).get("/v1/route?from=Almaty&to=Karachi")
     assert response.status_code == 503
     assert "longer than the server's limit of 0.05 s" in response.json()["error"]["message"]
+
+
+def test_quick_routes_run_at_once_and_long_queries_on_the_pool(client):
+    planner = client.app.state.planner
+
+    def query(text: str, kind=server_queries.RouteQuery):
+        return server_queries.parse(QueryParams(text), kind)
+
+    assert planner.is_quick(query("from=Almaty&to=Karachi"))
+    assert planner.is_quick(query("from=Almaty&to=Karachi&k=3&compare=true"))
+    assert not planner.is_quick(query("from=Almaty&to=Karachi&k=4&compare=true"))
+    assert not planner.is_quick(query("from=Almaty&to=Karachi&via=Sust&via=Quetta&k=3"))
+    assert not planner.is_quick(query("from=Almaty&to=Karachi&pareto=time,cost"))
+    assert not planner.is_quick(query("from=Kazakhstan&to=Iran&gateways=true"))
+    ranked = query("by=distance&month=2", server_queries.RankQuery)
+    assert not planner.is_cached(server.ranking, ranked)
+    assert client.get("/v1/rank?month=2&by=distance&format=csv").status_code == 200
+    assert planner.is_cached(server.ranking, ranked)  # the same query in another order and format
+    assert not planner.is_cached(server.ranking, query("by=distance&month=3", server_queries.RankQuery))
 
 
 def test_a_bug_is_a_json_500_without_traceback(loaded, monkeypatch):

@@ -139,13 +139,15 @@ def test_the_seed_ferry_waits_for_a_sailing():
 
 
 def test_a_feeder_waits_for_its_own_sailing_frequency():
-    """Karachi–Jebel Ali, 1,278 km at 21 km/h, waits for the weekly PS2 sailing: 0 / 84 / 168 h."""
+    """Karachi–Jebel Ali, 1,278 km at a feeder's 29.6 km/h (16 knots, the link's own speed), waits
+    for the weekly PS2 sailing: 0 / 84 / 168 h."""
     net = api.load().network
     priced = costs.price_link(net.links["sea_karachi_jebel_ali"], net.nodes, net.costs)
     wait = priced.parts["wait"]
     assert (wait.low, wait.central, wait.high) == (0.0, 84.0, 168.0)
-    assert priced.values["time_h"] == pytest.approx(1278 / 21 + 84)
+    assert priced.values["time_h"] == pytest.approx(1278 / 29.6 + 84)
     assert "portnews" in priced.sources["wait_h"]
+    assert "Container_ship" in priced.sources["speed_kmh"]
 
 
 def _copy(tmp_path: Path) -> Path:
