@@ -3,12 +3,12 @@
 Every endpoint reads its query string into a model of the command's options
 (:mod:`routes.server_queries`), calls the same function as the command (``route_plan``,
 ``scenarios.rank``, ``reach_plan``) and answers with what the command prints with ``--json``
-or ``--csv`` or writes with ``--geojson``. The network is loaded once, when the app is made, and
-its GeoJSON documents are built then. A route query of a few searches is computed at once on
-the event loop; longer ones (rankings, reaches, Pareto sets, gateways, many alternatives) on a
-small thread pool with a time limit. Bad input is a 4xx JSON error whose message is the line
-the command line prints (:mod:`routes.server_errors`). Importing this module imports FastAPI:
-the ``route`` command never does.
+or ``--csv`` or writes with ``--geojson`` (:mod:`routes.server_answers`). The network is
+loaded once, when the app is made, and its GeoJSON documents are built then. A route query of
+a few searches is computed at once on the event loop; longer ones (rankings, reaches, Pareto
+sets, gateways, many alternatives) on a small thread pool with a time limit. Bad input is a
+4xx JSON error whose message is the line the command line prints (:mod:`routes.server_errors`).
+Importing this module imports FastAPI: the ``route`` command never does.
 """
 
 from __future__ import annotations
@@ -29,7 +29,15 @@ from fastapi.responses import Response
 
 from corridors.geo import convert, model
 from corridors.geo.errors import CorridorError, NoRouteError
-from corridors.routes import api, output, places, rank_output, scenarios
+from corridors.routes import api, output, places, scenarios
+from corridors.routes.server_answers import (
+    GEOJSON,
+    rank_response,
+    ranking,
+    reach_response,
+    reach_result,
+    route_response,
+)
 from corridors.routes.server_errors import ApiError, add_handlers, json_bytes, json_response
 from corridors.routes.server_page import TILES, add_page
 from corridors.routes.server_queries import (
@@ -47,8 +55,6 @@ from corridors.routes.server_queries import blame as _blame
 __all__ = ["TILES", "ApiError", "Limits", "create_app", "serve"]
 
 API_VERSION = "v1"
-CSV = "text/csv; charset=utf-8"
-GEOJSON = "application/geo+json"
 #: Rankings and reaches kept (each costs many searches): the last this many distinct queries.
 CACHE_SIZE = 32
 
@@ -132,76 +138,6 @@ def _key(compute: Callable, query: Any) -> tuple:
     """What identifies a cached answer: the function and every option but the format."""
     own = {name: getattr(query, name) for name in query.own_fields if name != "format"}
     return (compute.__name__, *sorted((k, str(v)) for k, v in {**options(query), **own}.items()))
-
-
-# -- each command's answer, as the command line prints it
-
-
-def route_response(planner: Planner, query: RouteQuery) -> Response:
-    """``route --json`` (``--compare --json``), ``--geojson`` or ``--csv`` (with ``--explain``)."""
-    from corridors.routes import route_plan, views
-
-    planned = route_plan.plan_route(planner.loaded, query.origin, query.destination, **options(query))
-    result = planned.result
-    if planned.today is not None:
-        return json_response(output.compare_dict(planned.today, result))
-    if query.format == "geojson":
-        return json_response(output.plan_geojson(result, planner.names), media_type=GEOJSON)
-    if query.format == "csv":
-        text = views.steps_csv(result) if query.explain else views.routes_csv(result, planner.names)
-        return Response(text, media_type=CSV)
-    return json_response(output.plan_dict(result))
-
-
-def ranking(loaded: api.Loaded, query: RankQuery) -> scenarios.Ranking:
-    """``scenarios.rank`` with the options of ``corridors rank``, weights as CSV text."""
-    weights = scenarios.parse_weights(query.weights, loaded.network) if query.weights else None
-    return scenarios.rank(loaded, **options(query), weights=weights)
-
-
-def rank_response(planner: Planner, query: RankQuery) -> Response:
-    """``rank --json`` or ``rank --csv``."""
-    found = planner.cached(ranking, query)
-    if query.format == "csv":
-        return Response(rank_output.ranking_csv(found, planner.names), media_type=CSV)
-    return json_response(rank_output.ranking_dict(found, planner.names))
-
-
-#: The options of ``reach --within`` (which takes neither the destination nor the objective).
-WITHIN_OPTIONS = ("modes", "avoid", "month", "projects", "year", "reopen", "status", "include_suspended")
-
-
-def reach_result(loaded: api.Loaded, query: ReachQuery) -> Any:
-    """:func:`routes.reach_plan.plan_reach`, or with ``within`` :func:`~routes.reach_plan.plan_within`."""
-    from corridors.routes import reach_plan
-
-    if query.within is None:
-        return reach_plan.plan_reach(loaded, **options(query))
-    within = {name: value for name, value in options(query).items() if name in WITHIN_OPTIONS}
-    return reach_plan.plan_within(loaded, query.origin, reach_plan.durations(query.within), **within)
-
-
-def reach_response(planner: Planner, query: ReachQuery) -> Response:
-    """``reach --json``, ``--csv`` or ``--geojson``; with ``within`` or ``compare`` as the command."""
-    from corridors.routes import reach_output, reach_plan
-
-    planned, net = planner.cached(reach_result, query), planner.loaded.network
-    if isinstance(planned, reach_plan.WithinPlan):
-        if query.format == "geojson":
-            return json_response(reach_output.within_geojson(planned.result, net), media_type=GEOJSON)
-        return json_response(reach_output.within_dict(planned.result, net))
-    result, today = planned.result, planned.today
-    if query.format == "csv":
-        return Response(reach_output.reach_csv(result, net), media_type=CSV)
-    if query.format == "geojson":
-        doc = reach_output.reach_geojson(result, net, planned.regions)
-        if today is not None:
-            doc = reach_output.compare_geojson(reach_output.reach_geojson(today, net, planned.regions), doc)
-        return json_response(doc, media_type=GEOJSON)
-    doc = reach_output.reach_dict(result, net)
-    if today is not None:
-        doc = {"today": reach_output.reach_dict(today, net), "scenario": doc}
-    return json_response(doc)
 
 
 # -- the app
