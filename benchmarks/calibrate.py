@@ -172,31 +172,59 @@ def _trip(row: dict[str, str]) -> Trip:
 
 def model_trip(trip: Trip, loaded) -> Result:
     """Route a trip as reported (its places in order, its modes, its rail service, operational
-    links); a trip that stops on arrival at its last crossing (``end_crossing = excluded``) is
-    not charged that crossing's dwell."""
+    links).
+
+    A trip that stops on arrival at the crossing it ends at (``end_crossing = excluded``) is
+    routed to its last ``via`` place and then along the direct link from there to the crossing,
+    without the crossing's dwell (a route that ends at a crossing goes over it, and may reach it
+    from the far side to do so).
+    """
     from corridors.geo.errors import CorridorError
     from corridors.routes import api
-    from corridors.routes.route import Crossing
 
+    excluded = trip.end_crossing == "excluded"
+    if excluded and not trip.via:
+        return Result(trip, error="end_crossing = excluded needs the place before the crossing as last via")
     try:
         plan = api.plan(
             trip.origin,
-            trip.destination,
-            via=trip.via,
+            trip.via[-1] if excluded else trip.destination,
+            via=trip.via[:-1] if excluded else trip.via,
             modes=trip.modes,
             status=["operational"],
             include_suspended=True,
             network=loaded,
             rail_service=trip.rail_service or None,
         )
+        r = plan.routes[0]
+        ends = [r.time_h_low, r.time_h, r.time_h_high, r.distance_km]
+        if excluded:
+            ends = [a + b for a, b in zip(ends, _arrival(r, trip, loaded), strict=True)]
     except CorridorError as err:
         return Result(trip, error=str(err))
-    r = plan.routes[0]
-    ends = [r.time_h_low, r.time_h, r.time_h_high]
-    last = r.steps[-1]
-    if trip.end_crossing == "excluded" and isinstance(last, Crossing):
-        ends = [a - b for a, b in zip(ends, (last.time_h_low, last.time_h, last.time_h_high), strict=True)]
-    return Result(trip, *ends, r.distance_km)
+    return Result(trip, *ends)
+
+
+def _arrival(route, trip: Trip, loaded) -> tuple[float, float, float, float]:
+    """The fastest direct link of the trip's modes from where ``route`` ends into the crossing
+    ``trip.destination``: its low, central and high hours and its km."""
+    from corridors.geo.errors import CorridorError
+    from corridors.routes import costs, places
+
+    net = loaded.network
+    here = route.segments[-1].to_id if route.segments else route.steps[-1].node_id
+    crossing = set(places.resolve(net, trip.destination).members)
+    found = []
+    for link in net.links.values():
+        ends = {link.from_id, link.to_id}
+        if link.mode in trip.modes and here in ends and ends & crossing:
+            v = costs.price_link(link, net.nodes, net.costs).values
+            found.append((v["time_h"], v["time_h_low"], v["time_h_high"], link.length_km))
+    if not found:
+        msg = f"no direct {'/'.join(trip.modes)} link from {here} to {trip.destination}"
+        raise CorridorError(msg)
+    central, low, high, km = min(found)
+    return low, central, high, km
 
 
 def summary(results: Sequence[Result]) -> dict[str, float | str]:

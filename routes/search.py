@@ -76,7 +76,8 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
     for u, v, d in zip(path, path[1:], edges, strict=False):
         seq = start_seq + len(steps)
         if d["kind"] == "link":
-            link = network.links[d["link"]]
+            row, links = d.get("link_row"), network.links
+            link = links.row(row) if row is not None and hasattr(links, "row") else links[d["link"]]
             forward = u[0] == link.from_id
             a, b = (link.from_id, link.to_id) if forward else (link.to_id, link.from_id)
             steps.append(

@@ -16,8 +16,7 @@ import pytest
 
 from corridors.geo import io, paths
 from corridors.geo.errors import NetworkDataError, QueryError
-from corridors.routes import api
-from corridors.routes.route import Crossing
+from corridors.routes import api, costs
 from tests.conftest import run_cli
 from tests.handcalc import Fixture, assert_priced_as_the_data_says
 
@@ -150,21 +149,26 @@ def test_the_calibration_routes_each_trip_by_its_service_and_end():
     assert all(not t.rail_service for t in trips.values() if "rail" not in t.modes)
     loaded = api.load()
     torkham = trips["uz-pk-road-tashkent-torkham-2021"]
-    assert torkham.end_crossing == "excluded"
+    assert torkham.end_crossing == "excluded" and torkham.via[-1] == "Jalalabad"
+    # to Jalalabad as routed, then the Kabul–Torkham highway into the crossing, without its dwell
     route = api.plan(
         torkham.origin,
-        torkham.destination,
-        via=torkham.via,
+        "Jalalabad",
+        via=torkham.via[:-1],
         modes=torkham.modes,
         network=loaded,
         status=["operational"],
         include_suspended=True,
     ).routes[0]
-    crossing = route.steps[-1]
-    assert isinstance(crossing, Crossing) and crossing.node_id == "torkham"
+    net = loaded.network
+    last = costs.price_link(net.links["af_jalalabad_torkham"], net.nodes, net.costs).values
     result = calibrate.model_trip(torkham, loaded)
-    assert result.central_h == pytest.approx(route.time_h - crossing.time_h)
-    assert result.high_h == pytest.approx(route.time_h_high - crossing.time_h_high)
+    assert result.central_h == pytest.approx(route.time_h + last["time_h"])
+    assert result.high_h == pytest.approx(route.time_h_high + last["time_h_high"])
+    km = net.links["af_jalalabad_torkham"].length_km
+    assert result.distance_km == pytest.approx(route.distance_km + km)
+    no_via = calibrate.Trip(**{**vars(torkham), "via": ()})
+    assert "last via" in calibrate.model_trip(no_via, loaded).error
 
 
 def test_a_crossing_gives_a_block_train_its_own_border_dwell(tmp_path):
