@@ -126,10 +126,11 @@ def test_route_is_the_cli_json(client, query, args):
     assert response.json() == cli_json("route", *args)
 
 
-def test_route_geojson_is_what_the_cli_writes(client, tmp_path):
+@pytest.mark.parametrize(("query", "args"), [("k=2", ["-k", "2"]), ("compare=true", ["--compare"])])
+def test_route_geojson_is_what_the_cli_writes(client, tmp_path, query, args):
     out = tmp_path / "routes.geojson"
-    assert cli("route", "Almaty", "Karachi", "-k", "2", "--geojson", str(out))[0] == 0
-    response = client.get("/v1/route?from=Almaty&to=Karachi&k=2&format=geojson")
+    assert cli("route", "Almaty", "Karachi", *args, "--geojson", str(out))[0] == 0
+    response = client.get(f"/v1/route?from=Almaty&to=Karachi&{query}&format=geojson")
     assert response.status_code == 200
     assert response.json() == json.loads(out.read_text(encoding="utf-8"))
 
@@ -185,6 +186,7 @@ def test_route_compare_is_the_cli_json(client):
         ("from=Almaty&to=Karachi&k=3", ["Almaty", "Karachi", "-k", "3"]),
         ("from=Almaty&to=Karachi&k=2&explain=true", ["Almaty", "Karachi", "-k", "2", "--explain"]),
         ("from=Kazakhstan&to=Iran&gateways=true", ["Kazakhstan", "Iran", "--gateways"]),
+        ("from=Almaty&to=Karachi&compare=true&k=2", ["Almaty", "Karachi", "--compare", "-k", "2"]),
     ],
 )
 def test_route_csv_is_what_the_cli_prints(client, query, args):
@@ -275,11 +277,16 @@ def test_reach_within_and_compare_are_the_cli_json(client, query, args):
 
 
 def test_reach_csv_and_geojson_are_the_cli_output(client, tmp_path):
-    status, out, err = cli("reach", "--by", "cost", "--csv")
-    assert status == 0, err
-    response = client.get("/v1/reach?by=cost&format=csv")
-    assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    assert response.text == out
+    for args, query in (
+        (["--by", "cost"], "by=cost"),
+        (["--compare", "--year", "2030"], "compare=true&year=2030"),
+        (["--within", "2d", "--from", "Almaty"], "within=2d&from=Almaty"),
+    ):
+        status, out, err = cli("reach", *args, "--csv")
+        assert status == 0, err
+        response = client.get(f"/v1/reach?{query}&format=csv")
+        assert response.headers["content-type"] == "text/csv; charset=utf-8"
+        assert response.text == out
     for args, query in ((["--compare"], "compare=true"), (["--within", "2d"], "within=2d")):
         path = tmp_path / "reach.geojson"
         assert cli("reach", *args, "--geojson", str(path))[0] == 0
@@ -295,6 +302,38 @@ def test_reach_within_error_is_the_cli_message(client):
     done = run_cli("reach", "--within", "3x")
     assert done.returncode == 2
     assert message in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "args"),
+    [
+        (
+            "route",
+            "from=Almaty&to=Karachi&compare=true&pareto=time",
+            ["route", "Almaty", "Karachi", "--compare", "--pareto", "time"],
+        ),
+        (
+            "route",
+            "from=Almaty&to=Karachi&compare=true&gateways=true",
+            ["route", "Almaty", "Karachi", "--compare", "--gateways"],
+        ),
+        (
+            "route",
+            "from=Almaty&to=Karachi&compare=true&format=csv&explain=true",
+            ["route", "Almaty", "Karachi", "--compare", "--csv", "--explain"],
+        ),
+        ("reach", "within=3d&compare=true", ["reach", "--within", "3d", "--compare"]),
+        ("reach", "within=3d&to=Gwadar", ["reach", "Gwadar", "--within", "3d"]),
+        ("reach", "within=3d&by=cost", ["reach", "--within", "3d", "--by", "cost"]),
+    ],
+)
+def test_options_that_do_not_combine_say_what_the_cli_says(client, path, query, args):
+    response = client.get(f"/v1/{path}?{query}")
+    assert response.status_code == 400
+    exit_status, message = cli_error(*args)
+    assert exit_status == 2
+    assert "does not combine with" in message
+    assert response.json()["error"]["message"] == message
 
 
 #: Options of the commands that write files or pages, pick the network, or choose the output:
@@ -417,7 +456,11 @@ def test_unknown_place_suggests_names(client):
         ("from=Almaty&to=Karachi&max_overlap=lots", "max_overlap", "expected a number"),
         ("from=Almaty&to=Karachi&by=speed", "by", "unknown objective 'speed'"),
         ("from=Almaty&to=Karachi&format=kml", "format", "unknown format 'kml'"),
-        ("from=Almaty&to=Karachi&compare=true&format=csv", "compare", "compare answers in JSON only"),
+        (
+            "from=Almaty&to=Karachi&compare=true&format=csv&explain=true",
+            "compare",
+            "--compare does not combine with --explain",
+        ),
         ("from=Almaty&to=Karachi&explain=true", "explain", "explain is for format=csv"),
         ("from=Almaty&to=Karachi&compare=maybe", "compare", "expected true or false"),
         ("from=Almaty&to=Karachi&payload_t=heavy", "payload_t", "expected a number"),
@@ -456,8 +499,8 @@ def test_bad_route_queries(client, query, parameter, message):
         ("/v1/reach?within=3x", "within"),
         ("/v1/reach?within=0d", "within"),
         ("/v1/reach?within=3d&compare=true", "within"),
-        ("/v1/reach?within=3d&format=csv", "format"),
-        ("/v1/reach?compare=true&format=csv", "format"),
+        ("/v1/reach?within=3d&to=Gwadar", "within"),
+        ("/v1/reach?within=3d&by=time", "within"),
         ("/v1/reach?format=kml", "format"),
         ("/v1/rank?format=geojson", "format"),
         ("/v1/rank?weights=origin,destination", "weights"),
