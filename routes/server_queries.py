@@ -112,6 +112,12 @@ class RankQuery(_Query):
     destination: str = Field("Arabian Sea", alias="to", description="destinations: place, country or sea")
     by: str = Field("time", description=BY)
     month: int | None = Field(None, description="1-12: close what is out of season")
+    year: int | None = Field(None, description="the base: what is planned to open by then")
+    reopen: list[str] | None = Field(
+        None, description="the base: suspended crossings opened, comma-separated, or all"
+    )
+    status: list[str] | None = Field(None, description="the base: link statuses (default: operational)")
+    include_suspended: bool = Field(False, description="the base: same as reopen=all")
     weights: str | None = Field(
         None,
         description="CSV text of origin,destination,weight rows under that header (what --weights "
@@ -120,6 +126,7 @@ class RankQuery(_Query):
     format: str = Field("json", description="json (the --json contract) or csv (as --csv prints)")
 
     own_fields: ClassVar[frozenset[str]] = frozenset({"format", "weights"})
+    list_fields: ClassVar[frozenset[str]] = frozenset({"reopen", "status"})
     formats: ClassVar[tuple[str, ...]] = ("json", "csv")
 
 

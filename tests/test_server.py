@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import json
@@ -226,6 +227,9 @@ def test_rank_weights_and_csv_are_the_cli_output(client, tmp_path):
     status, out, err = cli("rank", "--by", "cost", "--csv")
     assert status == 0, err
     assert client.get("/v1/rank?by=cost&format=csv").text == out
+    based = client.get("/v1/rank?reopen=all&year=2030&from=Almaty")
+    assert based.status_code == 200, based.text
+    assert based.json() == cli_json("rank", "--reopen", "all", "--year", "2030", "--from", "Almaty")
 
 
 def test_rank_weights_errors_say_what_the_cli_says(client, tmp_path):
@@ -291,6 +295,29 @@ def test_reach_within_error_is_the_cli_message(client):
     done = run_cli("reach", "--within", "3x")
     assert done.returncode == 2
     assert message in done.stderr
+
+
+#: Options of the commands that write files or pages, pick the network, or choose the output:
+#: the server has its own network, the planner page is its map, and ``format`` its outputs.
+OUTSIDE_THE_API = {"json", "csv", "geojson", "map", "chart", "tiles", "offline", "network", "extra"}
+#: Options that shape only the command's text or map output.
+TEXT_ONLY = {"route": {"sources"}, "reach": {"measure"}, "rank": set()}
+
+
+@pytest.mark.parametrize(
+    ("command", "query_type"),
+    [
+        ("route", server_queries.RouteQuery),
+        ("rank", server_queries.RankQuery),
+        ("reach", server_queries.ReachQuery),
+    ],
+)
+def test_every_option_of_the_command_is_a_parameter(command, query_type):
+    parser = cli_module.build_parser(command)
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    options = {a.dest for a in commands.choices[command]._actions if a.dest != "help"}
+    missing = options - set(query_type.model_fields) - OUTSIDE_THE_API - TEXT_ONLY[command]
+    assert not missing, f"{command} options with no API parameter: {sorted(missing)}"
 
 
 def test_places_limit_for_autocomplete(client):
@@ -422,6 +449,8 @@ def test_bad_route_queries(client, query, parameter, message):
         ("/v1/rank?from=Atlantis", "from"),
         ("/v1/rank?by=speed", "by"),
         ("/v1/rank?month=0", "month"),
+        ("/v1/rank?status=open", "status"),
+        ("/v1/rank?reopen=Nowhere", "reopen"),
         ("/v1/reach?to=Atlantis", "to"),
         ("/v1/reach?modes=car", "modes"),
         ("/v1/reach?within=3x", "within"),
