@@ -155,7 +155,8 @@ def _arrays(network: model.Network) -> Loaded:
         loaded = Loaded(network, batches.from_network(network))
         places.name_index(network)
         network.nodes = columns.Columns(model.Node, network.nodes.values())
-        network.links = columns.Columns(model.Link, network.links.values())
+        refs = {"from_id": network.nodes, "to_id": network.nodes}
+        network.links = columns.Columns(model.Link, network.links.values(), refs=refs)
         loaded.G.share_ids(network.nodes, network.links)
     return loaded
 
