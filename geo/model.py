@@ -248,6 +248,11 @@ class CostModel:
     #: Customs at a port, for a sea link between two countries: by ISO3, and ``"default"``
     #: (``[port_customs]`` in ``costs.toml``; a cost file without it charges none).
     port_customs: dict[str, Figure] = field(default_factory=dict)
+    #: A transit declaration at a port (``[port_customs.transit]``): what a port call costs in time
+    #: when the cargo neither starts nor ends in the port's country. None: every port call
+    #: clears customs. Its ``usd_per_t`` is NaN when the table gives none (the port's clearance
+    #: cost then applies).
+    port_transit: Figure | None = None
 
 
 @dataclass
