@@ -71,24 +71,24 @@ def read_network(
     found: list[Problem] = [] if problems is None else problems
     files = [nodes_file, *sorted([*link_files, *new_links])]
     user_files = [Path(p) for p in extra]
-    parsed = [(str(f), load_features(f, found, raw=contents.get(f))) for f in files]
+    nodes: dict[str, model.Node] = {}
+    held: list[Problem] = []  # the nodes' problems, reported once every file has been parsed
+    parsed = []
+    for f in files:  # each file's places are read before the next file is parsed, and freed
+        features = load_features(f, found, raw=contents.get(f))
+        if features is not None and not any(p.severity == "error" for p in found):
+            _add_nodes(nodes, features, str(f), held)
+        parsed.append((str(f), features))
     parsed_user = [(str(f), load_features(f, found, max_bytes=MAX_USER_FILE_BYTES)) for f in user_files]
     _raise_errors(found)
-    nodes: dict[str, model.Node] = {}
+    found.extend(held)
     links: dict[str, model.Link] = {}
-    for file, features in parsed:
-        for index, feature in enumerate(features):
-            if validate.geometry_type(feature) == "Point":
-                node = plain.plain_node(feature, file) or validate.node_from_feature(
-                    feature, index, file, found
-                )
-                validate.add_unique(nodes, node, file, index, found)
     for file, features in parsed:
         for start in range(0, len(features), plain.CHUNK):
             chunk = features[start : start + plain.CHUNK]
             fast = plain.plain_links(chunk, file, nodes, costs)
             for index, feature, link in zip(itertools.count(start), chunk, fast, strict=False):
-                if validate.geometry_type(feature) != "Point":
+                if feature is not None:  # a Point, read as a node
                     link = link or validate.link_from_feature(feature, index, file, nodes, costs, found)
                     validate.add_unique(links, link, file, index, found)
             features[start : start + len(chunk)] = [None] * len(chunk)  # the parsed JSON, freed as read
@@ -99,6 +99,15 @@ def read_network(
         links.update((link.id, link) for _, link in added.links)
     _raise_errors(found)
     return model.Network(nodes, links, costs, str(folder), tuple(str(f) for f in [*files, *user_files]))
+
+
+def _add_nodes(nodes: dict[str, model.Node], features: list, file: str, found: list[Problem]) -> None:
+    """The node of every Point of ``features``, each feature then dropped from the list (None)."""
+    for index, feature in enumerate(features):
+        if validate.geometry_type(feature) == "Point":
+            node = plain.plain_node(feature, file) or validate.node_from_feature(feature, index, file, found)
+            validate.add_unique(nodes, node, file, index, found)
+            features[index] = None
 
 
 def _raise_errors(problems: list[Problem]) -> None:

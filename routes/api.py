@@ -155,7 +155,8 @@ def _arrays(network: model.Network) -> Loaded:
         loaded = Loaded(network, batches.from_network(network))
         places.name_index(network)
         network.nodes = columns.Columns(model.Node, network.nodes.values())
-        network.links = columns.Columns(model.Link, network.links.values())
+        refs = {"from_id": network.nodes, "to_id": network.nodes}
+        network.links = columns.Columns(model.Link, network.links.values(), refs=refs)
         loaded.G.share_ids(network.nodes, network.links)
     return loaded
 
@@ -313,7 +314,9 @@ def plan(
     stops = collapsed if len(collapsed) >= 2 else stops
     _check_modes(k, via, pareto, gateways)
     priced = pricing.pricing(net.costs, payload_t, value_of_time)
-    G = pricing.reprice(loaded.G, net, priced)
+    ends = (pricing.cargo_countries(net, stops[0]), pricing.cargo_countries(net, stops[-1]))
+    G = pricing.customs_regime(loaded.G, net, *ends)
+    G = pricing.reprice(G, net, priced)
     if pareto or gateways:  # the trade-off views: imported only when asked for
         from corridors.routes import tradeoffs
     if pareto:

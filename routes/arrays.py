@@ -179,12 +179,22 @@ def finish(
     code_table: np.ndarray,
     value_table: np.ndarray,
     transfer_layers: tuple[np.ndarray, np.ndarray],
+    *,
+    take: np.ndarray | None = None,
 ) -> ArrayGraph:
-    """The :class:`ArrayGraph` of numbered vertices and edges (in row order), edges sorted by (u, v)."""
+    """The :class:`ArrayGraph` of numbered vertices and edges (in row order), edges sorted by (u, v).
+
+    ``uv`` is in row order; the tables are too, or with ``take`` the rows are their positions
+    ``take`` (so that each column is gathered once, in its final order).
+    """
     vertex_node, vertex_layer, vertex_side = vertex_arrays
     n_v = len(vertex_node)
     rows, indices = uv[:, 0], uv[:, 1]
     order = np.lexsort((indices, rows))
+    rows_arr, indices = rows[order], indices[order]
+    del uv, rows
+    if take is not None:
+        order = take[order]
     origin = np.full(len(t.node_ids), -1, np.int64)
     dest = np.full(len(t.node_ids), -1, np.int64)
     for side, out in (("origin", origin), ("dest", dest)):
@@ -193,7 +203,6 @@ def finish(
     code_arrays = {name: code_table[order, k].astype(dtype) for k, (name, dtype) in enumerate(_CODE_DTYPES)}
     code_arrays["from_layer"] = transfer_layers[0][order].astype(np.int32)
     code_arrays["to_layer"] = transfer_layers[1][order].astype(np.int32)
-    rows_arr = rows[order]
     indptr = np.zeros(n_v + 1, np.int64)
     np.cumsum(np.bincount(rows_arr, minlength=n_v), out=indptr[1:])
     return ArrayGraph(
@@ -208,7 +217,7 @@ def finish(
         origin=origin,
         dest=dest,
         indptr=indptr,
-        indices=indices[order],
+        indices=indices,
         rows=rows_arr,
         months=code_table[order, len(CODE_COLUMNS)].astype(np.int16),
         values={attr: value_table[order, k] for k, attr in enumerate(t.attrs)},

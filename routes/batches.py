@@ -79,18 +79,18 @@ def from_network(network: model.Network) -> engine.ArrayGraph:
     batch = _Batch(t)
     nodes = network.nodes
     n_l = len(t.link_ids)
-    ends = np.empty((n_l, 2), np.int64)  # the node positions of every link
-    link_layer = np.empty(n_l, np.int64)
+    ends: list[int] = []  # the node positions of every link, from and to
+    link_layer: list[int] = []
     simple = _SimpleLinks()
     linked: set[tuple] = set()  # the (u, v) of links with a crossing at an end, as in edge_rows
     layer_of: dict[tuple, str] = {}
     for i, link in enumerate(network.links.values()):
         a, b = nodes[link.from_id], nodes[link.to_id]
-        ends[i] = t.node_index[a.id], t.node_index[b.id]
+        ends += (t.node_index[a.id], t.node_index[b.id])
         layer = layer_of.get((link.mode, link.gauge_mm))
         if layer is None:
             layer = layer_of[link.mode, link.gauge_mm] = link.layer
-        link_layer[i] = batch.layer(layer)
+        link_layer.append(batch.layer(layer))
         if not (a.is_crossing or b.is_crossing or graph.sea_customs(network, link, a, b)):
             simple.add(i, link, nodes, t)
             continue
@@ -106,8 +106,11 @@ def from_network(network: model.Network) -> engine.ArrayGraph:
             else:
                 linked.add((u, v))
                 batch.rows(i * _LINK_SLOTS + 3 * k, [(u, v, attrs)])
-    _simple_links(batch, network, ends, link_layer, simple)
-    _places(batch, network, ends, link_layer, n_l * _LINK_SLOTS)
+    ends_arr = np.array(ends, np.int64).reshape(-1, 2)
+    layers_arr = np.array(link_layer, np.int64)
+    del ends, link_layer
+    _simple_links(batch, network, ends_arr, layers_arr, simple)
+    _places(batch, network, ends_arr, layers_arr, n_l * _LINK_SLOTS)
     return _assemble(network, batch)
 
 
@@ -288,52 +291,54 @@ def _place_group(batch: _Batch, network: model.Network, node, names: list[str], 
 
 
 def _assemble(network: model.Network, batch: _Batch) -> engine.ArrayGraph:
-    """Number the vertices of every gathered edge in row order, and finish the arrays."""
+    """Number the vertices of every gathered edge in row order, and finish the arrays.
+
+    The gathered edges are copied once into tables; the edges are then put in row order and in
+    (u, v) order by index arrays alone, and each column is taken in its final order once.
+    """
     t = batch.t
     width = len(arrays.CODE_COLUMNS) + 1
-    rows = (
-        np.array(batch.slots, np.int64),
-        np.array(batch.keys, np.int64).reshape(-1, 2),
-        np.array(batch.codes, np.int64).reshape(-1, width),
-        np.array(batch.values, np.float64).reshape(-1, len(t.attrs)),
-    )
-    slots = np.concatenate([rows[0], *(p[0] for p in batch.arrays)])
-    u = np.concatenate([rows[1][:, 0], *(p[1] for p in batch.arrays)])
-    v = np.concatenate([rows[1][:, 1], *(p[2] for p in batch.arrays)])
-    code_table = np.concatenate([rows[2], *(p[3] for p in batch.arrays)])
-    value_table = np.concatenate([rows[3], *(p[4] for p in batch.arrays)])
-    from_layer = np.full(len(rows[0]), -1, np.int64)
-    to_layer = from_layer.copy()
+    n_rows = len(batch.slots)
+    n_e = n_rows + sum(len(p[0]) for p in batch.arrays)
+    slots, u, v = np.empty(n_e, np.int64), np.empty(n_e, np.int64), np.empty(n_e, np.int64)
+    code_table = np.empty((n_e, width), np.int32)
+    value_table = np.empty((n_e, len(t.attrs)), np.float64)
+    from_layer, to_layer = np.full(n_e, -1, np.int32), np.full(n_e, -1, np.int32)
+    slots[:n_rows] = batch.slots
+    u[:n_rows], v[:n_rows] = (np.array(batch.keys, np.int64).reshape(-1, 2)).T
+    code_table[:n_rows] = np.array(batch.codes, np.int64).reshape(-1, width)
+    value_table[:n_rows] = np.array(batch.values, np.float64).reshape(-1, len(t.attrs))
     for e, a, b in batch.transfers:
         from_layer[e], to_layer[e] = a, b
-    from_layer = np.concatenate(
-        [from_layer, *(p[5] if len(p) > 5 else np.full(len(p[0]), -1) for p in batch.arrays)]
-    )
-    to_layer = np.concatenate(
-        [to_layer, *(p[6] if len(p) > 5 else np.full(len(p[0]), -1) for p in batch.arrays)]
-    )
-    batch.arrays.clear()
-    del rows
-    order = np.argsort(slots, kind="stable")
-    u, v, code_table, value_table = u[order], v[order], code_table[order], value_table[order]
-    from_layer, to_layer = from_layer[order], to_layer[order]
-    del slots, order
+    at = n_rows
+    while batch.arrays:
+        part = batch.arrays.pop(0)
+        end = at + len(part[0])
+        slots[at:end], u[at:end], v[at:end], code_table[at:end], value_table[at:end] = part[:5]
+        if len(part) > 5:
+            from_layer[at:end], to_layer[at:end] = part[5], part[6]
+        at = end
+    perm = np.argsort(slots, kind="stable")  # row order
+    del slots
+    u, v = u[perm], v[perm]
     # vertices numbered by first appearance in the rows: u then v of each edge
-    seq = np.empty(2 * len(u), np.int64)
+    seq = np.empty(2 * n_e, np.int64)
     seq[0::2], seq[1::2] = u, v
     keys, first = np.unique(seq, return_index=True)
+    del seq
     appearance = np.argsort(first, kind="stable")
     number = np.empty(len(keys), np.int64)
     number[appearance] = np.arange(len(keys))
     uv = np.column_stack([number[np.searchsorted(keys, u)], number[np.searchsorted(keys, v)]])
+    del u, v, number, first
     vertex_keys = keys[appearance]
     vertex_node = (vertex_keys >> _NODE_SHIFT).astype(np.int32)
     provisional = (vertex_keys >> _LAYER_SHIFT) & ((1 << (_NODE_SHIFT - _LAYER_SHIFT)) - 1)
     vertex_side = (vertex_keys & ((1 << _LAYER_SHIFT) - 1)).astype(np.int8)
     # layers numbered by first appearance among the vertices, as from_rows numbers them
-    used, at = np.unique(provisional, return_index=True)
-    used = used[np.argsort(at, kind="stable")]
-    final = np.full(len(batch.layers), -1, np.int64)
+    used, seen = np.unique(provisional, return_index=True)
+    used = used[np.argsort(seen, kind="stable")]
+    final = np.full(len(batch.layers), -1, np.int32)
     final[used] = np.arange(len(used))
     layers = [batch.layers[c] for c in used.tolist()]
     vertex_layer = final[provisional].astype(np.int32)
@@ -341,7 +346,7 @@ def _assemble(network: model.Network, batch: _Batch) -> engine.ArrayGraph:
     from_layer[transfer], to_layer[transfer] = final[from_layer[transfer]], final[to_layer[transfer]]
     vertex_arrays = (vertex_node, vertex_layer, vertex_side)
     return arrays.finish(
-        network, t, layers, vertex_arrays, uv, code_table, value_table, (from_layer, to_layer)
+        network, t, layers, vertex_arrays, uv, code_table, value_table, (from_layer, to_layer), take=perm
     )
 
 

@@ -140,10 +140,47 @@ def _scenario_args(args: argparse.Namespace, *, compare: bool = False) -> dict:
 
 
 def _map_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tiles", help="with --map: tile layer name, or 'none' (default: OpenStreetMap)")
     p.add_argument(
-        "--tiles", default="OpenStreetMap", help="tile layer name, or 'none' (default: OpenStreetMap)"
+        "--offline", action="store_true", help="with --map: self-contained page, no request to any host"
     )
-    p.add_argument("--offline", action="store_true", help="self-contained page: no request to any host")
+
+
+def tiles(args: argparse.Namespace) -> str | None:
+    """The tile layer of ``--tiles`` (default OpenStreetMap; ``none``: no tiles)."""
+    name = args.tiles or "OpenStreetMap"
+    return None if name.lower() == "none" else name
+
+
+def check_outputs(args: argparse.Namespace, stdout: dict[str, bool]) -> None:
+    """Refuse what would be ignored: ``--tiles``/``--offline`` without ``--map``, and two outputs
+    to standard output (``stdout``: each option and whether it writes there).
+
+    Raises
+    ------
+    QueryError
+        Naming the options.
+    """
+    for name, value in (("--tiles", args.tiles), ("--offline", args.offline)):
+        if value and not args.map:
+            msg = f"{name} is for the page --map writes; give --map OUT.html too"
+            raise QueryError(msg)
+    both = [name for name, to_stdout in stdout.items() if to_stdout]
+    if len(both) > 1:
+        msg = f"{both[0]} and {both[1]} both write to standard output; write one of them to a file"
+        raise QueryError(msg)
+
+
+def save_page(m, path: str, *, offline: bool, network, extra: Iterable[str | Path] = ()) -> None:
+    """Write the map page ``m`` to ``path`` (``-``: standard output), never over an input."""
+    from corridors import maps
+
+    _refuse_in_network(path, network)
+    if path == "-":
+        write_output("-", maps.page_html(m, offline=offline))
+        return
+    maps.save_map(m, path, offline=offline, inputs=read_inputs(network, extra))
+    print(f"map written to {path}", file=sys.stderr)
 
 
 def write_output(path: str, text: str | bytes, *, inputs: Iterable[str | Path] = ()) -> None:
@@ -230,19 +267,13 @@ def _write_map(
 
     countries = convert.countries_geojson(network)
     net_fc = convert.network_geojson(network)
-    tiles = None if args.tiles.lower() == "none" else args.tiles
     if routes is None:
-        m = maps.network_map(net_fc, countries=countries, tiles=tiles)
+        m = maps.network_map(net_fc, countries=countries, tiles=tiles(args))
     else:
-        m = maps.routes_map(routes, network=net_fc, countries=countries, tiles=tiles, title=title)
+        m = maps.routes_map(routes, network=net_fc, countries=countries, tiles=tiles(args), title=title)
     if figure is not None:
         maps.add_figure(m, figure[1], title=figure[0])
-    _refuse_in_network(args.map, network)
-    if args.map == "-":
-        write_output("-", maps.page_html(m, offline=args.offline))
-        return
-    maps.save_map(m, args.map, offline=args.offline, inputs=read_inputs(network, args.extra))
-    print(f"map written to {args.map}", file=sys.stderr)
+    save_page(m, args.map, offline=args.offline, network=network, extra=args.extra)
 
 
 def count(n: int, noun: str) -> str:

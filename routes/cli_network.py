@@ -69,7 +69,7 @@ def summary(network) -> str:
 def _init(args: argparse.Namespace) -> int:
     from corridors.geo import authoring, paths
 
-    if args.dir is None or args.map or args.extra:
+    if args.dir is None or args.map or args.extra or args.tiles or args.offline:
         msg = "usage: corridors network init DIR [--network SOURCE]"
         raise QueryError(msg)
     dest = authoring.init_network(args.dir, source=args.network)
@@ -84,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``corridors network`` (summary, map) or ``corridors network init DIR``; return the exit status."""
     if args.action == "init":
         return _init(args)
+    cli.check_outputs(args, {})
     if args.dir is not None:
         msg = f"network: unexpected {args.dir!r}; did you mean `corridors network init {args.dir}`?"
         raise QueryError(msg)

@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``corridors rank``; return the exit status."""
     from corridors.routes import rank_output, scenarios
 
+    cli.check_outputs(args, {"--map -": args.map == "-", "--json": args.json, "--csv": args.csv})
     loaded = cli._load(args)
     weights = scenarios.pair_weights(args.weights, loaded.network) if args.weights else None
     show = sys.stderr.isatty()

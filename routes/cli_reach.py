@@ -30,20 +30,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     r = sub.add_parser("reach", help="best route to a destination from every place and region of an origin")
     r.add_argument(
-        "destination",
-        nargs="?",
-        default="Arabian Sea",
-        metavar="TO",
-        help="place, country or sea (default: Arabian Sea)",
+        "destination", nargs="?", metavar="TO", help="place, country or sea (default: Arabian Sea)"
     )
     r.add_argument(
         "--from", dest="origin", default="Kazakhstan", metavar="FROM", help="origins (default: Kazakhstan)"
     )
+    r.add_argument("--by", choices=objectives.names(), help=f"objective (default: {objectives.DEFAULT})")
     r.add_argument(
-        "--by", choices=objectives.names(), default=objectives.DEFAULT, help="objective (default: time)"
-    )
-    r.add_argument(
-        "--within", type=durations, metavar="BANDS", help="from one origin: what it reaches within 3d,5d,7d"
+        "--within",
+        type=durations,
+        metavar="BANDS",
+        help="from one origin: what it reaches within 3d,5d,7d (no TO, --by or --compare)",
     )
     r.add_argument(
         "--modes",
@@ -66,10 +63,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     fmt = r.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON output")
     fmt.add_argument(
-        "--csv", action="store_true", help="CSV output: one row per place, region best and centre"
+        "--csv",
+        action="store_true",
+        help="CSV output: one row per place, region best and centre (with --within: per place reached)",
     )
-    r.add_argument("--geojson", metavar="OUT", help="write regions (polygons) and places with their figures")
-    r.add_argument("--map", metavar="OUT.html", help="write a choropleth map of the regions")
+    r.add_argument(
+        "--geojson",
+        metavar="OUT",
+        help="write regions (polygons) and places with their figures ('-': stdout)",
+    )
+    r.add_argument("--map", metavar="OUT.html", help="write a choropleth map of the regions ('-': stdout)")
     cli._map_options(r)
     cli._common(r)
 
@@ -79,9 +82,9 @@ def _plan(args: argparse.Namespace, loaded):
 
     return reach_plan.plan_reach(
         loaded,
-        args.destination,
+        args.destination or "Arabian Sea",
         origin=args.origin,
-        by=args.by,
+        by=args.by or objectives.DEFAULT,
         modes=args.modes,
         avoid=args.avoid,
         month=args.month,
@@ -94,11 +97,42 @@ def _plan(args: argparse.Namespace, loaded):
     )
 
 
+def check(args: argparse.Namespace) -> None:
+    """Refuse options that would be ignored beside the others (before anything loads).
+
+    Raises
+    ------
+    QueryError
+        Naming the options.
+    """
+    from corridors.geo.errors import QueryError
+    from corridors.routes import cli, limits
+
+    given = {"destination": args.destination is not None, "by": args.by is not None}
+    limits.check_reach_options(within=args.within, compare=args.compare, **given)
+    if args.within is not None:
+        limits.check_alone("--within", limits.WITHIN_WHY, {"--measure": args.measure})
+    if args.measure and not args.map:
+        msg = "--measure is what --map colours the regions by; give --map OUT.html too"
+        raise QueryError(msg)
+    stdout = {
+        "--json": args.json,
+        "--csv": args.csv,
+        "--geojson -": args.geojson == "-",
+        "--map -": args.map == "-",
+    }
+    cli.check_outputs(args, stdout)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``corridors reach``; return the exit status."""
     from corridors.routes import cli
 
+    check(args)
     loaded = cli._load(args)
+    for path in (args.geojson, args.map):
+        if path:
+            cli._refuse_in_network(path, loaded.network)
     if args.within:
         return _run_within(args, loaded)
     from corridors.routes import reach_output
@@ -110,14 +144,18 @@ def run(args: argparse.Namespace) -> int:
     if base is not None:
         doc = reach_output.compare_geojson(reach_output.reach_geojson(base, net, regions), doc)
     if args.geojson:
-        cli.write_atomic(args.geojson, json.dumps(doc, ensure_ascii=False, allow_nan=False))
+        _write_geojson(args, loaded, doc)
     if args.map:
         _write_map(args, loaded, result, doc, compare=base is not None)
+    if "-" in (args.geojson, args.map):
+        return 0
     if args.json:
         out = reach_output.reach_dict(result, net)
         if base is not None:
             out = {"today": reach_output.reach_dict(base, net), "scenario": out}
         print(json.dumps(out, ensure_ascii=False, indent=1, allow_nan=False))
+    elif args.csv and base is not None:
+        sys.stdout.write(reach_output.compare_csv(base, result, net))
     elif args.csv:
         sys.stdout.write(reach_output.reach_csv(result, net))
     elif base is not None:
@@ -127,30 +165,34 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_geojson(args: argparse.Namespace, loaded, doc: dict) -> None:
+    from corridors.routes import cli
+
+    inputs = cli.read_inputs(loaded.network, args.extra)
+    cli.write_output(args.geojson, json.dumps(doc, ensure_ascii=False, allow_nan=False), inputs=inputs)
+
+
 def _write_map(args: argparse.Namespace, loaded, result, doc: dict, *, compare: bool) -> None:
     from corridors.geo import convert
     from corridors.maps import reach as reach_map
-    from corridors.maps import save_map
-    from corridors.routes import output
+    from corridors.routes import cli, output
 
     names = {n.id: n.name for n in loaded.network.nodes.values()}
     centres = {g.centre.node_id: g.centre for g in result.regions if g.centre and g.centre.route}
     routes = [output.route_geojson(p.route, names) for p in centres.values()]
-    measure = objectives.get(args.measure or args.by).attr
+    measure = objectives.get(args.measure or args.by or objectives.DEFAULT).attr
     title = f"{result.query['from']} → {result.query['to']}, {result.query['scenario']}"
     if compare:
         measure, title = f"gain_{measure}", title + " vs today"
-    tiles = None if args.tiles.lower() == "none" else args.tiles
     m = reach_map.reach_map(
         doc,
         measure=measure,
         routes=routes,
         countries=convert.countries_geojson(loaded.network),
         title=title,
-        tiles=tiles,
+        tiles=cli.tiles(args),
     )
-    save_map(m, args.map, offline=args.offline)
-    print(f"map written to {args.map}", file=sys.stderr)
+    cli.save_page(m, args.map, offline=args.offline, network=loaded.network, extra=args.extra)
 
 
 def _run_within(args: argparse.Namespace, loaded) -> int:
@@ -171,24 +213,23 @@ def _run_within(args: argparse.Namespace, loaded) -> int:
     doc = reach_output.within_dict(found, net)
     if args.map:
         from corridors.maps import reach as reach_map
-        from corridors.maps import save_map
 
-        tiles = None if args.tiles.lower() == "none" else args.tiles
         m = reach_map.within_map(
             {**doc, "link_time_h": found.link_time_h},
             convert.network_geojson(net),
             countries=convert.countries_geojson(net),
             title=f"Reached from {args.origin}, {named.label}",
-            tiles=tiles,
+            tiles=cli.tiles(args),
         )
-        save_map(m, args.map, offline=args.offline)
-        print(f"map written to {args.map}", file=sys.stderr)
+        cli.save_page(m, args.map, offline=args.offline, network=net, extra=args.extra)
     if args.geojson:
-        cli.write_atomic(
-            args.geojson, json.dumps(reach_output.within_geojson(found, net), ensure_ascii=False)
-        )
+        _write_geojson(args, loaded, reach_output.within_geojson(found, net))
+    if "-" in (args.geojson, args.map):
+        return 0
     if args.json:
         print(json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False))
+    elif args.csv:
+        sys.stdout.write(reach_output.within_csv(found, net))
     else:
         print(reach_output.within_table(found, net))
     return 0

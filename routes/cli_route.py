@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from corridors.geo import modes, objectives
+from corridors.geo.errors import QueryError
 from corridors.routes import cli, limits
 
 
@@ -114,7 +115,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="one row per route (with --explain: per step) to FILE, or to stdout",
     )
-    r.add_argument("--map", metavar="OUT.html", help="write a Leaflet map of the routes ('-': stdout)")
+    r.add_argument(
+        "--map",
+        metavar="OUT.html",
+        help="write a Leaflet map of the routes ('-': stdout); not with --compare",
+    )
     r.add_argument(
         "--chart",
         metavar="FILE",
@@ -124,10 +129,37 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     cli._common(r)
 
 
+def check(args: argparse.Namespace) -> None:
+    """Refuse options that would be ignored beside the others (before anything loads).
+
+    Raises
+    ------
+    QueryError
+        Naming the options.
+    """
+    limits.check_route_options(
+        compare=args.compare, pareto=args.pareto, gateways=args.gateways, explain=args.explain
+    )
+    if args.compare:
+        limits.check_alone("--compare", limits.COMPARE_WHY, {"--map": args.map, "--chart": args.chart})
+    if args.sources and not args.explain:
+        msg = "--sources is for --explain: the source of each figure of the itinerary"
+        raise QueryError(msg)
+    stdout = {"--json": args.json, "--csv": args.csv == "-"}
+    stdout.update(
+        {
+            f"{name} -": path == "-"
+            for name, path in (("--geojson", args.geojson), ("--map", args.map), ("--chart", args.chart))
+        }
+    )
+    cli.check_outputs(args, stdout)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``corridors route``; return the exit status."""
     from corridors.routes import output, route_plan
 
+    check(args)
     loaded = cli._load(args)
     planned = route_plan.plan_route(
         loaded,
@@ -150,16 +182,18 @@ def run(args: argparse.Namespace) -> int:
         value_of_time=args.value_of_time,
         rail_service=args.rail_service,
     )
-    result = planned.result
+    result, today = planned.result, planned.today
     names = {n.id: n.name for n in loaded.network.nodes.values()}
-    if planned.today is not None:
-        return _compare(args, planned.today, result, names)
     for path in (args.geojson, args.map, args.csv, args.chart):
         if path:
             cli._refuse_in_network(path, loaded.network)
     if args.geojson:
         inputs = cli.read_inputs(loaded.network, args.extra)
-        cli.write_output(args.geojson, cli.dumps(output.plan_geojson(result, names)), inputs=inputs)
+        if today is not None:
+            doc = output.compare_geojson(today, result, names)
+        else:
+            doc = output.plan_geojson(result, names)
+        cli.write_output(args.geojson, cli.dumps(doc), inputs=inputs)
     if args.map:
         _write_map(args, loaded.network, result, names)
     if args.chart:
@@ -167,7 +201,9 @@ def run(args: argparse.Namespace) -> int:
     if "-" in (args.geojson, args.map, args.chart):
         return 0
     if args.csv:
-        _write_csv(args, result, names)
+        _write_csv(args, result, names, today)
+    elif today is not None:
+        _compare(args, today, result, names)
     elif args.json:
         print(cli.dumps(output.plan_dict(result), indent=1))
     else:
@@ -218,10 +254,13 @@ def _chart_title(result, names: dict[str, str]) -> str:
     return f"{plan_text.heading(result, names)}: cumulative cost and time against distance"
 
 
-def _write_csv(args: argparse.Namespace, result, names: dict[str, str]) -> None:
+def _write_csv(args: argparse.Namespace, result, names: dict[str, str], today=None) -> None:
     from corridors.routes import views
 
-    text = views.steps_csv(result) if args.explain else views.routes_csv(result, names)
+    if today is not None:
+        text = views.compare_csv(today, result, names)
+    else:
+        text = views.steps_csv(result) if args.explain else views.routes_csv(result, names)
     if args.csv == "-":
         sys.stdout.write(text)
         return
@@ -229,11 +268,10 @@ def _write_csv(args: argparse.Namespace, result, names: dict[str, str]) -> None:
     print(f"CSV written to {args.csv}", file=sys.stderr)
 
 
-def _compare(args: argparse.Namespace, today, future, names: dict[str, str]) -> int:
+def _compare(args: argparse.Namespace, today, future, names: dict[str, str]) -> None:
     from corridors.routes import output, plan_text
 
     if args.json:
         print(cli.dumps(output.compare_dict(today, future), indent=1))
     else:
         print(plan_text.compare(today, future, names))
-    return 0

@@ -11,7 +11,7 @@ pickle and load in a fraction of the time the networkx graph takes.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,8 +55,8 @@ class ArrayGraph:
     from_layer: np.ndarray
     to_layer: np.ndarray
     values: dict[str, np.ndarray]
-    node_index: dict[str, int] = field(default_factory=dict)
-    link_index: dict[str, int] = field(default_factory=dict)
+    node_index: Mapping[str, int] = field(default_factory=dict)
+    link_index: Mapping[str, int] = field(default_factory=dict)
     #: Masked CSR structure by constraints: alternatives reuse it and only reweigh.
     masks: dict = field(default_factory=dict)
 
@@ -67,7 +67,7 @@ class ArrayGraph:
         nodes, links = self.network.nodes, self.network.links
         shared = getattr(nodes, "ids", None) is self.node_ids and getattr(links, "ids", None) is self.link_ids
         if shared and hasattr(nodes, "positions") and hasattr(links, "positions"):
-            self.node_index, self.link_index = nodes.positions(), links.positions()
+            self.node_index, self.link_index = nodes.positions(), links.positions(lazy=True)
         else:
             self.node_index = {n: i for i, n in enumerate(self.node_ids)}
             self.link_index = {n: i for i, n in enumerate(self.link_ids)}
@@ -282,8 +282,9 @@ def _edge(ag: ArrayGraph, u: int, v: int, keep: np.ndarray, weights: np.ndarray)
     kind = KINDS[ag.kind[e]]
     d = {"kind": kind, **{attr: float(arr[e]) for attr, arr in ag.values.items()}}
     if kind == "link":
-        link = net.links[ag.link_ids[ag.link[e]]]
-        d["link"] = link.id
+        d["link"] = ag.link_ids[ag.link[e]]
+        if getattr(net.links, "ids", None) is ag.link_ids:  # shared: the position is the network's too
+            d["link_row"] = int(ag.link[e])
     elif kind == "transfer":
         node = net.nodes[ag.node_ids[ag.node[e]]]
         d.update(node=node.id, from_layer=ag.layers[ag.from_layer[e]], to_layer=ag.layers[ag.to_layer[e]])

@@ -116,3 +116,47 @@ def names(value: str | Iterable[str] | None, what: str) -> list[str] | None:
         msg = f"`{what}`: expected names (strings), got {items!r}"[:200]
         raise QueryError(msg)
     return [item.strip() for item in items if item.strip()]
+
+
+# -- options that do not combine: refused alike by the command line and the server
+
+#: Why ``--compare`` stands alone: it is one comparison of best routes.
+COMPARE_WHY = "it sets today's best route beside the scenario's"
+#: Why ``--within`` stands alone: it is a time search from one origin, not to a destination.
+WITHIN_WHY = "it measures time from one origin to every place"
+
+
+def check_alone(option: str, why: str, others: dict[str, Any]) -> None:
+    """Refuse the first of ``others`` (option name -> value given) that is set beside ``option``.
+
+    Raises
+    ------
+    QueryError
+        ``<option> does not combine with <other>: <why>``; its ``parameter`` is ``option``
+        without its dashes, for the server to blame.
+    """
+    for name, value in others.items():
+        if value:
+            err = QueryError(f"{option} does not combine with {name}: {why}")
+            err.parameter = option.lstrip("-").replace("-", "_")
+            raise err
+
+
+def check_route_options(
+    *, compare: bool, pareto: Any = None, gateways: bool = False, explain: bool = False
+) -> None:
+    """Refuse ``route --compare`` with another answer (``--pareto``, ``--gateways``) or ``--explain``."""
+    if compare:
+        check_alone(
+            "--compare", COMPARE_WHY, {"--pareto": pareto, "--gateways": gateways, "--explain": explain}
+        )
+
+
+def check_reach_options(
+    *, within: Any, compare: bool = False, destination: bool = False, by: bool = False
+) -> None:
+    """Refuse ``reach --within`` with ``--compare``, a destination or ``--by`` (each given or not)."""
+    if within is not None:
+        check_alone(
+            "--within", WITHIN_WHY, {"--compare": compare, "a destination (TO)": destination, "--by": by}
+        )

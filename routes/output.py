@@ -217,6 +217,23 @@ def compare_dict(today: Plan, future: Plan) -> dict[str, Any]:
     }
 
 
+def compare_geojson(today: Plan, future: Plan, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """``route --compare --geojson``: today's routes and the scenario's in one FeatureCollection.
+
+    Each feature has ``scenario`` (``today`` or ``scenario``) beside its route's ``rank``; the
+    foreign members ``today`` and ``scenario`` hold each plan's query and routes.
+    """
+    doc: dict[str, Any] = {"type": "FeatureCollection"}
+    features = []
+    for which, plan in (("today", today), ("scenario", future)):
+        part = plan_geojson(plan, names)
+        doc[which] = {"query": part["query"], "routes": part["routes"]}
+        features += [{**f, "properties": {"scenario": which, **f["properties"]}} for f in part["features"]]
+    doc["difference"] = difference(future.routes[0], today.routes[0])
+    doc["features"] = features
+    return doc
+
+
 def places_list(nodes) -> list[dict[str, Any]]:
     """``places --json``: each place's id, name, country, kind, aliases and position."""
     return [

@@ -143,17 +143,43 @@ _CSV_COLUMNS = ["kind", "id", "name", "region", *_TOTALS, "port", "port_name", "
 
 def reach_csv(result: Reach, network: model.Network) -> str:
     """One row per place, then one per region's best place and regional centre."""
+    return _write_csv(_CSV_COLUMNS, _csv_rows(result, network))
+
+
+def compare_csv(today: Reach, scenario: Reach, network: model.Network) -> str:
+    """``reach --compare --csv``: today's rows, then the scenario's, each led by which."""
+    rows = [{"scenario": "today", **row} for row in _csv_rows(today, network)]
+    rows += [{"scenario": "scenario", **row} for row in _csv_rows(scenario, network)]
+    return _write_csv(["scenario", *_CSV_COLUMNS], rows)
+
+
+def within_csv(result: Within, network: model.Network) -> str:
+    """``reach --within --csv``: one row per place reached, by band then time."""
+    rows = [
+        {**place, "name": _cell(place["name"]), "within_h": band["within_h"]}
+        for band in within_dict(result, network)["bands"]
+        for place in sorted(band["places"], key=lambda p: p["time_h"])
+    ]
+    return _write_csv(["within_h", "id", "name", "time_h"], rows)
+
+
+def _csv_rows(result: Reach, network: model.Network) -> list[dict[str, Any]]:
     doc = reach_dict(result, network)
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=_CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
     rows = [("place", p) for p in doc["places"]]
     for g in doc["regions"]:
         rows += [("region_best", g["best"]), ("region_centre", g["centre"])]
-    for kind, d in rows:
-        if d is None:
-            continue
-        writer.writerow({"kind": kind, **{k: _cell(v) for k, v in {**d, **(d["totals"] or {})}.items()}})
+    return [
+        {"kind": kind, **{k: _cell(v) for k, v in {**d, **(d["totals"] or {})}.items()}}
+        for kind, d in rows
+        if d is not None
+    ]
+
+
+def _write_csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
     return buf.getvalue()
 
 

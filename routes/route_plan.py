@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from corridors.geo.errors import QueryError
-from corridors.routes import api
+from corridors.routes import api, limits
 
 #: The options that name a scenario; ``compare`` sets them aside for today's plan.
 SCENARIO_OPTIONS = ("projects", "year", "reopen", "status", "include_suspended")
@@ -32,10 +31,9 @@ def plan_route(
     With ``compare``, today's network is planned beside the scenario the options name (all
     projects when they name none), with every other option the same.
     """
-    if compare and (options.get("pareto") or options.get("gateways")):
-        which = "--pareto" if options.get("pareto") else "--gateways"
-        msg = f"--compare does not combine with {which}: it sets today's best route beside the scenario's"
-        raise QueryError(msg)
+    limits.check_route_options(
+        compare=compare, pareto=options.get("pareto"), gateways=options.get("gateways")
+    )
     if compare and not any(options.get(name) for name in SCENARIO_OPTIONS):
         options["projects"] = ["all"]
     result = api.plan(origin, destination, network=loaded, **options)

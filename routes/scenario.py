@@ -135,14 +135,13 @@ def resolve(
     reopen_items = _items(reopen)
     every_suspended = include_suspended or reopen_items == ["all"]
     reopened: dict[str, str] = {} if every_suspended else _crossings(network, reopen_items)
-    for node_id in reopened:
-        extra |= {
-            link.id
-            for link in network.links.values()
-            if link.status == "suspended" and node_id in (link.from_id, link.to_id)
-        }
+    if reopened:
+        for link in map(network.links.__getitem__, links_where(network, "status", "suspended".__eq__)):
+            if link.from_id in reopened or link.to_id in reopened:
+                extra.add(link.id)
     user_files = tuple(user_files)
-    extra |= {link.id for link in network.links.values() if link.file in user_files}
+    if user_files:
+        extra |= set(links_where(network, "file", user_files.__contains__))
     opened = set(reopened) | project_crossings(network, extra)
     return Scenario(
         statuses=statuses,
@@ -168,12 +167,20 @@ def _items(value: str | Iterable[str] | None) -> list[str]:
     return ["all"] if any(v.casefold() == "all" for v in items) else items
 
 
+def links_where(network: model.Network, field: str, test) -> list[str]:
+    """The ids of the links whose ``field`` passes ``test``; a large network's links, kept
+    column by column (:class:`geo.columns.Columns`), are not built one by one for it."""
+    links = network.links
+    if hasattr(links, "where"):
+        return links.where(field, test)
+    return [link.id for link in links.values() if test(getattr(link, field))]
+
+
 def project_links(network: model.Network) -> dict[str, list[str]]:
     """Project name -> its link ids, sorted by name."""
     grouped: dict[str, list[str]] = {}
-    for link in network.links.values():
-        if link.project:
-            grouped.setdefault(link.project, []).append(link.id)
+    for lid in links_where(network, "project", bool):
+        grouped.setdefault(network.links[lid].project, []).append(lid)
     return {name: sorted(ids) for name, ids in sorted(grouped.items())}
 
 
@@ -205,7 +212,7 @@ def _by_year(network: model.Network, year: int, notes: list[str]) -> dict[str, l
     if not 1900 <= year <= 2200:
         msg = f"--year: expected a year such as 2030, got {year}"
         raise QueryError(msg)
-    links = [link for link in network.links.values() if link.status in UNFINISHED]
+    links = [network.links[lid] for lid in links_where(network, "status", UNFINISHED.__contains__)]
     undated = sorted({link.project or link.id for link in links if link.year is None})
     if undated:
         notes.append(
@@ -221,6 +228,8 @@ def _by_year(network: model.Network, year: int, notes: list[str]) -> dict[str, l
 
 def _crossings(network: model.Network, names: list[str]) -> dict[str, str]:
     """Crossing id -> name, for each suspended crossing named."""
+    if not names:
+        return {}
     suspended = {n.id: n for n in network.nodes.values() if n.is_crossing and n.status == "suspended"}
     by_key = {}
     for node in suspended.values():

@@ -76,7 +76,8 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
     for u, v, d in zip(path, path[1:], edges, strict=False):
         seq = start_seq + len(steps)
         if d["kind"] == "link":
-            link = network.links[d["link"]]
+            row, links = d.get("link_row"), network.links
+            link = links.row(row) if row is not None and hasattr(links, "row") else links[d["link"]]
             forward = u[0] == link.from_id
             a, b = (link.from_id, link.to_id) if forward else (link.to_id, link.from_id)
             steps.append(
@@ -142,18 +143,25 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
 def _port_customs(
     network: model.Network, node: model.Node, u: tuple, v: tuple, d: dict, seq: int
 ) -> Crossing:
-    """Customs at a port for a sea link to or from another country, as a border crossing."""
+    """Customs at a port for a sea link to or from another country, as a border crossing.
+
+    The edge's figures say the regime it was priced at: a transit declaration where they are
+    those of ``[port_customs.transit]`` (:func:`routes.pricing.customs_regime`), else clearance.
+    """
+    transit = network.costs.port_transit is not None and (
+        d["time_h"] == costs.price_port_customs(node, network.costs, transit=True).values["time_h"]
+    )
     return Crossing(
         seq=seq,
         node_id=node.id,
-        name=f"{node.name} customs",
+        name=f"{node.name} customs" + (" (transit)" if transit else ""),
         countries=graph.sea_crossing(network, u, v),
         mode="sea",
         status="operational",
         values=_figures(d),
         lon=node.lon,
         lat=node.lat,
-        **_sourced(costs.price_port_customs(node, network.costs)),
+        **_sourced(costs.price_port_customs(node, network.costs, transit=transit)),
     )
 
 
@@ -241,13 +249,48 @@ def _pass_crossing(
 ) -> list[tuple[list[tuple], list[dict]]] | None:
     """The legs into, over and out of a crossing asked for as a via point: across it, once.
 
-    Both directions are tried (arrive on one side, go on from the other, with the crossing
-    closed to the legs before and after, so that the route goes over it once), and the better
-    is kept. Returns the legs as ``(vertices, edges)``, or None.
+    Both directions are tried (arrive on one side, go on from the other), and the better is
+    kept. The crossing is the route's crossing of its border: the legs before and after use no
+    other crossing of the same border (a route "via Torkham" does not enter Pakistan at Ghulam
+    Khan, leave at Torkham and enter at Ghulam Khan again), unless the places cannot be joined
+    without one (a round trip over the border); they never use this crossing. Returns the legs
+    as ``(vertices, edges)``, or None.
     """
+    for closing in (_same_border(network, crossing), {crossing.id}):
+        legs = _over(
+            G,
+            network,
+            current,
+            crossing,
+            targets,
+            attr=attr,
+            constraints=constraints,
+            closing=closing,
+            penalties=penalties,
+            start=start,
+        )
+        if legs is not None:
+            return legs
+    return None
+
+
+def _over(
+    G: SearchGraph,
+    network: model.Network,
+    current: Sequence[str],
+    crossing: model.Node,
+    targets: Sequence[str],
+    *,
+    attr: str,
+    constraints: Constraints,
+    closing: set[str],
+    penalties: dict[str, float] | None,
+    start: Sequence[tuple] | None,
+) -> list[tuple[list[tuple], list[dict]]] | None:
+    """The best legs into, over and out of ``crossing``, the crossings ``closing`` closed to the legs."""
     links = network.links.values()
     layers = sorted({link.layer for link in links if crossing.id in (link.from_id, link.to_id)})
-    closed = replace(constraints, closed_crossings=constraints.closed_crossings | {crossing.id})
+    closed = replace(constraints, closed_crossings=constraints.closed_crossings | closing)
     best, best_value = None, float("inf")
     for side in graph.SIDES:
         into = best_path(
@@ -274,6 +317,12 @@ def _pass_crossing(
         if value < best_value:
             best, best_value = [into, ([u, v], [over]), out], value
     return best
+
+
+def _same_border(network: model.Network, crossing: model.Node) -> set[str]:
+    """The ids of the crossings on ``crossing``'s border (between the same two countries)."""
+    pair = set(crossing.border.countries)
+    return {n.id for n in network.nodes.values() if n.is_crossing and set(n.border.countries) == pair}
 
 
 def path_route(network: model.Network, path: list[tuple], edges: list[dict], *, by: str) -> Route:

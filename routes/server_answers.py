@@ -26,15 +26,20 @@ def route_response(planner: Planner, query: RouteQuery) -> Response:
     from corridors.routes import route_plan, views
 
     planned = route_plan.plan_route(planner.loaded, query.origin, query.destination, **options(query))
-    result = planned.result
-    if planned.today is not None:
-        return json_response(output.compare_dict(planned.today, result))
+    result, today, names = planned.result, planned.today, planner.names
     if query.format == "geojson":
-        return json_response(output.plan_geojson(result, planner.names), media_type=GEOJSON)
+        doc = (
+            output.plan_geojson(result, names)
+            if today is None
+            else output.compare_geojson(today, result, names)
+        )
+        return json_response(doc, media_type=GEOJSON)
     if query.format == "csv":
-        text = views.steps_csv(result) if query.explain else views.routes_csv(result, planner.names)
+        if today is not None:
+            return Response(views.compare_csv(today, result, names), media_type=CSV)
+        text = views.steps_csv(result) if query.explain else views.routes_csv(result, names)
         return Response(text, media_type=CSV)
-    return json_response(output.plan_dict(result))
+    return json_response(output.plan_dict(result) if today is None else output.compare_dict(today, result))
 
 
 def ranking(loaded: api.Loaded, query: RankQuery) -> scenarios.Ranking:
@@ -51,7 +56,7 @@ def rank_response(planner: Planner, query: RankQuery) -> Response:
     return json_response(rank_output.ranking_dict(found, planner.names))
 
 
-#: The options of ``reach --within`` (which takes neither the destination nor the objective).
+#: The options of ``reach --within`` (which refuses a destination and an objective).
 WITHIN_OPTIONS = ("modes", "avoid", "month", "projects", "year", "reopen", "status", "include_suspended")
 
 
@@ -73,8 +78,12 @@ def reach_response(planner: Planner, query: ReachQuery) -> Response:
     if isinstance(planned, reach_plan.WithinPlan):
         if query.format == "geojson":
             return json_response(reach_output.within_geojson(planned.result, net), media_type=GEOJSON)
+        if query.format == "csv":
+            return Response(reach_output.within_csv(planned.result, net), media_type=CSV)
         return json_response(reach_output.within_dict(planned.result, net))
     result, today = planned.result, planned.today
+    if query.format == "csv" and today is not None:
+        return Response(reach_output.compare_csv(today, result, net), media_type=CSV)
     if query.format == "csv":
         return Response(reach_output.reach_csv(result, net), media_type=CSV)
     if query.format == "geojson":

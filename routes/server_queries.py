@@ -17,8 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import QueryParams
 
 from corridors.geo import objectives
-from corridors.geo.errors import CorridorError
+from corridors.geo.errors import CorridorError, QueryError
 from corridors.routes import places
+from corridors.routes.limits import check_reach_options, check_route_options
 from corridors.routes.server_errors import ApiError, validation_message
 
 BY = f"objective: {', '.join(objectives.names())}"
@@ -112,6 +113,12 @@ class RankQuery(_Query):
     destination: str = Field("Arabian Sea", alias="to", description="destinations: place, country or sea")
     by: str = Field("time", description=BY)
     month: int | None = Field(None, description="1-12: close what is out of season")
+    year: int | None = Field(None, description="the base: what is planned to open by then")
+    reopen: list[str] | None = Field(
+        None, description="the base: suspended crossings opened, comma-separated, or all"
+    )
+    status: list[str] | None = Field(None, description="the base: link statuses (default: operational)")
+    include_suspended: bool = Field(False, description="the base: same as reopen=all")
     weights: str | None = Field(
         None,
         description="CSV text of origin,destination,weight rows under that header (what --weights "
@@ -120,6 +127,7 @@ class RankQuery(_Query):
     format: str = Field("json", description="json (the --json contract) or csv (as --csv prints)")
 
     own_fields: ClassVar[frozenset[str]] = frozenset({"format", "weights"})
+    list_fields: ClassVar[frozenset[str]] = frozenset({"reopen", "status"})
     formats: ClassVar[tuple[str, ...]] = ("json", "csv")
 
 
@@ -254,20 +262,23 @@ def _check_route(query: RouteQuery, limits: Limits) -> None:
         raise ApiError(400, f"via: at most {limits.max_via} places, got {len(query.via)}", "via")
     if len(options(query)["avoid"]) > limits.max_avoid:
         raise ApiError(400, f"avoid: at most {limits.max_avoid} items", "avoid")
-    if query.compare and query.format != "json":
-        raise ApiError(400, f"compare answers in JSON only, not format={query.format}", "compare")
     if query.explain and query.format != "csv":
         msg = "explain is for format=csv (one row per step); the JSON holds every step already"
         raise ApiError(400, msg, "explain")
+    _shared(check_route_options, compare=query.compare, explain=query.explain)
 
 
 def _check_reach(query: ReachQuery) -> None:
-    if query.within is not None and query.compare:
-        raise ApiError(400, "within does not combine with compare", "within")
-    if query.within is not None and query.format == "csv":
-        raise ApiError(400, "within answers in JSON or GeoJSON, not format=csv", "format")
-    if query.compare and query.format == "csv":
-        raise ApiError(400, "compare answers in JSON or GeoJSON, not format=csv", "format")
+    given = {name: name in query.model_fields_set for name in ("destination", "by")}
+    _shared(check_reach_options, within=query.within, compare=query.compare, **given)
+
+
+def _shared(check: Any, **options: Any) -> None:
+    """A check the command line makes too (:mod:`routes.limits`), its message as an `ApiError`."""
+    try:
+        check(**options)
+    except QueryError as err:
+        raise ApiError(400, str(err), getattr(err, "parameter", None)) from None
 
 
 def param(query: _Query | type[_Query], name: str) -> str:

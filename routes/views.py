@@ -83,8 +83,20 @@ def _route_columns() -> list[str]:
 
 def routes_csv(plan: Plan, names: dict[str, str]) -> str:
     """One row per route: its totals and what it passes (lists joined with ``; ``)."""
+    return _write([_route_columns(), *_route_rows(plan, names)])
+
+
+def compare_csv(today: Plan, future: Plan, names: dict[str, str]) -> str:
+    """``route --compare --csv``: today's routes, then the scenario's, each row led by which."""
+    rows: list[list[Any]] = [["scenario", *_route_columns()]]
+    for which, plan in (("today", today), ("scenario", future)):
+        rows += [[which, *row] for row in _route_rows(plan, names)]
+    return _write(rows)
+
+
+def _route_rows(plan: Plan, names: dict[str, str]) -> list[list[Any]]:
     gateway = {g.route.rank: g.name for g in plan.gateways if g.route}
-    rows: list[list[Any]] = [_route_columns()]
+    rows: list[list[Any]] = []
     for r in plan.routes:
         rows.append(
             [
@@ -103,7 +115,7 @@ def routes_csv(plan: Plan, names: dict[str, str]) -> str:
                 "; ".join(r.warnings),
             ]
         )
-    return _write(rows)
+    return rows
 
 
 def _step_columns() -> list[str]:

@@ -124,7 +124,8 @@ def test_files_of_the_network_being_read_are_never_replaced(capsys, net, name, e
     target = next((net / "links").glob("*.geojson")) if name == "links/*" else net / name
     before = fingerprint(net)
     for flag in ("--geojson", "--map"):
-        code, _, err = run(capsys, *ROUTE, "--network", net, flag, target, "--tiles", "none")
+        tiles = ("--tiles", "none") if flag == "--map" else ()
+        code, _, err = run(capsys, *ROUTE, "--network", net, flag, target, *tiles)
         assert code == 2
         assert_one_line(err, expected)
     assert fingerprint(net) == before

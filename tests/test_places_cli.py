@@ -87,9 +87,14 @@ def test_builtin_via_torkham_pays_as_a_route_through_it():
     avoid = ",".join(["CHN", "IRN", *others])
     through = route("Almaty", "Karachi", "--reopen", "all", "--avoid", avoid, network=None)
     assert "torkham" in [c["node"] for c in through["border_crossings"]]
-    # The same crossings avoided: with them open, a route "via Torkham" may also use Ghulam Khan.
-    via = route("Almaty", "Karachi", "--reopen", "all", "--via", "Torkham", "--avoid", avoid, network=None)
+    # The other Afghan-Pakistani crossings open: "via Torkham" still crosses that border once, there.
+    via = route(
+        "Almaty", "Karachi", "--reopen", "all", "--via", "Torkham", "--avoid", "CHN,IRN", network=None
+    )
     assert figures(via) == figures(through)
+    assert [
+        c["node"] for c in via["border_crossings"] if {c["from_country"], c["to_country"]} == {"AFG", "PAK"}
+    ] == ["torkham"]
     torkham = [c for r in (via, through) for c in r["border_crossings"] if c["node"] == "torkham"]
     assert torkham[0] == torkham[1] and torkham[0]["time_h"] > 0
     assert (torkham[0]["from_country"], torkham[0]["to_country"]) == ("AFG", "PAK")

@@ -25,8 +25,7 @@ EXCUSED: dict[str, str] = {
     "n10_karachi_ormara": "Makran Coastal Highway along the sea west of Kund Malir: Buzi pass not sourced",
     "n10_ormara_pasni": "Makran Coastal Highway drawn along the sea: no sourced inland waypoints yet",
     "n10_pasni_gwadar": "Makran Coastal Highway drawn along the sea: no sourced inland waypoints yet",
-    "irn_bandar_abbas_minab_road": "drawn along the Hormuz shore in the sea: no sourced inland waypoint yet",
-    "tm_temirbaba_turkmenbashi": "drawn across Kara-Bogaz-Gol: no sourced waypoints on the spit yet",
+    "tm_temirbaba_turkmenbashi": "on the Kara-Bogaz-Gol spit (Natural Earth 10m); the simplified spit is off",
 }
 
 

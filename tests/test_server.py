@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import json
@@ -125,10 +126,11 @@ def test_route_is_the_cli_json(client, query, args):
     assert response.json() == cli_json("route", *args)
 
 
-def test_route_geojson_is_what_the_cli_writes(client, tmp_path):
+@pytest.mark.parametrize(("query", "args"), [("k=2", ["-k", "2"]), ("compare=true", ["--compare"])])
+def test_route_geojson_is_what_the_cli_writes(client, tmp_path, query, args):
     out = tmp_path / "routes.geojson"
-    assert cli("route", "Almaty", "Karachi", "-k", "2", "--geojson", str(out))[0] == 0
-    response = client.get("/v1/route?from=Almaty&to=Karachi&k=2&format=geojson")
+    assert cli("route", "Almaty", "Karachi", *args, "--geojson", str(out))[0] == 0
+    response = client.get(f"/v1/route?from=Almaty&to=Karachi&{query}&format=geojson")
     assert response.status_code == 200
     assert response.json() == json.loads(out.read_text(encoding="utf-8"))
 
@@ -184,6 +186,7 @@ def test_route_compare_is_the_cli_json(client):
         ("from=Almaty&to=Karachi&k=3", ["Almaty", "Karachi", "-k", "3"]),
         ("from=Almaty&to=Karachi&k=2&explain=true", ["Almaty", "Karachi", "-k", "2", "--explain"]),
         ("from=Kazakhstan&to=Iran&gateways=true", ["Kazakhstan", "Iran", "--gateways"]),
+        ("from=Almaty&to=Karachi&compare=true&k=2", ["Almaty", "Karachi", "--compare", "-k", "2"]),
     ],
 )
 def test_route_csv_is_what_the_cli_prints(client, query, args):
@@ -226,6 +229,9 @@ def test_rank_weights_and_csv_are_the_cli_output(client, tmp_path):
     status, out, err = cli("rank", "--by", "cost", "--csv")
     assert status == 0, err
     assert client.get("/v1/rank?by=cost&format=csv").text == out
+    based = client.get("/v1/rank?reopen=all&year=2030&from=Almaty")
+    assert based.status_code == 200, based.text
+    assert based.json() == cli_json("rank", "--reopen", "all", "--year", "2030", "--from", "Almaty")
 
 
 def test_rank_weights_errors_say_what_the_cli_says(client, tmp_path):
@@ -271,11 +277,16 @@ def test_reach_within_and_compare_are_the_cli_json(client, query, args):
 
 
 def test_reach_csv_and_geojson_are_the_cli_output(client, tmp_path):
-    status, out, err = cli("reach", "--by", "cost", "--csv")
-    assert status == 0, err
-    response = client.get("/v1/reach?by=cost&format=csv")
-    assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    assert response.text == out
+    for args, query in (
+        (["--by", "cost"], "by=cost"),
+        (["--compare", "--year", "2030"], "compare=true&year=2030"),
+        (["--within", "2d", "--from", "Almaty"], "within=2d&from=Almaty"),
+    ):
+        status, out, err = cli("reach", *args, "--csv")
+        assert status == 0, err
+        response = client.get(f"/v1/reach?{query}&format=csv")
+        assert response.headers["content-type"] == "text/csv; charset=utf-8"
+        assert response.text == out
     for args, query in ((["--compare"], "compare=true"), (["--within", "2d"], "within=2d")):
         path = tmp_path / "reach.geojson"
         assert cli("reach", *args, "--geojson", str(path))[0] == 0
@@ -291,6 +302,61 @@ def test_reach_within_error_is_the_cli_message(client):
     done = run_cli("reach", "--within", "3x")
     assert done.returncode == 2
     assert message in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "args"),
+    [
+        (
+            "route",
+            "from=Almaty&to=Karachi&compare=true&pareto=time",
+            ["route", "Almaty", "Karachi", "--compare", "--pareto", "time"],
+        ),
+        (
+            "route",
+            "from=Almaty&to=Karachi&compare=true&gateways=true",
+            ["route", "Almaty", "Karachi", "--compare", "--gateways"],
+        ),
+        (
+            "route",
+            "from=Almaty&to=Karachi&compare=true&format=csv&explain=true",
+            ["route", "Almaty", "Karachi", "--compare", "--csv", "--explain"],
+        ),
+        ("reach", "within=3d&compare=true", ["reach", "--within", "3d", "--compare"]),
+        ("reach", "within=3d&to=Gwadar", ["reach", "Gwadar", "--within", "3d"]),
+        ("reach", "within=3d&by=cost", ["reach", "--within", "3d", "--by", "cost"]),
+    ],
+)
+def test_options_that_do_not_combine_say_what_the_cli_says(client, path, query, args):
+    response = client.get(f"/v1/{path}?{query}")
+    assert response.status_code == 400
+    exit_status, message = cli_error(*args)
+    assert exit_status == 2
+    assert "does not combine with" in message
+    assert response.json()["error"]["message"] == message
+
+
+#: Options of the commands that write files or pages, pick the network, or choose the output:
+#: the server has its own network, the planner page is its map, and ``format`` its outputs.
+OUTSIDE_THE_API = {"json", "csv", "geojson", "map", "chart", "tiles", "offline", "network", "extra"}
+#: Options that shape only the command's text or map output.
+TEXT_ONLY = {"route": {"sources"}, "reach": {"measure"}, "rank": set()}
+
+
+@pytest.mark.parametrize(
+    ("command", "query_type"),
+    [
+        ("route", server_queries.RouteQuery),
+        ("rank", server_queries.RankQuery),
+        ("reach", server_queries.ReachQuery),
+    ],
+)
+def test_every_option_of_the_command_is_a_parameter(command, query_type):
+    parser = cli_module.build_parser(command)
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    options = {a.dest for a in commands.choices[command]._actions if a.dest != "help"}
+    missing = options - set(query_type.model_fields) - OUTSIDE_THE_API - TEXT_ONLY[command]
+    assert not missing, f"{command} options with no API parameter: {sorted(missing)}"
 
 
 def test_places_limit_for_autocomplete(client):
@@ -390,7 +456,11 @@ def test_unknown_place_suggests_names(client):
         ("from=Almaty&to=Karachi&max_overlap=lots", "max_overlap", "expected a number"),
         ("from=Almaty&to=Karachi&by=speed", "by", "unknown objective 'speed'"),
         ("from=Almaty&to=Karachi&format=kml", "format", "unknown format 'kml'"),
-        ("from=Almaty&to=Karachi&compare=true&format=csv", "compare", "compare answers in JSON only"),
+        (
+            "from=Almaty&to=Karachi&compare=true&format=csv&explain=true",
+            "compare",
+            "--compare does not combine with --explain",
+        ),
         ("from=Almaty&to=Karachi&explain=true", "explain", "explain is for format=csv"),
         ("from=Almaty&to=Karachi&compare=maybe", "compare", "expected true or false"),
         ("from=Almaty&to=Karachi&payload_t=heavy", "payload_t", "expected a number"),
@@ -422,13 +492,15 @@ def test_bad_route_queries(client, query, parameter, message):
         ("/v1/rank?from=Atlantis", "from"),
         ("/v1/rank?by=speed", "by"),
         ("/v1/rank?month=0", "month"),
+        ("/v1/rank?status=open", "status"),
+        ("/v1/rank?reopen=Nowhere", "reopen"),
         ("/v1/reach?to=Atlantis", "to"),
         ("/v1/reach?modes=car", "modes"),
         ("/v1/reach?within=3x", "within"),
         ("/v1/reach?within=0d", "within"),
         ("/v1/reach?within=3d&compare=true", "within"),
-        ("/v1/reach?within=3d&format=csv", "format"),
-        ("/v1/reach?compare=true&format=csv", "format"),
+        ("/v1/reach?within=3d&to=Gwadar", "within"),
+        ("/v1/reach?within=3d&by=time", "within"),
         ("/v1/reach?format=kml", "format"),
         ("/v1/rank?format=geojson", "format"),
         ("/v1/rank?weights=origin,destination", "weights"),
