@@ -14,11 +14,13 @@ says exactly what is wrong.
 from __future__ import annotations
 
 import json
+import json.scanner
 import re
 from collections.abc import Callable
 from typing import Any
 
 _SPACE = re.compile(r"[ \t\n\r]*")
+_SPACES = frozenset(" \t\n\r")
 #: Stands for the streamed features among the members returned by :func:`walk`.
 FEATURES = object()
 
@@ -35,6 +37,7 @@ def walk(text: str, on_feature: Callable[[Any], None], parse_constant: Callable[
     what a plain collection holds.
     """
     decode = json.JSONDecoder(parse_constant=parse_constant).raw_decode
+    scan = json.scanner.make_scanner(json.JSONDecoder(parse_constant=parse_constant))
     space = _SPACE.match
     members: dict[str, Any] = {}
     try:
@@ -51,7 +54,7 @@ def walk(text: str, on_feature: Callable[[Any], None], parse_constant: Callable[
                 raise Unexpected
             pos = space(text, pos + 1).end()
             if key == "features":
-                pos = _features(text, pos, decode, space, on_feature)
+                pos = _features(text, pos, scan, space, on_feature)
                 members[key] = FEATURES
             else:
                 members[key], pos = decode(text, pos)
@@ -64,25 +67,33 @@ def walk(text: str, on_feature: Callable[[Any], None], parse_constant: Callable[
                 raise Unexpected
         if pos != len(text) or "features" not in members:
             raise Unexpected
-    except (ValueError, RecursionError) as err:  # json.JSONDecodeError is a ValueError
+    except (ValueError, RecursionError, StopIteration, IndexError) as err:  # JSONDecodeError: a ValueError
         raise Unexpected from err
     return members
 
 
-def _features(text: str, pos: int, decode, space, on_feature: Callable[[Any], None]) -> int:
-    """Decode the array at ``pos`` element by element; the position after it."""
+def _features(text: str, pos: int, scan, space, on_feature: Callable[[Any], None]) -> int:
+    """Decode the array at ``pos`` element by element; the position after it.
+
+    ``scan`` is the decoder's scanner (``raw_decode`` without its wrapper): a million calls.
+    """
     if text[pos : pos + 1] != "[":
         raise Unexpected
     pos = space(text, pos + 1).end()
     if text[pos : pos + 1] == "]":
         return pos + 1
     while True:
-        feature, pos = decode(text, pos)
+        feature, pos = scan(text, pos)
         on_feature(feature)
-        pos = space(text, pos).end()
-        mark = text[pos : pos + 1]
-        pos = space(text, pos + 1).end()
-        if mark == "]":
+        mark = text[pos]
+        if mark in _SPACES:
+            pos = space(text, pos).end()
+            mark = text[pos]
+        pos += 1
+        if mark == ",":
+            if text[pos] in _SPACES:
+                pos = space(text, pos).end()
+        elif mark == "]":
             return pos
-        if mark != ",":
+        else:
             raise Unexpected
