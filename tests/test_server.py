@@ -422,6 +422,12 @@ def test_health_get_and_head(client, loaded):
             "payload_t",
         ),
         (
+            "from=Almaty&to=Karachi&by=generalised&value_of_time=1e308",
+            ["Almaty", "Karachi", "--by", "generalised", "--value-of-time", "1e308"],
+            400,
+            "value_of_time",
+        ),
+        (
             "from=Almaty&to=Karachi&avoid=CHN,IRN&modes=road",
             ["Almaty", "Karachi", "--avoid", "CHN,IRN", "--modes", "road"],
             422,
@@ -498,6 +504,7 @@ def test_bad_route_queries(client, query, parameter, message):
         ("/v1/reach?modes=car", "modes"),
         ("/v1/reach?within=3x", "within"),
         ("/v1/reach?within=0d", "within"),
+        ("/v1/reach?within=1000000000000000000000000h&from=Almaty", "within"),
         ("/v1/reach?within=3d&compare=true", "within"),
         ("/v1/reach?within=3d&to=Gwadar", "within"),
         ("/v1/reach?within=3d&by=time", "within"),
