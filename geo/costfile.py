@@ -109,7 +109,28 @@ def read_costs(path: str | Path) -> model.CostModel:
         value_of_time_source=vot["source"],
         dwell=spans.read_dwell(file, data.get("dwell") or {}, table),
         port_customs=_read_port_customs(data.get("port_customs"), table),
+        port_transit=_read_port_transit(file, (data.get("port_customs") or {}).get("transit"), table),
     )
+
+
+def _read_port_transit(file: str, value: Any, table) -> model.Figure | None:
+    """``[port_customs.transit]``: hours (with ``hours_low``, ``hours_high``), optional ``usd_per_t``."""
+    if value is None:
+        return None
+    key = "port_customs.transit"
+    t = table(key, value, ["hours", *(k for k in ("hours_low", "hours_high", "usd_per_t") if k in value)])
+    fig = model.Figure(
+        float(t["hours"]),
+        float(t.get("usd_per_t", math.nan)),
+        t["source"],
+        _optional(t.get("hours_low")),
+        _optional(t.get("hours_high")),
+    )
+    span = fig.span
+    if not span.low <= span.central <= span.high:
+        msg = f"{file}: [{key}] expected hours_low <= hours <= hours_high"
+        raise NetworkDataError(msg)
+    return fig
 
 
 def _read_port_customs(value: Any, table) -> dict[str, model.Figure]:

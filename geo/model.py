@@ -248,6 +248,11 @@ class CostModel:
     #: Customs at a port, for a sea link between two countries: by ISO3, and ``"default"``
     #: (``[port_customs]`` in ``costs.toml``; a cost file without it charges none).
     port_customs: dict[str, Figure] = field(default_factory=dict)
+    #: A transit declaration at a port (``[port_customs.transit]``): what a port call costs in time
+    #: when the cargo neither starts nor ends in the port's country. None: every port call
+    #: clears customs. Its ``usd_per_t`` is NaN when the table gives none (the port's clearance
+    #: cost then applies).
+    port_transit: Figure | None = None
 
 
 @dataclass
@@ -264,6 +269,6 @@ class Network:
     costs: CostModel
     folder: str = ""
     files: tuple[str, ...] = ()
-    name_index: dict[str, tuple[str, ...]] | None = None
+    name_index: dict[str, str | tuple[str, ...]] | None = None
     #: Place id -> the ids of its parts (``part_of``); filled on first use by the place search.
     parts: dict[str, tuple[str, ...]] | None = None

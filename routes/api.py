@@ -314,7 +314,9 @@ def plan(
     stops = collapsed if len(collapsed) >= 2 else stops
     _check_modes(k, via, pareto, gateways)
     priced = pricing.pricing(net.costs, payload_t, value_of_time)
-    G = pricing.reprice(loaded.G, net, priced)
+    ends = (pricing.cargo_countries(net, stops[0]), pricing.cargo_countries(net, stops[-1]))
+    G = pricing.customs_regime(loaded.G, net, *ends)
+    G = pricing.reprice(G, net, priced)
     if pareto or gateways:  # the trade-off views: imported only when asked for
         from corridors.routes import tradeoffs
     if pareto:

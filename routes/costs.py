@@ -21,6 +21,7 @@ central time at the network's default value of time). Costs are per tonne for th
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from corridors.geo import model, modes
@@ -244,15 +245,33 @@ def price_border(
     )
 
 
-def price_port_customs(node: model.Node, costs: model.CostModel) -> Priced:
+def price_port_customs(node: model.Node, costs: model.CostModel, *, transit: bool = False) -> Priced:
     """Customs at port ``node`` for a sea link to or from another country.
 
-    The port's country's figure of ``[port_customs]``, else its default.
+    Clearance (export where the cargo starts in the port's country, import where it ends there):
+    the port's country's figure of ``[port_customs]``, else its default. ``transit`` (the cargo
+    only passes through the country): the time of ``[port_customs.transit]`` when the cost model
+    has one, with its cost if it gives one, else the port's clearance cost.
     """
     fig = costs.port_customs.get(node.country) or costs.port_customs["default"]
-    return _stop(
-        model.Span.point(fig.hours), fig.usd_per_t, 0.0, {"hours": fig.source, "usd_per_t": fig.source}, costs
+    passing = costs.port_transit if transit else None
+    if passing is None:
+        return _stop(
+            model.Span.point(fig.hours),
+            fig.usd_per_t,
+            0.0,
+            {"hours": fig.source, "usd_per_t": fig.source},
+            costs,
+        )
+    usd, usd_source = (
+        (fig.usd_per_t, fig.source)
+        if math.isnan(passing.usd_per_t)
+        else (
+            passing.usd_per_t,
+            passing.source,
+        )
     )
+    return _stop(passing.span, usd, 0.0, {"hours": passing.source, "usd_per_t": usd_source}, costs)
 
 
 def transfer_kind(layer_a: str, layer_b: str) -> str:

@@ -6,11 +6,17 @@ change per wagon: the tables ``[payload] per_shipment`` names) fall per tonne as
 grows: at ``payload_t`` they are ``base_t / payload_t`` times the cached figure. Line-haul rates
 and per-tonne tariffs do not change. Generalised cost is recomputed at the query's value of time.
 A query that changes either gets a repriced copy of the graph; the cached one is never changed.
+
+The customs regime at a port (:func:`customs_regime`) depends on the query too: the cached graph
+clears customs at every port call (export or import, ``[port_customs]``); a query whose cargo
+only passes through a port's country pays a transit declaration there instead
+(``[port_customs.transit]``), on a copy of the graph.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -92,6 +98,96 @@ def reprice(G: search.SearchGraph, network: model.Network, p: Pricing) -> search
         )
     H.graph = {**G.graph, "lower_bounds": graph.lower_bounds(network, H)}
     return H
+
+
+def cargo_countries(network: model.Network, node_ids: Sequence[str]) -> frozenset[str]:
+    """The countries the cargo starts (or ends) in: those of an endpoint's places. A border
+    crossing names none: a route that starts or ends there crosses it, so the cargo comes from
+    abroad or goes on abroad."""
+    nodes = network.nodes
+    return frozenset(nodes[n].country for n in node_ids if not nodes[n].is_crossing)
+
+
+def transit_calls(
+    G: search.SearchGraph, network: model.Network, origin_countries: frozenset, dest_countries: frozenset
+) -> list:
+    """The port-customs edges where the cargo is in transit: leaving a port of a country it did
+    not start in, or reaching a port of a country it does not end in (networkx ``(u, v)`` pairs,
+    or edge positions in the array form)."""
+    if network.costs.port_transit is None:
+        return []
+    nodes = network.nodes
+    if isinstance(G, nx.DiGraph):
+        found = []
+        for u, v, d in G.edges(data=True):
+            call = _call(u, v, d, nodes)
+            if call and _in_transit(*call, origin_countries, dest_countries):
+                found.append((u, v))
+        return found
+    layers = G.layers
+    found = []
+    for e in (G.kind == _border_code()).nonzero()[0]:
+        u, v = int(G.rows[e]), int(G.indices[e])
+        tail, head = layers[G.vertex_layer[u]], layers[G.vertex_layer[v]]
+        port = nodes[G.node_ids[G.node[e]]]
+        leaving = head.startswith(graph.DEPART)
+        if (leaving or tail.startswith(graph.ARRIVE)) and _in_transit(
+            port.country, leaving, origin_countries, dest_countries
+        ):
+            found.append(int(e))
+    return found
+
+
+def _border_code() -> int:
+    from corridors.routes import engine
+
+    return engine.KINDS.index("border")
+
+
+def _call(u: tuple, v: tuple, d: dict, nodes) -> tuple[str, bool] | None:
+    """(port country, leaving) for a port-customs edge, else None."""
+    if d["kind"] != "border":
+        return None
+    if v[1].startswith(graph.DEPART):
+        return nodes[u[0]].country, True
+    if u[1].startswith(graph.ARRIVE):
+        return nodes[v[0]].country, False
+    return None
+
+
+def _in_transit(country: str, leaving: bool, origin_countries: frozenset, dest_countries: frozenset) -> bool:
+    return country not in (origin_countries if leaving else dest_countries)
+
+
+def customs_regime(
+    G: search.SearchGraph, network: model.Network, origin_countries: frozenset, dest_countries: frozenset
+) -> search.SearchGraph:
+    """A copy of the graph with a transit declaration at the port calls where the cargo is in
+    transit (:func:`transit_calls`); the graph itself when there are none.
+
+    ``origin_countries`` and ``dest_countries`` are the countries the cargo starts and ends in
+    (a route that starts or ends at a border crossing crosses it, so a crossing names none).
+    """
+    calls = transit_calls(G, network, origin_countries, dest_countries)
+    if not calls:
+        return G
+    cm = network.costs
+    nodes = network.nodes
+    if isinstance(G, nx.DiGraph):
+        H = G.copy()
+        for u, v in calls:
+            d = H.edges[u, v]
+            d.update(costs.price_port_customs(nodes[d["node"]], cm, transit=True).values)
+        return H  # the A* lower bounds come from the links alone, so they stay
+    out = copy.copy(G)
+    values = {attr: arr.copy() for attr, arr in G.values.items()}
+    for e in calls:
+        priced = costs.price_port_customs(nodes[G.node_ids[G.node[e]]], cm, transit=True).values
+        for attr, arr in values.items():
+            arr[e] = priced[attr]
+    out.values = values
+    out.masks = {}
+    return out
 
 
 def _reprice_arrays(ag, cm: model.CostModel, p: Pricing):

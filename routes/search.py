@@ -143,18 +143,25 @@ def _steps(network: model.Network, path: list[tuple], edges: list[dict], start_s
 def _port_customs(
     network: model.Network, node: model.Node, u: tuple, v: tuple, d: dict, seq: int
 ) -> Crossing:
-    """Customs at a port for a sea link to or from another country, as a border crossing."""
+    """Customs at a port for a sea link to or from another country, as a border crossing.
+
+    The edge's figures say the regime it was priced at: a transit declaration where they are
+    those of ``[port_customs.transit]`` (:func:`routes.pricing.customs_regime`), else clearance.
+    """
+    transit = network.costs.port_transit is not None and (
+        d["time_h"] == costs.price_port_customs(node, network.costs, transit=True).values["time_h"]
+    )
     return Crossing(
         seq=seq,
         node_id=node.id,
-        name=f"{node.name} customs",
+        name=f"{node.name} customs" + (" (transit)" if transit else ""),
         countries=graph.sea_crossing(network, u, v),
         mode="sea",
         status="operational",
         values=_figures(d),
         lon=node.lon,
         lat=node.lat,
-        **_sourced(costs.price_port_customs(node, network.costs)),
+        **_sourced(costs.price_port_customs(node, network.costs, transit=transit)),
     )
 
 

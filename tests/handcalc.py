@@ -24,7 +24,12 @@ when the code prices a step differently from what the data says:
   given by direction, ``"KAZ>CHN"`` or ``in``/``out`` of the node's country; ``rail.<service>``
   for the rail service priced comes first), else
   ``[border.<mode>]``; a sea link between two countries clears customs at each port, the
-  port's country's ``[port_customs.country.<ISO3>]`` figures, else ``[port_customs]``.
+  port's country's ``[port_customs.country.<ISO3>]`` figures, else ``[port_customs]``; where
+  the cost file has ``[port_customs.transit]``, a port the cargo leaves in a country other
+  than the one it started in, or reaches in a country other than the one it ends in, takes
+  that table's hours (and its ``usd_per_t`` if given, else the clearance cost). The cargo starts
+  and ends in the countries of the route's first and last places; a border crossing there names
+  none.
 
 Times are central values; a ``{low, central, high}`` table counts by its ``central``.
 """
@@ -143,11 +148,20 @@ class Fixture:
         co2e = self.co2e["transfer"][kind]["kg_co2e_per_t"]
         return Figures(0.0, _central(fig["hours"]), float(fig["usd_per_t"]), co2e)
 
-    def crossing(self, node_id: str, mode: str, direction: tuple[str, str] | None = None) -> Figures:
+    def crossing(
+        self, node_id: str, mode: str, direction: tuple[str, str] | None = None, cargo: tuple = ((), ())
+    ) -> Figures:
         props = self.nodes[node_id]["properties"]
         if mode == "sea":  # customs at a port of a sea link between two countries
             table = self.costs["port_customs"]
             fig = table.get("country", {}).get(props["country"], table)
+            here = props["country"]
+            leaving = direction is not None and direction[0] == here
+            started, ends = cargo
+            transit = table.get("transit")
+            if transit is not None and here not in (started if leaving else ends):
+                usd = transit.get("usd_per_t", fig["usd_per_t"])
+                return Figures(0.0, float(transit["hours"]), float(usd))
             return Figures(0.0, float(fig["hours"]), float(fig["usd_per_t"]))
         border = props.get("border", {})
         default = self.costs["border"][mode]
@@ -161,18 +175,35 @@ class Fixture:
         usd = border.get("usd_per_t", {}).get(mode, default["usd_per_t"])
         return Figures(0.0, _central(default["hours"] if hours is None else hours), float(usd))
 
-    def step(self, step) -> Figures:
-        """The figures a step of a :class:`corridors.routes.route.Route` should carry."""
+    def step(self, step, cargo: tuple = ((), ())) -> Figures:
+        """The figures a step of a :class:`corridors.routes.route.Route` should carry.
+
+        ``cargo``: the countries the cargo starts and ends in (:meth:`cargo`).
+        """
         kind = type(step).__name__
         if kind == "Segment":
             return self.segment(step.link_id)
         if kind == "Transfer":
             return self.transfer(step.node_id, step.kind)
-        return self.crossing(step.node_id, step.mode, tuple(step.countries))
+        return self.crossing(step.node_id, step.mode, tuple(step.countries), cargo)
+
+    def cargo(self, route) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The countries the cargo starts and ends in: those of the route's first and last
+        places, none where that place is a border crossing."""
+        steps = route.steps
+        first = getattr(steps[0], "from_id", None) or steps[0].node_id
+        last = getattr(steps[-1], "to_id", None) or steps[-1].node_id
+
+        def country(node_id: str) -> tuple[str, ...]:
+            props = self.nodes[node_id]["properties"]
+            return () if props["kind"] == "border_crossing" else (props["country"],)
+
+        return country(first), country(last)
 
     def route(self, route) -> Figures:
         """A route's totals, summed from the recomputed figures of its steps."""
-        figs = [self.step(s) for s in route.steps]
+        cargo = self.cargo(route) if route.steps else ((), ())
+        figs = [self.step(s, cargo) for s in route.steps]
         fields = ("km", "hours", "usd_per_t", "co2e_kg_per_t")
         return Figures(*(math.fsum(getattr(f, a) for f in figs) for a in fields))
 
@@ -193,8 +224,9 @@ def _features(path: Path) -> list[dict]:
 
 def assert_priced_as_the_data_says(route, fixture: Fixture, *, rel: float = 1e-9) -> None:
     """Every step's km, hours, USD and kg CO2e per tonne equal the ones recomputed from the files."""
+    cargo = fixture.cargo(route) if route.steps else ((), ())
     for step in route.steps:
-        want = fixture.step(step)
+        want = fixture.step(step, cargo)
         got = (step.distance_km, step.time_h, step.cost_usd_per_t, step.values["co2e_kg_per_t"])
         where = getattr(step, "link_id", None) or f"{type(step).__name__} at {step.node_id}"
         wanted = (want.km, want.hours, want.usd_per_t, want.co2e_kg_per_t)

@@ -6,6 +6,15 @@ The tiny network with three Caspian ports added: Aport and Cport (KAZ) and Bport
 - Aport → Bport, 200 km: Kazakh customs 20 h, 6 $/t + 10 h, 2 $/t at sea + Azerbaijani customs
   (the default) 10 h, 4 $/t = 40 h, 12 $/t, two crossings KAZ → AZE.
 - Aport → Cport, 100 km in one country: 5 h, 1 $/t and no customs.
+
+The regime, with ``[port_customs.transit]`` 1 h (0.5–3 h), 0.5 $/t: the cargo clears where it
+starts and ends and passes the ports between in transit. Bport (AZE) → Dport (TKM), sailing by
+Aport (KAZ), 200 + 100 km at sea = 15 h, 3 $/t:
+
+- clearance at Bport (export) 10 h, 4 $/t and at Dport (import, the default) 10 h, 4 $/t;
+- transit at Aport on arrival and on departure, 1 h and 0.5 $/t each;
+- total 15 + 10 + 10 + 2 = 37 h, 3 + 4 + 4 + 1 = 12 $/t; range 36–41 h (transit 0.5–3 h twice).
+  Clearance at every port (no regime) would give 15 + 10 + 20 + 20 + 10 = 75 h.
 """
 
 from __future__ import annotations
@@ -16,7 +25,12 @@ import pytest
 
 from tests.conftest import run_cli
 
-PORTS = [("pa", "Aport", "KAZ", 50.0), ("pb", "Bport", "AZE", 48.0), ("pc", "Cport", "KAZ", 51.0)]
+PORTS = [
+    ("pa", "Aport", "KAZ", 50.0),
+    ("pb", "Bport", "AZE", 48.0),
+    ("pc", "Cport", "KAZ", 51.0),
+    ("pd", "Dport", "TKM", 49.2),
+]
 CUSTOMS = """
 [port_customs]
 hours = 10
@@ -27,6 +41,13 @@ source = "test fixture: port customs default"
 hours = 20
 usd_per_t = 6
 source = "test fixture: Kazakh port customs"
+
+[port_customs.transit]
+hours = 1
+hours_low = 0.5
+hours_high = 3
+usd_per_t = 0.5
+source = "test fixture: transit declaration"
 """
 
 
@@ -49,7 +70,11 @@ def caspian(tiny_copy):
             }
         )
     (tiny_copy / "nodes.geojson").write_text(json.dumps(nodes))
-    links = [("pa_pb", "pa", "pb", 50.0, 48.0, 200), ("pa_pc", "pa", "pc", 50.0, 51.0, 100)]
+    links = [
+        ("pa_pb", "pa", "pb", 50.0, 48.0, 200),
+        ("pa_pc", "pa", "pc", 50.0, 51.0, 100),
+        ("pa_pd", "pa", "pd", 50.0, 49.2, 100),
+    ]
     features = [
         {
             "type": "Feature",
@@ -112,7 +137,70 @@ def test_explain_itemises_the_port_customs(caspian):
 
 
 def test_builtin_ferry_aktau_baku_pays_customs_at_both_ports():
-    res = run_cli("route", "Aktau", "Baku", "--json")
+    res = run_cli("route", "Aktau", "Baku", "--modes", "sea", "--json")
     r = json.loads(res.stdout)["routes"][0]
     assert [c["node"] for c in r["border_crossings"]] == ["aktau", "alat"]
     assert all(c["time_h"] > 0 and c["cost_usd_per_t"] > 0 for c in r["border_crossings"])
+
+
+def test_cargo_passing_a_country_pays_transit_at_its_port_and_clears_where_it_starts_and_ends(caspian):
+    r = route(caspian, "Bport", "Dport")
+    t = r["totals"]
+    assert (t["distance_km"], t["time_h"], t["cost_usd_per_t"]) == (300, 37, 12)
+    assert (t["time_h_low"], t["time_h_high"]) == (36, 41)
+    got = [(c["node"], c["time_h"], c["cost_usd_per_t"]) for c in r["border_crossings"]]
+    assert got == [("pb", 10, 4), ("pa", 1, 0.5), ("pa", 1, 0.5), ("pd", 10, 4)]
+    assert r["border_crossings"][1]["sources"]["hours"] == "test fixture: transit declaration"
+    assert r["border_crossings"][0]["sources"]["hours"] == "test fixture: port customs default"
+
+
+def test_transit_ports_match_the_hand_calculation(caspian):
+    from corridors.routes import api
+    from tests.handcalc import Fixture, assert_priced_as_the_data_says
+
+    plan = api.plan("Bport", "Dport", network=api.load(caspian, use_cache=False))
+    assert_priced_as_the_data_says(plan.routes[0], Fixture(caspian))
+    assert Fixture(caspian).route(plan.routes[0]).hours == 37
+
+
+def test_explain_names_a_transit_call(caspian):
+    res = run_cli("route", "Bport", "Dport", "--explain", "--network", caspian)
+    assert "border Aport customs (transit): AZE → KAZ, sea" in res.stdout
+    assert "border Aport customs (transit): KAZ → TKM, sea" in res.stdout
+    assert "border Dport customs: KAZ → TKM, sea" in res.stdout
+
+
+def test_the_array_form_prices_the_regime_as_the_graph_does(caspian):
+    from corridors.routes import api
+
+    graph = api.plan("Bport", "Dport", network=api.load(caspian, use_cache=False)).routes[0]
+    arrays = api.plan("Bport", "Dport", network=api.load(caspian, use_cache=False, array_threshold=0)).routes[
+        0
+    ]
+    assert (arrays.time_h, arrays.time_h_low, arrays.time_h_high) == (
+        graph.time_h,
+        graph.time_h_low,
+        graph.time_h_high,
+    )
+    assert graph.time_h == 37
+
+
+@pytest.mark.parametrize(("origin", "aktau_h"), [("Altynkol", 2), ("Almaty", 105)])
+def test_builtin_rail_and_ferry_clears_at_aktau_only_for_kazakh_cargo(origin, aktau_h):
+    """From the Chinese border (Altynkol) the cargo is in transit through Kazakhstan; from Almaty
+    it is a Kazakh export. Either way it is imported at Alat (Azerbaijan, 115 h)."""
+    res = run_cli("route", origin, "Alat", "--via", "Aktau", "--modes", "rail,sea", "--json")
+    r = json.loads(res.stdout)["routes"][0]
+    customs = [(c["node"], c["time_h"]) for c in r["border_crossings"] if c["mode"] == "sea"]
+    assert customs == [("aktau", aktau_h), ("alat", 115)]
+
+
+def test_transit_hours_out_of_order_are_a_one_line_error(caspian):
+    from pathlib import Path
+
+    costs = Path(caspian) / "costs.toml"
+    costs.write_text(costs.read_text().replace("hours_low = 0.5", "hours_low = 2"))
+    res = run_cli("route", "Bport", "Dport", "--network", caspian)
+    assert res.returncode != 0
+    assert "[port_customs.transit] expected hours_low <= hours <= hours_high" in res.stderr
+    assert "Traceback" not in res.stderr
