@@ -10,6 +10,7 @@ is asked for.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -27,8 +28,9 @@ def _encode(values: list[Any]) -> tuple:
         isinstance(v, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in v) for v in values
     ):
         offsets = np.zeros(len(values) + 1, dtype=np.int64)
-        np.cumsum([len(v) for v in values], out=offsets[1:])
-        flat = np.array([c for v in values for p in v for c in p], dtype=np.float64)
+        np.cumsum(np.fromiter(map(len, values), np.int64, len(values)), out=offsets[1:])
+        points = itertools.chain.from_iterable(itertools.chain.from_iterable(values))
+        flat = np.fromiter(points, np.float64, 2 * int(offsets[-1]))
         return ("coords", flat, offsets)
     try:
         table = list(dict.fromkeys(values))
@@ -36,7 +38,8 @@ def _encode(values: list[Any]) -> tuple:
         return ("list", values)
     if len(table) <= max(256, len(values) // 4):
         index = {v: i for i, v in enumerate(table)}
-        return ("codes", np.array([index[v] for v in values], dtype=np.int32), table)
+        dtype = np.int8 if len(table) < 128 else np.int16 if len(table) < 2**15 else np.int32
+        return ("codes", np.fromiter(map(index.__getitem__, values), dtype, len(values)), table)
     return ("list", values)
 
 
@@ -44,7 +47,7 @@ def _refer(values: list[Any], other: Columns) -> tuple | None:
     """Ids of ``other`` as positions into its ids (``("ref", positions, ids)``), or None."""
     positions = other.positions()
     try:
-        return ("ref", np.array([positions[v] for v in values], dtype=np.int32), other.ids)
+        return ("ref", np.fromiter(map(positions.__getitem__, values), np.int32, len(values)), other.ids)
     except (KeyError, TypeError):
         return None
 

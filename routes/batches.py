@@ -79,18 +79,18 @@ def from_network(network: model.Network) -> engine.ArrayGraph:
     batch = _Batch(t)
     nodes = network.nodes
     n_l = len(t.link_ids)
-    ends = np.empty((n_l, 2), np.int64)  # the node positions of every link
-    link_layer = np.empty(n_l, np.int64)
+    ends: list[int] = []  # the node positions of every link, from and to
+    link_layer: list[int] = []
     simple = _SimpleLinks()
     linked: set[tuple] = set()  # the (u, v) of links with a crossing at an end, as in edge_rows
     layer_of: dict[tuple, str] = {}
     for i, link in enumerate(network.links.values()):
         a, b = nodes[link.from_id], nodes[link.to_id]
-        ends[i] = t.node_index[a.id], t.node_index[b.id]
+        ends += (t.node_index[a.id], t.node_index[b.id])
         layer = layer_of.get((link.mode, link.gauge_mm))
         if layer is None:
             layer = layer_of[link.mode, link.gauge_mm] = link.layer
-        link_layer[i] = batch.layer(layer)
+        link_layer.append(batch.layer(layer))
         if not (a.is_crossing or b.is_crossing or graph.sea_customs(network, link, a, b)):
             simple.add(i, link, nodes, t)
             continue
@@ -106,8 +106,11 @@ def from_network(network: model.Network) -> engine.ArrayGraph:
             else:
                 linked.add((u, v))
                 batch.rows(i * _LINK_SLOTS + 3 * k, [(u, v, attrs)])
-    _simple_links(batch, network, ends, link_layer, simple)
-    _places(batch, network, ends, link_layer, n_l * _LINK_SLOTS)
+    ends_arr = np.array(ends, np.int64).reshape(-1, 2)
+    layers_arr = np.array(link_layer, np.int64)
+    del ends, link_layer
+    _simple_links(batch, network, ends_arr, layers_arr, simple)
+    _places(batch, network, ends_arr, layers_arr, n_l * _LINK_SLOTS)
     return _assemble(network, batch)
 
 

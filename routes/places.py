@@ -71,14 +71,15 @@ def _country_names(path: str, _mtime_ns: int) -> dict[str, str]:
     }
 
 
-def name_index(network: model.Network) -> dict[str, tuple[str, ...]]:
-    """Normalised id, name and alias -> node ids; built once per network."""
+def name_index(network: model.Network) -> dict[str, str | tuple[str, ...]]:
+    """Normalised id, name and alias -> node id (a string), or ids (a tuple); built once per network."""
     if network.name_index is None:
         index: dict[str, set[str]] = {}
         for node in network.nodes.values():
             for name in _names(node):
                 index.setdefault(normalize(name), set()).add(node.id)
-        network.name_index = {k: tuple(sorted(v)) for k, v in index.items()}
+        # one id alone as a string: a million one-element tuples would slow every cached load
+        network.name_index = {k: next(iter(v)) if len(v) == 1 else tuple(sorted(v)) for k, v in index.items()}
     return network.name_index
 
 
@@ -142,6 +143,8 @@ def resolve(network: model.Network, text: str, *, snap_km: float = MAX_SNAP_KM) 
         sides = parts_index(network).get(text, ()) if node.is_crossing else ()
         return Endpoint(text, node.name, "place", (text,), members=(text, *sides))
     ids = name_index(network).get(key)
+    if isinstance(ids, str):
+        ids = (ids,)
     if ids:
         return _place(network, text, ids)
     if (point := _LATLON.match(text)) is not None:

@@ -27,6 +27,9 @@ from corridors.routes import costs, graph, search
 
 #: Payloads outside this range are not freight loads of one vehicle or wagon.
 PAYLOAD_RANGE_T = (1.0, 100.0)
+#: Most value of time a query may give (USD per tonne per day): a range check that keeps
+#: generalised costs finite, far above what any cargo's time is worth; not a figure of the model.
+MAX_VALUE_OF_TIME_USD_PER_T_DAY = 1_000_000.0
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ def pricing(cost_model: model.CostModel, payload_t: float | None, value_of_time:
     Raises
     ------
     QueryError
-        If the payload is outside :data:`PAYLOAD_RANGE_T` or the value of time is negative.
+        If the payload is outside :data:`PAYLOAD_RANGE_T` or the value of time is negative or
+        above :data:`MAX_VALUE_OF_TIME_USD_PER_T_DAY`.
     """
     payload = cost_model.payload_t if payload_t is None else float(payload_t)
     low, high = PAYLOAD_RANGE_T
@@ -55,8 +59,9 @@ def pricing(cost_model: model.CostModel, payload_t: float | None, value_of_time:
         msg = f"--payload-t must be {low:g}-{high:g} tonnes, got {payload:g}"
         raise QueryError(msg)
     vot = cost_model.value_of_time_usd_per_t_day if value_of_time is None else float(value_of_time)
-    if not vot >= 0 or vot == float("inf"):
-        msg = f"--value-of-time must be a number of USD per tonne per day, 0 or more, got {vot:g}"
+    if not 0 <= vot <= MAX_VALUE_OF_TIME_USD_PER_T_DAY:
+        top = MAX_VALUE_OF_TIME_USD_PER_T_DAY
+        msg = f"--value-of-time must be a number of USD per tonne per day from 0 to {top:,.0f}, got {vot:g}"
         raise QueryError(msg)
     return Pricing(payload, vot)
 

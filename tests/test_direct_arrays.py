@@ -80,8 +80,12 @@ def test_large_networks_load_as_arrays_without_networkx(monkeypatch):
 def test_columns_select_rows_without_building_them():
     from corridors.geo import columns, model
 
-    network = io.read_network(DATA / "tiny")
-    links = columns.Columns(model.Link, network.links.values())
+    network = io.read_network(DATA / "eastafrica")
+    nodes = columns.Columns(model.Node, network.nodes.values())
+    links = columns.Columns(model.Link, network.links.values(), refs={"from_id": nodes, "to_id": nodes})
+    assert list(nodes.values()) == list(network.nodes.values())
+    assert list(links.values()) == list(network.links.values())  # every field as it was
+    assert links.columns["from_id"][0] == "ref"
     for field, test in (("mode", "rail".__eq__), ("corridor", bool), ("length_km", lambda km: km > 100)):
         expected = [link.id for link in network.links.values() if test(getattr(link, field))]
         assert links.where(field, test) == expected

@@ -1,85 +1,86 @@
-"""The README's "Adding your own links" walk-through, run as written.
+"""The README's example outputs are what the commands print (``tests/readme_blocks.py``).
 
-Every ``$ corridors ...`` command of the section's code blocks runs in a scratch folder that
-holds the shipped ``examples/`` (so ``mynet`` is made there), in the order of the README, and
-its output must contain the README's lines in that order. ``...`` in the README stands for
-lines left out. Route tables are compared on the columns that belong to the route (distance,
-borders, modes); time, range and cost follow the cost model and are left to its own tests.
+Every marked block runs on the built-in network, in README order, in one scratch folder (the
+"Adding your own links" walk-through makes ``mynet`` there and adds to it), and must equal what
+its commands print now, figures included. After a change that moves figures, refresh the README
+with ``python -m tests.readme_blocks --update`` and read the prose around the blocks it changed.
 """
 
 from __future__ import annotations
 
-import re
-import shlex
-import shutil
 from pathlib import Path
 
-from tests.conftest import run_cli
+from tests import readme_blocks as rb
 
 ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
 EXAMPLE = "examples/andkhoy_mazar_railway.geojson"
-#: Files the section names that are sketches in the text, not shipped.
-NOT_SHIPPED = ("draft.geojson",)
-ROW = re.compile(r"^\s*(\d+)\s+([\d,]+ km)\s+.*?\s(\d+)\s+(\S+)\s*$")
 
 
-def section(text: str) -> str:
-    start = text.index("## Adding your own links")
-    return text[start : text.index("\n## ", start + 1)]
-
-
-def commands(text: str) -> list[tuple[str, list[str]]]:
-    """``(command line, expected output lines)`` for each ``$ corridors`` line, in order."""
-    out: list[tuple[str, list[str]]] = []
-    for block in re.findall(r"```\n(.*?)```", section(text), flags=re.S):
-        for line in block.splitlines():
-            if line.startswith("$ corridors "):
-                out.append((line[2:], []))
-            elif out and line.strip():
-                out[-1][1].append(line)
-    return [(cmd, lines) for cmd, lines in out if not any(name in cmd for name in NOT_SHIPPED)]
-
-
-def normal(line: str) -> str:
-    """A line as compared: table rows by route columns, counts of link files left out."""
-    match = ROW.match(line)
-    if match:
-        return "row " + " ".join(match.groups())
-    return re.sub(r"\(\d+ link files\)", "(N link files)", line.rstrip())
-
-
-def contains_in_order(actual: list[str], expected: list[str]) -> str | None:
-    """None if ``expected`` (with ``...`` for any lines) appears in ``actual`` in order."""
-    got = [normal(line) for line in actual]
-    at = 0
-    for line in expected:
-        if line.strip() == "...":
-            continue
-        want = normal(line)
-        try:
-            at = got.index(want, at) + 1
-        except ValueError:
-            return want
-    return None
+def test_every_example_block_is_checked_or_excluded_with_a_reason():
+    text = rb.README.read_text(encoding="utf-8")
+    assert rb.unmarked(text) == []
+    shown = [line[2:] for line in text.split("\n") if line.startswith("$ ")]
+    assert all(command in shown for command in rb.EXCLUDED), "an exclusion no longer in the README"
+    assert all(reason for reason in rb.EXCLUDED.values())
 
 
 def test_the_readme_names_the_shipped_example():
-    text = README.read_text(encoding="utf-8")
-    steps = commands(text)
+    commands = [c for block in rb.blocks(rb.README.read_text(encoding="utf-8")) for c in block.commands()]
     assert (ROOT / EXAMPLE).is_file()
-    assert sum(EXAMPLE in cmd for cmd, _ in steps) >= 4
-    assert any(cmd.startswith("corridors network init") for cmd, _ in steps)
+    assert sum(EXAMPLE in command for command in commands) >= 4
+    assert "corridors network init mynet" in commands
 
 
-def test_the_readme_walk_through_runs_as_written(tmp_path):
-    shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    for cmd, expected in commands(README.read_text(encoding="utf-8")):
-        args = shlex.split(cmd)[1:]
-        res = run_cli(*args, cwd=tmp_path)
-        assert "Traceback" not in res.stderr, cmd
-        missing = contains_in_order((res.stdout + res.stderr).splitlines(), expected)
-        assert missing is None, f"{cmd}: README line not in the output: {missing!r}\n{res.stdout}{res.stderr}"
-    # The refused second add changed nothing, and the example was merged once.
+def test_the_readme_examples_show_what_the_commands_print(tmp_path):
+    text = rb.README.read_text(encoding="utf-8")
+    _, diffs = rb.refresh(text, rb.scratch_folder(tmp_path))
+    assert not diffs, f"README blocks differ from the commands; run `{rb.UPDATE}`:\n" + "\n".join(diffs)
+    # The walk-through's refused second add changed nothing, and the example was merged once.
     merged = (tmp_path / "mynet" / "links" / "andkhoy_mazar_railway.geojson").read_text(encoding="utf-8")
     assert merged.count('"type": "Feature"') == 1
+
+
+def test_a_changed_figure_is_caught_and_updated(tmp_path):
+    printed = rb.execute(
+        "corridors route Mombasa Kampala --by cost --network tests/data/eastafrica",
+        rb.scratch_folder(tmp_path),
+    )
+    assert "1,245 km" in printed
+    stale = printed.replace("1,245 km", "1,254 km")
+    text = "intro\n<!-- output: head=5 -->\n```\n$ corridors route Mombasa Kampala --by cost --network "
+    text += "tests/data/eastafrica\n" + stale.rstrip("\n") + "\n```\nafter\n"
+    new, diffs = rb.refresh(text, tmp_path)
+    assert len(diffs) == 1 and "-" + stale.split("\n")[4] in diffs[0]
+    assert new.startswith("intro\n<!-- output: head=5 -->\n```\n$ corridors") and new.endswith("```\nafter\n")
+    assert "1,245 km" in new and "1,254 km" not in new
+    assert rb.refresh(new, tmp_path)[1] == []
+
+
+def test_the_filters_leave_out_runs_of_lines_as_one_ellipsis():
+    table = [
+        "A → B, best by time",
+        "",
+        " #    distance  time",
+        " 1    10 km     1h",
+        "    via X, Y,",
+        "        Z",
+        "    borders P (A→B)",
+        " 2    12 km     2h",
+        "    via W",
+        " 3    14 km     3h",
+        "    via V",
+        "note: n",
+    ]
+    assert rb.f_routes(table, "1,-1") == [*table[:7], "    ...", *table[9:]]
+    assert rb.f_omit(table, "via,borders") == [
+        *table[:4],
+        "    ...",
+        " 2    12 km     2h",
+        "    ...",
+        " 3    14 km     3h",
+        "    ...",
+        "note: n",
+    ]
+    assert rb.f_keep(table, r"^ 2 |^note") == ["...", " 2    12 km     2h", "    via W", " ...", "note: n"]
+    assert rb.f_head(table, "3") == [*table[:3], "..."]
+    assert rb.f_head(table, "30") == table
