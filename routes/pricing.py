@@ -108,6 +108,44 @@ def cargo_countries(network: model.Network, node_ids: Sequence[str]) -> frozense
     return frozenset(nodes[n].country for n in node_ids if not nodes[n].is_crossing)
 
 
+def cargo_ends(
+    network: model.Network, stops: Sequence[Sequence[str]], cargo_from: str | None, cargo_to: str | None
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The countries the cargo starts and ends in: ``cargo_from`` and ``cargo_to`` (a country's
+    name or ISO3) where given, else those of the first and last stops (:func:`cargo_countries`).
+
+    Raises
+    ------
+    QueryError
+        If ``cargo_from`` or ``cargo_to`` names no country of the network.
+    """
+    given = {"cargo_from": cargo_from, "cargo_to": cargo_to}
+    ends = [cargo_countries(network, stops[0]), cargo_countries(network, stops[-1])]
+    for i, (name, text) in enumerate(given.items()):
+        if text is not None:
+            ends[i] = frozenset({_country(network, name, text)})
+    return ends[0], ends[1]
+
+
+def _country(network: model.Network, name: str, text: str) -> str:
+    """A country of the network by name or ISO3, or any other ISO3 code (a country beyond it)."""
+    from corridors.geo.errors import UnknownPlaceError
+    from corridors.routes import places
+
+    try:
+        found = places.resolve(network, text)
+    except UnknownPlaceError:
+        found = None
+    if found is not None and found.kind == "country":
+        return network.nodes[found.node_ids[0]].country
+    code = text.strip().upper()
+    if len(code) == 3 and code.isascii() and code.isalpha():
+        return code
+    flag = "--" + name.replace("_", "-")
+    msg = f"{flag}: {text!r} is neither a country of the network nor an ISO3 code (e.g. GEO)"
+    raise QueryError(msg)
+
+
 def transit_calls(
     G: search.SearchGraph, network: model.Network, origin_countries: frozenset, dest_countries: frozenset
 ) -> list:
