@@ -128,33 +128,46 @@ def pair_weights(path: str | Path, network: model.Network) -> dict[tuple[str, st
 def parse_weights(text: str, network: model.Network, source: str = "weights") -> dict[tuple[str, str], float]:
     """The ``origin,destination,weight`` rows of CSV text, as :func:`pair_weights` reads a file.
 
-    ``source`` starts every message (the option and file, or the request parameter).
+    ``source`` starts every message (the option and file, or the request parameter). The rows
+    must give at least one pair a weight above 0 (an empty table would rank every pair alike).
     """
     rows = csv.reader(text.splitlines())
     header = next(rows, None)
     if [h.strip().lower() for h in header or []] != _WEIGHTS_HEADER:
-        msg = f"{source}: line 1: expected the header origin,destination,weight, got {header!r}"
-        raise QueryError(msg[:300])
+        raise _weights_error(
+            f"{source}: line 1: expected the header origin,destination,weight, got {header!r}"
+        )
     weights: dict[tuple[str, str], float] = {}
     for i, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
+        if len(row) != len(_WEIGHTS_HEADER):
+            raise _weights_error(
+                f"{source}: line {i}: expected origin,destination,weight, got {len(row)} values"
+            )
+        o_text, d_text, w_text = row
         try:
-            o_text, d_text, w_text = row
             o = places.resolve(network, o_text).node_ids[0]
             d = places.resolve(network, d_text).node_ids[0]
             w = float(w_text)
         except (ValueError, UnknownPlaceError) as err:
-            msg = f"{source}: line {i}: expected origin,destination,weight ({err})"
-            raise QueryError(msg[:300]) from None
+            raise _weights_error(f"{source}: line {i}: expected origin,destination,weight ({err})") from None
         if not math.isfinite(w) or w < 0:
-            msg = f"{source}: line {i}: weight must be a number >= 0, got {w_text!r}"
-            raise QueryError(msg)
+            raise _weights_error(f"{source}: line {i}: weight must be a number >= 0, got {w_text!r}")
         if (o, d) in weights:
-            msg = f"{source}: line {i}: the pair {o} -> {d} is given twice"
-            raise QueryError(msg)
+            raise _weights_error(f"{source}: line {i}: the pair {o} -> {d} is given twice")
         weights[(o, d)] = w
+    if not any(weights.values()):
+        what = "no pair has a weight above 0" if weights else "no rows under the header"
+        raise _weights_error(f"{source}: {what}")
     return weights
+
+
+def _weights_error(msg: str) -> QueryError:
+    """A weights error (at most 300 characters) that the server blames on its ``weights``."""
+    err = QueryError(msg[:300])
+    err.parameter = "weights"
+    return err
 
 
 def _check_weights(weights: dict[tuple[str, str], float], pairs: list[tuple[str, str]]) -> None:
@@ -245,8 +258,11 @@ def rank(
             progress(i, len(scenarios))
     base = values[TODAY]
 
+    # Weights relative to the largest, so that their sums stay finite however large they are.
+    top = max(weights.values(), default=0.0) or 1.0
+
     def weight(pair: tuple[str, str]) -> float:
-        return weights.get(pair, 1.0 if not weights else 0.0)
+        return weights.get(pair, top if not weights else 0.0) / top
 
     def mean_gain(new: dict, old: dict) -> tuple[float, list]:
         gains = [(pair, old[pair] - new[pair]) for pair in pairs if math.isfinite(old[pair])]
