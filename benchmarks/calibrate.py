@@ -33,6 +33,7 @@ COLUMNS = (
     "origin",
     "destination",
     "end_crossing",
+    "cargo_to",
     "via",
     "modes",
     "rail_service",
@@ -57,6 +58,9 @@ class Trip:
     destination: str
     #: ``excluded``: the report stops on arrival at the crossing it ends at (no dwell there).
     end_crossing: str
+    #: The country the cargo went on to where the source says it did not end at the destination
+    #: (ISO3; it passes the last port in transit), blank otherwise.
+    cargo_to: str
     via: tuple[str, ...]
     modes: tuple[str, ...]
     #: The rail service the trip used (``block``, ``wagon``), blank for a trip without rail.
@@ -155,6 +159,7 @@ def _trip(row: dict[str, str]) -> Trip:
         origin=row["origin"],
         destination=row["destination"],
         end_crossing=row["end_crossing"].strip(),
+        cargo_to=row["cargo_to"].strip(),
         via=tuple(v.strip() for v in row["via"].split(";") if v.strip()),
         modes=tuple(row["modes"].split("+")),
         rail_service=row["rail_service"].strip(),
@@ -195,6 +200,7 @@ def model_trip(trip: Trip, loaded) -> Result:
             include_suspended=True,
             network=loaded,
             rail_service=trip.rail_service or None,
+            cargo_to=trip.cargo_to or None,
         )
         r = plan.routes[0]
         ends = [r.time_h_low, r.time_h, r.time_h_high, r.distance_km]

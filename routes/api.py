@@ -210,6 +210,8 @@ def plan(
     payload_t: float | None = None,
     value_of_time: float | None = None,
     rail_service: str | None = None,
+    cargo_from: str | None = None,
+    cargo_to: str | None = None,
 ) -> Plan:
     """Plan routes from ``origin`` to ``destination``.
 
@@ -270,6 +272,10 @@ def plan(
         The rail service whose yard and wagon-waiting times price rail links: ``"wagon"``
         (wagonload, the default of the built-in network) or ``"block"`` (a container block
         train); the names are those of ``[dwell.rail]`` in ``costs.toml``.
+    cargo_from, cargo_to
+        The country the cargo starts or ends in where the route does not (goods in transit:
+        ``cargo_to="GEO"`` for containers going on beyond Baku pay transit customs there): a
+        country of the network by name or ISO3, or the ISO3 code of one beyond it.
 
     Returns
     -------
@@ -314,9 +320,8 @@ def plan(
     stops = collapsed if len(collapsed) >= 2 else stops
     _check_modes(k, via, pareto, gateways)
     priced = pricing.pricing(net.costs, payload_t, value_of_time)
-    ends = (pricing.cargo_countries(net, stops[0]), pricing.cargo_countries(net, stops[-1]))
-    G = pricing.customs_regime(loaded.G, net, *ends)
-    G = pricing.reprice(G, net, priced)
+    ends = pricing.cargo_ends(net, stops, cargo_from, cargo_to)
+    G = pricing.query_graph(loaded.G, net, ends, priced)
     if pareto or gateways:  # the trade-off views: imported only when asked for
         from corridors.routes import tradeoffs
     if pareto:
@@ -361,6 +366,7 @@ def plan(
         "payload_t": priced.payload_t,
         "value_of_time_usd_per_t_day": priced.value_of_time_usd_per_t_day,
         "rail_service": loaded.rail_service,
+        "cargo_countries": [sorted(c) for c in ends],
         "endpoints": [
             {
                 "text": e.text,

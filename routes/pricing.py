@@ -16,7 +16,7 @@ only passes through a port's country pays a transit declaration there instead
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -27,6 +27,9 @@ from corridors.routes import costs, graph, search
 
 #: Payloads outside this range are not freight loads of one vehicle or wagon.
 PAYLOAD_RANGE_T = (1.0, 100.0)
+#: Most value of time a query may give (USD per tonne per day): a range check that keeps
+#: generalised costs finite, far above what any cargo's time is worth; not a figure of the model.
+MAX_VALUE_OF_TIME_USD_PER_T_DAY = 1_000_000.0
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ def pricing(cost_model: model.CostModel, payload_t: float | None, value_of_time:
     Raises
     ------
     QueryError
-        If the payload is outside :data:`PAYLOAD_RANGE_T` or the value of time is negative.
+        If the payload is outside :data:`PAYLOAD_RANGE_T` or the value of time is negative or
+        above :data:`MAX_VALUE_OF_TIME_USD_PER_T_DAY`.
     """
     payload = cost_model.payload_t if payload_t is None else float(payload_t)
     low, high = PAYLOAD_RANGE_T
@@ -55,8 +59,9 @@ def pricing(cost_model: model.CostModel, payload_t: float | None, value_of_time:
         msg = f"--payload-t must be {low:g}-{high:g} tonnes, got {payload:g}"
         raise QueryError(msg)
     vot = cost_model.value_of_time_usd_per_t_day if value_of_time is None else float(value_of_time)
-    if not vot >= 0 or vot == float("inf"):
-        msg = f"--value-of-time must be a number of USD per tonne per day, 0 or more, got {vot:g}"
+    if not 0 <= vot <= MAX_VALUE_OF_TIME_USD_PER_T_DAY:
+        top = MAX_VALUE_OF_TIME_USD_PER_T_DAY
+        msg = f"--value-of-time must be a number of USD per tonne per day from 0 to {top:,.0f}, got {vot:g}"
         raise QueryError(msg)
     return Pricing(payload, vot)
 
@@ -101,6 +106,72 @@ def cargo_countries(network: model.Network, node_ids: Sequence[str]) -> frozense
     abroad or goes on abroad."""
     nodes = network.nodes
     return frozenset(nodes[n].country for n in node_ids if not nodes[n].is_crossing)
+
+
+def query_graph(
+    G: search.SearchGraph,
+    network: model.Network,
+    ends: tuple[frozenset[str], frozenset[str]],
+    priced: Pricing | None = None,
+) -> search.SearchGraph:
+    """The graph every planner searches for cargo from ``ends[0]`` to ``ends[1]`` (countries):
+    the customs regime at the ports (:func:`customs_regime`), then the query's pricing
+    (:func:`reprice`; default the network's). The array form keeps both for its label graph
+    (:meth:`routes.backends.ArrayBackend.label_graph`)."""
+    H = customs_regime(G, network, *ends)
+    if priced is not None:
+        H = reprice(H, network, priced)
+    if H is not G and not isinstance(H, nx.DiGraph):
+        H.query_terms = (ends, priced)
+    return H
+
+
+def by_country(network: model.Network, node_ids: Iterable[str]) -> dict[frozenset[str], list[str]]:
+    """``node_ids`` grouped by the countries the cargo starts or ends in at each
+    (:func:`cargo_countries`): the planners that search from many places at once (reach, rank)
+    search once per group, so that each place's route pays the customs regime it would alone."""
+    groups: dict[frozenset[str], list[str]] = {}
+    for n in node_ids:
+        groups.setdefault(cargo_countries(network, [n]), []).append(n)
+    return groups
+
+
+def cargo_ends(
+    network: model.Network, stops: Sequence[Sequence[str]], cargo_from: str | None, cargo_to: str | None
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The countries the cargo starts and ends in: ``cargo_from`` and ``cargo_to`` (a country's
+    name or ISO3) where given, else those of the first and last stops (:func:`cargo_countries`).
+
+    Raises
+    ------
+    QueryError
+        If ``cargo_from`` or ``cargo_to`` names no country of the network.
+    """
+    given = {"cargo_from": cargo_from, "cargo_to": cargo_to}
+    ends = [cargo_countries(network, stops[0]), cargo_countries(network, stops[-1])]
+    for i, (name, text) in enumerate(given.items()):
+        if text is not None:
+            ends[i] = frozenset({_country(network, name, text)})
+    return ends[0], ends[1]
+
+
+def _country(network: model.Network, name: str, text: str) -> str:
+    """A country of the network by name or ISO3, or any other ISO3 code (a country beyond it)."""
+    from corridors.geo.errors import UnknownPlaceError
+    from corridors.routes import places
+
+    try:
+        found = places.resolve(network, text)
+    except UnknownPlaceError:
+        found = None
+    if found is not None and found.kind == "country":
+        return network.nodes[found.node_ids[0]].country
+    code = text.strip().upper()
+    if len(code) == 3 and code.isascii() and code.isalpha():
+        return code
+    flag = "--" + name.replace("_", "-")
+    msg = f"{flag}: {text!r} is neither a country of the network nor an ISO3 code (e.g. GEO)"
+    raise QueryError(msg)
 
 
 def transit_calls(

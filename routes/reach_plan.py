@@ -20,6 +20,8 @@ from corridors.geo.errors import QueryError
 from corridors.routes import api, cache, places, reach, scenario, search
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([dh]?)\s*$", re.IGNORECASE)
+#: Longest band of ``--within`` (hours): a year, far beyond any route of the network.
+MAX_WITHIN_H = 365 * 24.0
 
 
 def durations(text: str) -> list[float]:
@@ -39,6 +41,9 @@ def durations(text: str) -> list[float]:
         value = float(match.group(1)) * (24 if match.group(2).lower() == "d" else 1)
         if not math.isfinite(value) or value <= 0:
             msg = f"--within: {part.strip()!r} must be a positive duration"
+            raise QueryError(msg)
+        if value > MAX_WITHIN_H:
+            msg = f"--within: {part.strip()!r} is longer than {MAX_WITHIN_H / 24:g} days"
             raise QueryError(msg)
         out.append(value)
     return sorted(set(out))

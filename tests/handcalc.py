@@ -200,9 +200,11 @@ class Fixture:
 
         return country(first), country(last)
 
-    def route(self, route) -> Figures:
-        """A route's totals, summed from the recomputed figures of its steps."""
-        cargo = self.cargo(route) if route.steps else ((), ())
+    def route(self, route, cargo: tuple | None = None) -> Figures:
+        """A route's totals, summed from the recomputed figures of its steps (``cargo``: the
+        countries the cargo starts and ends in, default :meth:`cargo`)."""
+        if cargo is None:
+            cargo = self.cargo(route) if route.steps else ((), ())
         figs = [self.step(s, cargo) for s in route.steps]
         fields = ("km", "hours", "usd_per_t", "co2e_kg_per_t")
         return Figures(*(math.fsum(getattr(f, a) for f in figs) for a in fields))

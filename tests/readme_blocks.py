@@ -10,6 +10,7 @@ Options, applied to each command's output in order:
 
 - ``run=COMMAND``: the block shows only the output of COMMAND, without a ``$`` line;
 - ``head=N``: the first N lines, then ``...``;
+- ``upto=REGEX``: the lines before the first one REGEX finds, then ``...``;
 - ``routes=1,-2,-1``: of a route table, only these routes (by rank; negative from the end);
 - ``omit=via,borders``: a route's ``via``/``borders``... lines (and their continuations) as ``...``;
 - ``keep=REGEX``: only the lines REGEX finds and the lines under them (3 or more columns deeper).
@@ -18,7 +19,8 @@ A left-out run of lines is one ``...`` line. Commands run in the order of the RE
 scratch folder holding copies of ``examples/`` and ``tests/data/eastafrica`` (so the walk-through's
 ``mynet`` is made there and grows from command to command), in this process: ``corridors ...``
 through the command line's ``main``, ``python SCRIPT ...`` as that script of the repository.
-Only the scratch folder's and the repository's absolute paths are normalised; figures never are.
+Only absolute paths are normalised (the scratch folder's, the repository's and the built-in
+network's, shown as ``seeds``); figures never are.
 
 A block with a ``$`` line and no marker must be listed in :data:`EXCLUDED` with the reason.
 
@@ -163,6 +165,12 @@ def f_head(lines: list[str], value: str) -> list[str]:
     return lines if len(lines) <= n else [*lines[:n], "..."]
 
 
+def f_upto(lines: list[str], value: str) -> list[str]:
+    pattern = re.compile(value)
+    n = next((i for i, line in enumerate(lines) if pattern.search(line)), len(lines))
+    return lines if n == len(lines) else [*lines[:n], "..."]
+
+
 def f_keep(lines: list[str], value: str) -> list[str]:
     pattern = re.compile(value)
     kept = [False] * len(lines)
@@ -208,6 +216,7 @@ def f_routes(lines: list[str], value: str) -> list[str]:
 
 FILTERS: dict[str, Callable[[list[str], str], list[str]]] = {
     "head": f_head,
+    "upto": f_upto,
     "keep": f_keep,
     "omit": f_omit,
     "routes": f_routes,
@@ -246,7 +255,17 @@ def execute(command: str, cwd: Path) -> str:
                 raise ValueError(f"README: cannot run {command!r} (corridors or python SCRIPT only)")
         except SystemExit:
             pass
-    text = buffer.getvalue()
+    return normalise(buffer.getvalue(), cwd)
+
+
+def normalise(text: str, cwd: Path) -> str:
+    """``text`` with the absolute paths that vary by machine made relative: the scratch folder's,
+    the built-in network's (installed or in the repository: shown as ``seeds``) and the repository's.
+    """
+    import corridors.seeds
+
+    builtin = str(Path(corridors.seeds.__file__).resolve().parent)
+    text = text.replace(builtin, "seeds")
     for path in (str(cwd), str(ROOT)):
         text = text.replace(path + os.sep, "").replace(path, ".")
     return text

@@ -10,10 +10,12 @@ than today and 3 h less than with the Shortcut alone.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from corridors.geo.errors import QueryError
 from corridors.routes import api, scenarios
 from tests.conftest import run_cli
 
@@ -82,6 +84,32 @@ def test_weights_change_the_mean(loaded, tmp_path):
     assert top.project.name == "Shortcut"
     assert top.mean_gain == pytest.approx(2)
     assert ranking.all_gain == pytest.approx((3 * 5 + 1 * 2) / 4)
+
+
+def test_huge_weights_weigh_as_their_ratios(loaded):
+    """Weights near the largest float (whose sum overflows) rank as 3:1 does."""
+    text = "origin,destination,weight\nOskel,Portu,1.5e308\nOtau,Portu,0.5e308\n"
+    weights = scenarios.parse_weights(text, loaded.network)
+    ranking = scenarios.rank(loaded, origin="KAZ", destination="Arabian Sea", weights=weights)
+    assert ranking.results[0].mean_gain == pytest.approx(2)
+    assert ranking.all_gain == pytest.approx((3 * 5 + 1 * 2) / 4)
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("", "weights: no rows under the header"),
+        ("\n\n", "weights: no rows under the header"),
+        ("Oskel,Portu,0\nOtau,Portu,0\n", "weights: no pair has a weight above 0"),
+        ("Oskel,Portu,1,2\n", "weights: line 2: expected origin,destination,weight, got 4 values"),
+        ("Oskel,Portu\n", "weights: line 2: expected origin,destination,weight, got 2 values"),
+        ("Oskel,Atlantis,1\n", "weights: line 2: expected origin,destination,weight (unknown place"),
+    ],
+)
+def test_weights_that_weigh_nothing_or_are_malformed_are_refused(loaded, rows, message):
+    with pytest.raises(QueryError, match="^" + re.escape(message)) as caught:
+        scenarios.parse_weights("origin,destination,weight\n" + rows, loaded.network)
+    assert caught.value.parameter == "weights"
 
 
 def test_project_behind_a_suspended_crossing_says_what_reopening_would_give():

@@ -204,3 +204,35 @@ def test_transit_hours_out_of_order_are_a_one_line_error(caspian):
     assert res.returncode != 0
     assert "[port_customs.transit] expected hours_low <= hours <= hours_high" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_cargo_going_on_beyond_the_destination_passes_its_port_in_transit(caspian):
+    """Aport → Bport for cargo bound on to Georgia: Kazakh export 20 h, 6 $/t + 10 h, 2 $/t at
+    sea + transit at Bport 1 h, 0.5 $/t = 31 h, 8.5 $/t (40 h, 12 $/t for cargo for Azerbaijan)."""
+    r = route(caspian, "Aport", "Bport", "--cargo-to", "GEO")
+    t = r["totals"]
+    assert (t["time_h"], t["cost_usd_per_t"]) == (31, 8.5)
+    assert [(c["node"], c["time_h"]) for c in r["border_crossings"]] == [("pa", 20), ("pb", 1)]
+
+
+def test_cargo_from_a_country_abroad_passes_the_first_port_in_transit(caspian):
+    """Bport → Aport for cargo from Turkmenistan (ISO3, any case): transit at
+    Bport 1 h + 10 h at sea + Kazakh import 20 h = 31 h."""
+    from corridors.routes import api
+    from tests.handcalc import Fixture
+
+    res = run_cli("route", "Bport", "Aport", "--cargo-from", "tkm", "--json", "--network", caspian)
+    doc = json.loads(res.stdout)
+    assert doc["routes"][0]["totals"]["time_h"] == 31
+    assert doc["query"]["cargo_countries"] == [["TKM"], ["KAZ"]]
+    plan = api.plan("Bport", "Aport", cargo_from="TKM", network=api.load(caspian, use_cache=False))
+    fixture = Fixture(caspian)
+    assert fixture.route(plan.routes[0], cargo=(("TKM",), ("KAZ",))).hours == 31
+    assert fixture.route(plan.routes[0]).hours == 40  # cargo from Azerbaijan clears at Bport
+
+
+def test_an_unknown_cargo_country_is_a_one_line_error(caspian):
+    res = run_cli("route", "Aport", "Bport", "--cargo-to", "Narnia", "--network", caspian)
+    assert res.returncode == 2
+    assert res.stderr.strip().count("\n") == 0
+    assert "--cargo-to: 'Narnia' is neither a country of the network nor an ISO3 code" in res.stderr

@@ -234,6 +234,23 @@ def test_rank_weights_and_csv_are_the_cli_output(client, tmp_path):
     assert based.json() == cli_json("rank", "--reopen", "all", "--year", "2030", "--from", "Almaty")
 
 
+@pytest.mark.parametrize(
+    "rows",
+    ["", "Almaty,Karachi,0\n", "Almaty,Karachi,1,2\n", "Almaty,Karachi\n", "Nowhere,Karachi,1\n"],
+)
+def test_rank_weights_rows_are_blamed_on_weights(client, rows):
+    body = ("origin,destination,weight\n" + rows).encode()
+    response = client.post("/v1/rank", content=body, headers={"Content-Type": "text/csv"})
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["parameter"] == "weights"
+
+
+def test_rank_weights_near_the_largest_float_are_ranked(client):
+    body = b"origin,destination,weight\nAlmaty,Karachi,1e308\nAstana,Karachi,1e308\n"
+    response = client.post("/v1/rank", content=body, headers={"Content-Type": "text/csv"})
+    assert response.status_code == 200, response.text
+
+
 def test_rank_weights_errors_say_what_the_cli_says(client, tmp_path):
     weights = "origin,destination,weight\nAlmaty,Atlantis,3\n"
     path = tmp_path / "weights.csv"
@@ -422,6 +439,12 @@ def test_health_get_and_head(client, loaded):
             "payload_t",
         ),
         (
+            "from=Almaty&to=Karachi&by=generalised&value_of_time=1e308",
+            ["Almaty", "Karachi", "--by", "generalised", "--value-of-time", "1e308"],
+            400,
+            "value_of_time",
+        ),
+        (
             "from=Almaty&to=Karachi&avoid=CHN,IRN&modes=road",
             ["Almaty", "Karachi", "--avoid", "CHN,IRN", "--modes", "road"],
             422,
@@ -498,6 +521,7 @@ def test_bad_route_queries(client, query, parameter, message):
         ("/v1/reach?modes=car", "modes"),
         ("/v1/reach?within=3x", "within"),
         ("/v1/reach?within=0d", "within"),
+        ("/v1/reach?within=1000000000000000000000000h&from=Almaty", "within"),
         ("/v1/reach?within=3d&compare=true", "within"),
         ("/v1/reach?within=3d&to=Gwadar", "within"),
         ("/v1/reach?within=3d&by=time", "within"),
