@@ -10,7 +10,7 @@ from shapely.geometry import Point, shape
 from shapely.strtree import STRtree
 
 from corridors.geo import geodesy, io, paths
-from corridors.routes import api
+from corridors.routes import api, loading
 from tests.handcalc import Fixture, assert_priced_as_the_data_says
 
 SEEDS = paths.builtin_folder()
@@ -110,7 +110,7 @@ CORRIDORS = [
 
 @pytest.fixture(scope="module")
 def loaded():
-    return api.load()
+    return loading.load()
 
 
 @pytest.fixture(scope="module")
