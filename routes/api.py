@@ -159,7 +159,7 @@ def plan(
     _check_modes(k, via, pareto, gateways)
     priced = pricing.pricing(net.costs, payload_t, value_of_time)
     ends = pricing.cargo_ends(net, stops, cargo_from, cargo_to)
-    G = pricing.reprice(pricing.customs_regime(loaded.G, net, *ends), net, priced)
+    G = pricing.query_graph(loaded.G, net, ends, priced)
     routes, found_notes, gates = _routes(
         G,
         net,
