@@ -243,7 +243,7 @@ def check_limits(query: _Query, limits: Limits) -> None:
                 msg = f"{param(query, name)}: longer than {limits.max_text} characters"
                 raise ApiError(400, msg, param(query, name))
     for name in ("origin", "destination", "via"):
-        value = getattr(query, name, None)
+        value = getattr(query, name, [])  # a ranking and a reach have no via
         for text in value if isinstance(value, list) else [value]:
             if not places.normalize(text):
                 raise ApiError(400, "empty place name", param(query, name))  # as the library says it
