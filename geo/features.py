@@ -1,21 +1,19 @@
 """Validate one Point feature as a node or one LineString feature as a link.
 
-The length of a link is resolved here; checks that need more than one feature (and checks
-added by other modules, see :mod:`geo.checks`) run through :func:`geo.checks.link_problems`.
+The length of a link is resolved here. The values of single properties are checked by
+:mod:`geo.properties`, the link's ends by :mod:`geo.linkends`; checks that need more than one
+feature (and checks added by other modules, see :mod:`geo.checks`) run through
+:func:`geo.checks.link_problems`.
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Mapping
 from typing import Any
 
-from corridors.geo import checks, geodesy, model, modes
+from corridors.geo import checks, geodesy, linkends, model, properties
 from corridors.geo.fields import Fields, geometry
 from corridors.geo.nodeindex import UserContext
 from corridors.geo.schema import (
-    ENDPOINT_TOLERANCE_KM,
-    ISO3_CODES,
     LINK_PROPERTIES,
     MAX_FIGURE,
     MAX_LENGTH_KM,
@@ -24,11 +22,8 @@ from corridors.geo.schema import (
     MIN_LENGTH_RATIO,
     MIN_SPEED_KMH,
     NODE_PROPERTIES,
-    SNAP_TOLERANCE_KM,
     Problem,
     brief,
-    finite,
-    is_number,
     unsafe_text,
 )
 
@@ -60,10 +55,10 @@ def node_from_feature(
     country = feat.country()
     kind = feat.choice("kind", model.NODE_KINDS)
     source = feat.text("source")
-    sea = _sea(feat, required=kind == "port", user=user)
+    sea = properties.sea(feat, required=kind == "port", user=user)
     status = feat.choice("status", model.NODE_STATUSES, required=False) or "operational"
-    border = _border(feat, required=kind == "border_crossing")
-    transfer = _transfer(feat)
+    border = properties.border(feat, required=kind == "border_crossing")
+    transfer = properties.transfer(feat)
     aliases = props.get("aliases", [])
     if aliases is None:
         aliases = []
@@ -104,166 +99,6 @@ def node_from_feature(
     )
 
 
-def _sea(feat: Fields, *, required: bool, user: UserContext | None) -> str | None:
-    """The sea or lake a port is on: any name. In a user file, a sea no port of the network is
-    on earns a warning, with the known sea it is likely a misspelling of."""
-    value = feat.props.get("sea")
-    if value is None and required:
-        feat.error("sea", "missing; expected the sea or lake the port is on, such as 'Arabian Sea'")
-        return None
-    sea = feat.text("sea", required=False)
-    if sea is None or user is None or not user.seas or sea in user.seas:
-        return sea
-    by_key = {s.casefold(): s for s in user.seas}
-    close = difflib.get_close_matches(sea.casefold(), list(by_key), 1, 0.75)
-    hint = f"did you mean {by_key[close[0]]!r}? " if close else ""
-    known = ", ".join(sorted(user.seas))
-    msg = f"{sea!r} is a new sea: no port of the network is on it ({hint}known: {known})"
-    feat.error("sea", msg, "warning")
-    return sea
-
-
-def _gauge(feat: Fields, mode: str | None) -> int | None:
-    """The track gauge in mm: required on a gauged mode (rail), refused on the others."""
-    value = feat.props.get("gauge_mm")
-    gauged = mode is not None and modes.get(mode).gauged
-    if value is None:
-        if gauged:
-            feat.error("gauge_mm", "missing; expected the track gauge in mm, such as 1435")
-        return None
-    if mode is not None and not gauged:
-        feat.error("gauge_mm", f"only rail links have a gauge; this link's mode is {mode!r}")
-        return None
-    problem = modes.gauge_problem(value)
-    if problem is not None:
-        numeric = isinstance(value, str) and value.strip().isdigit()
-        feat.error("gauge_mm", problem + (f" (did you mean {value.strip()}, a number?)" if numeric else ""))
-        return None
-    return int(value)
-
-
-def _border(feat: Fields, *, required: bool) -> model.Border | None:
-    value = feat.props.get("border")
-    if value is None:
-        if required:
-            feat.error("border", "missing; a border_crossing needs {countries, hours}")
-        return None
-    if not isinstance(value, dict):
-        feat.error("border", f"expected an object, got {brief(value)}")
-        return None
-    countries = value.get("countries")
-    if not (
-        isinstance(countries, list)
-        and len(countries) == 2
-        and all(isinstance(c, str) and c in ISO3_CODES for c in countries)
-    ):
-        feat.error("border.countries", f"expected two ISO 3166-1 alpha-3 codes, got {brief(countries)}")
-        return None
-    hours = value.get("hours", {})
-    if not isinstance(hours, dict) or any(
-        not _border_key_ok(m) or not _border_hours_ok(v, countries) for m, v in hours.items()
-    ):
-        feat.error(
-            "border.hours",
-            f"expected {{mode: hours}} for {'/'.join(modes.BORDER_MODES)} (or mode.service, "
-            '"rail.block"), hours a number >= 0, '
-            "{low, central, high} or by "
-            f'direction {{"in": .., "out": ..}} / {{"{countries[0]}>{countries[1]}": ..}}, '
-            f"got {brief(hours)}",
-        )
-        return None
-    usd = value.get("usd_per_t", {})
-    if not isinstance(usd, dict) or any(
-        m not in modes.BORDER_MODES or not _amount(v) for m, v in usd.items()
-    ):
-        feat.error(
-            "border.usd_per_t",
-            f"expected {{mode: number >= 0}} for {'/'.join(modes.BORDER_MODES)}, got {brief(usd)}",
-        )
-        return None
-    return model.Border(
-        tuple(countries),
-        {m: (float(v) if _amount(v) else v) for m, v in hours.items()},
-        {m: float(v) for m, v in usd.items()},
-    )
-
-
-def _amount(value: Any) -> bool:
-    return is_number(value) and finite(value) and 0 <= value <= MAX_FIGURE
-
-
-def span_ok(value: Any) -> bool:
-    """Whether ``value`` is a number >= 0 or an ordered ``{low, central, high}`` table."""
-    if _amount(value):
-        return True
-    if not isinstance(value, dict) or "central" not in value or set(value) - set(model.SPAN_ENDS):
-        return False
-    ends = [value.get(e, value["central"]) for e in model.SPAN_ENDS]
-    return all(_amount(v) for v in ends) and ends[0] <= ends[1] <= ends[2]
-
-
-def _border_key_ok(key: Any) -> bool:
-    """A key of ``border.hours``: a mode that crosses borders, or ``mode.service`` (``rail.block``)."""
-    if not isinstance(key, str):
-        return False
-    mode, _, service = key.partition(".")
-    return mode in modes.BORDER_MODES and (service.strip() != "" or "." not in key)
-
-
-def _border_hours_ok(value: Any, countries: list[str]) -> bool:
-    """A mode's border hours: a span, or spans by direction (``in``/``out`` or ``A>B``)."""
-    if span_ok(value):
-        return True
-    pairs = {f"{countries[0]}>{countries[1]}", f"{countries[1]}>{countries[0]}"}
-    return (
-        isinstance(value, dict)
-        and bool(value)
-        and all(k in ("in", "out") or k in pairs for k in value)
-        and all(span_ok(v) for v in value.values())
-    )
-
-
-def _transfer(feat: Fields) -> dict[str, model.Figure]:
-    value = feat.props.get("transfer")
-    if value is None:
-        return {}
-    out = {}
-    if not isinstance(value, dict):
-        feat.error("transfer", f"expected an object, got {brief(value)}")
-        return out
-    for kind, fig in value.items():
-        prop = f"transfer.{kind}"
-        if kind not in model.TRANSFER_KINDS:
-            feat.error(prop, f"unknown transfer; expected one of {', '.join(model.TRANSFER_KINDS)}")
-            continue
-        if not (
-            isinstance(fig, dict)
-            and all(
-                is_number(fig.get(k)) and finite(fig[k]) and 0 <= fig[k] <= MAX_FIGURE
-                for k in ("hours", "usd_per_t")
-            )
-        ):
-            feat.error(prop, f"expected {{hours, usd_per_t}} numbers >= 0, got {brief(fig)}")
-            continue
-        source = next(
-            (s for s in (fig.get("source"), feat.props.get("source")) if isinstance(s, str) and s), ""
-        )
-        ends = [fig.get(k) for k in ("hours_low", "hours_high")]
-        if not all(e is None or _amount(e) for e in ends) or not (
-            (ends[0] is None or ends[0] <= fig["hours"]) and (ends[1] is None or fig["hours"] <= ends[1])
-        ):
-            feat.error(prop, f"expected hours_low <= hours <= hours_high, numbers >= 0, got {brief(fig)}")
-            continue
-        out[kind] = model.Figure(
-            float(fig["hours"]),
-            float(fig["usd_per_t"]),
-            source,
-            hours_low=None if ends[0] is None else float(ends[0]),
-            hours_high=None if ends[1] is None else float(ends[1]),
-        )
-    return out
-
-
 def link_from_feature(
     feature: dict,
     index: int,
@@ -296,17 +131,17 @@ def link_from_feature(
     link_id = feat.slug(required=user is None)
     mode = feat.choice("mode", model.MODES)
     status = feat.choice("status", model.LINK_STATUSES)
-    corridor = _corridor(feat, user)
+    corridor = properties.corridor(feat, user)
     source = feat.text("source")
     project = feat.text("project", required=False)
-    gauge = _gauge(feat, mode)
+    gauge = properties.gauge(feat, mode)
     terrain = feat.choice("terrain", ("plain", "mountain"), required=False)
     speed = feat.number("speed_kmh")
     if speed is not None and speed < MIN_SPEED_KMH:
         feat.error("speed_kmh", f"{speed:g} km/h is not a freight speed (at least {MIN_SPEED_KMH:g})")
     if speed is not None and speed > 1000:
         feat.error("speed_kmh", f"{speed:g} km/h is not a freight speed")
-    wait = _wait(feat, mode)
+    wait = properties.wait(feat, mode)
     rate = feat.number("usd_per_t_km", positive=False, limit=MAX_USD_PER_T_KM)
     flat = feat.number("usd_per_t", positive=False, limit=MAX_FIGURE)
     for key, val in (("usd_per_t_km", rate), ("usd_per_t", flat)):
@@ -315,7 +150,7 @@ def link_from_feature(
     year = feat.number("year", integer=True)
     length = feat.number("length_km", limit=MAX_LENGTH_KM)
     estimated = feat.flag("length_estimated")
-    ends = [_endpoint(feat, key, nodes, coords, user) for key in ("from", "to")]
+    ends = [linkends.endpoint(feat, key, nodes, coords, user) for key in ("from", "to")]
     open_months = feat.months()
     oneway = feat.flag("oneway")
     note = feat.text("note", required=False)
@@ -326,7 +161,7 @@ def link_from_feature(
         how = " (both ends snapped to it)" if "from" in feat.filled and "to" in feat.filled else ""
         feat.error("to", f"link starts and ends at the same node {a.id!r} (a self-loop){how}")
         return None
-    if not _ends_fit(feat, coords, a, b):
+    if not linkends.ends_fit(feat, coords, a, b):
         return None
     geometry_km = geodesy.line_length_km(coords)
     chord_km = geodesy.great_circle_km(a.lon, a.lat, b.lon, b.lat)
@@ -384,114 +219,6 @@ def link_from_feature(
     if user is not None and feat.filled:
         user.filled[(file, index)] = feat.filled
     return link
-
-
-def _wait(feat: Fields, mode: str | None) -> model.Span | None:
-    """A sea link's wait for a sailing: a number of hours or ``{low, central, high}``."""
-    value = feat.props.get("wait_h")
-    if value is None:
-        return None
-    if mode != "sea":
-        feat.error("wait_h", "only a sea link waits for a sailing")
-        return None
-    if not span_ok(value):
-        feat.error("wait_h", f"expected hours >= 0 or {{low, central, high}} in order, got {brief(value)}")
-        return None
-    if not isinstance(value, dict):
-        return model.Span.point(float(value))
-    central = float(value["central"])
-    return model.Span(float(value.get("low", central)), central, float(value.get("high", central)))
-
-
-def _corridor(feat: Fields, user: UserContext | None) -> str | None:
-    if user is None or feat.props.get("corridor") is not None:
-        return feat.text("corridor")
-    if feat.props.get("name") is None:
-        feat.error("corridor", "missing; expected the corridor or project the link belongs to, or a 'name'")
-        return None
-    name = feat.text("name")
-    if name is not None:
-        feat.filled["corridor"] = "taken from 'name'"
-    return name
-
-
-def _ends_fit(feat: Fields, coords: list, a: model.Node, b: model.Node) -> bool:
-    """Move snapped ends onto their nodes; check that given ends lie near theirs."""
-    for key, node, at in (("from", a, 0), ("to", b, -1)):
-        if key in feat.filled:
-            coords[at] = (node.lon, node.lat)
-            continue
-        pos = coords[at]
-        gap = geodesy.great_circle_km(node.lon, node.lat, pos[0], pos[1])
-        if gap > ENDPOINT_TOLERANCE_KM:
-            other = b if key == "from" else a
-            flipped = geodesy.great_circle_km(other.lon, other.lat, pos[0], pos[1]) <= ENDPOINT_TOLERANCE_KM
-            hint = (
-                "; the line seems drawn from 'to' to 'from': swap them or reverse the line" if flipped else ""
-            )
-            feat.error(
-                "geometry",
-                f"{'first' if key == 'from' else 'last'} position is {gap:.1f} km from its "
-                f"{key!r} node {node.id!r} (at most {ENDPOINT_TOLERANCE_KM:g} km){hint}",
-            )
-            return False
-    return True
-
-
-def _endpoint(
-    feat: Fields, key: str, nodes: dict[str, model.Node], coords: list | None, user: UserContext | None
-) -> model.Node | None:
-    if user is not None and feat.props.get(key) is None:
-        return _snap(feat, key, coords, user) if coords is not None else None
-    node_id = feat.text(key)
-    if node_id is None:
-        return None
-    node = nodes.get(node_id)
-    if node is None:
-        feat.error(key, f"unknown node id {node_id!r}{_node_hint(node_id, nodes)}")
-    return node
-
-
-def _node_hint(text: str, nodes: Mapping[str, model.Node]) -> str:
-    key = text.strip().casefold()
-    for node in nodes.values():
-        if key in (name.casefold() for name in (node.name, *node.aliases)):
-            return f" (did you mean {node.id!r}, the id of {node.name}?)"
-    close = difflib.get_close_matches(key, list(nodes), 1, 0.75)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _snap(feat: Fields, key: str, coords: list, user: UserContext) -> model.Node | None:
-    end = "first" if key == "from" else "last"
-    lon, lat = coords[0] if key == "from" else coords[-1]
-    near = user.index.within(lon, lat, SNAP_TOLERANCE_KM)
-    if near:
-        km, node = near[0]
-        feat.filled[key] = f"snapped to {node.id!r}, {km:.1f} km from the {end} position"
-        if len(near) > 1:
-            km2, node2 = near[1]
-            feat.error(
-                key,
-                f"the {end} position snapped to {node.id!r} ({km:.1f} km), but {node2.id!r} is also "
-                f"within {SNAP_TOLERANCE_KM:g} km ({km2:.1f} km): give {key!r} to choose",
-                severity="warning",
-            )
-        return node
-    nearest = ", ".join(f"{n.id!r} {km:,.1f} km" for km, n in user.index.nearest(lon, lat, 3))
-    swapped = user.index.within(lat, lon, SNAP_TOLERANCE_KM) if abs(lat) <= 180 and abs(lon) <= 90 else []
-    hint = (
-        f"; swapping longitude and latitude would put it {swapped[0][0]:.1f} km from {swapped[0][1].id!r}"
-        " (GeoJSON positions are [lon, lat])"
-        if swapped
-        else ""
-    )
-    feat.error(
-        key,
-        f"missing, and the {end} position [{lon:g}, {lat:g}] is not within {SNAP_TOLERANCE_KM:g} km of "
-        f"a node (nearest: {nearest or 'none'}): give {key!r}, move the end onto a node, or add the "
-        f"place as a Point feature{hint}",
-    )
-    return None
 
 
 def _circuity(costs: model.CostModel, mode: str, terrain: str | None) -> float:

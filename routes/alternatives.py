@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from corridors.geo import model, objectives
 from corridors.geo.errors import NoRouteError
-from corridors.routes import backends, countries, search
+from corridors.routes import assembly, backends, countries, diagnosis, search
 from corridors.routes.route import Route
 
 #: Each search for an alternative multiplies the weight of the links already used by this.
@@ -105,7 +105,7 @@ def best_route(
         return None, [f"every route enters {again} twice"]
     path, edges = front.paths[0]
     note = f"the plain best route entered {again} twice; this is the best route that does not"
-    return search.path_route(network, path, edges, by=by), [note]
+    return assembly.path_route(network, path, edges, by=by), [note]
 
 
 def alternatives(
@@ -129,7 +129,7 @@ def alternatives(
     """
     best, notes = best_route(G, network, stops, by=by, constraints=constraints)
     if best is None:
-        raise NoRouteError(search.diagnose(G, network, stops, by=by, constraints=constraints))
+        raise NoRouteError(diagnosis.diagnose(G, network, stops, by=by, constraints=constraints))
     kept = [best]
     penalties: dict[str, float] = {search.BORDER_KEY: BORDER_PENALTY_SHARE * best.total(by)}
     rejected: dict[str, list[str]] = {key: [] for key in _WHY}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from corridors.geo import geodesy, model, objectives
 from corridors.geo.errors import CorridorError, QueryError
-from corridors.routes import backends, places, search
+from corridors.routes import assembly, backends, places, search
 from corridors.routes.api import Loaded
 from corridors.routes.route import Crossing, Route
 
@@ -105,7 +105,7 @@ def reach(
 
     def place(node_id: str) -> PlaceReach:
         path = tree.get(node_id)
-        return PlaceReach(node_id, search.path_route(net, *path, by=by) if path else None)
+        return PlaceReach(node_id, assembly.path_route(net, *path, by=by) if path else None)
 
     found = [place(o) for o in origins if o not in targets]
     by_id = {p.node_id: p for p in found}

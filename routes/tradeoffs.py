@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from corridors.geo import model, objectives
 from corridors.geo.errors import NoRouteError, QueryError
-from corridors.routes import alternatives, backends, pareto, search
+from corridors.routes import alternatives, assembly, backends, diagnosis, pareto, search
 from corridors.routes.route import Route
 
 #: Labels kept before the Pareto search stops on networks in array form (large networks).
@@ -80,7 +80,7 @@ def pareto_routes(
     )
     if not front.paths:
         raise NoRouteError(_no_front(G, network, origins, targets, criteria, constraints, front, max_labels))
-    found = [search.path_route(network, p, e, by=criteria[0]) for p, e in front.paths]
+    found = [assembly.path_route(network, p, e, by=criteria[0]) for p, e in front.paths]
     found.sort(key=lambda r: tuple(r.total(c) for c in criteria))
     routes = [replace(r, rank=i) for i, r in enumerate(found, 1)]
     both = " and ".join(criteria) if len(criteria) == 2 else ", ".join(criteria)
@@ -103,7 +103,7 @@ def _no_front(G, network, origins, targets, criteria, constraints, front, max_la
             f"network this large; ask for --by {criteria[0]} -k N instead"
         )
     stops = [list(origins), list(targets)]
-    return search.diagnose(G, network, stops, by=criteria[0], constraints=constraints)
+    return diagnosis.diagnose(G, network, stops, by=criteria[0], constraints=constraints)
 
 
 def gateways_into(network: model.Network, targets: Sequence[str]) -> list[model.Node]:

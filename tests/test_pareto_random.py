@@ -19,7 +19,7 @@ import networkx as nx
 import pytest
 
 from corridors.geo import geodesy
-from corridors.routes import api, countries, search
+from corridors.routes import api, assembly, countries, search
 
 TINY = Path(__file__).parent / "data" / "tiny"
 CRITERIA = ("time_h", "cost_usd_per_t")
@@ -74,7 +74,7 @@ def _brute_front(loaded, origin: str, target: str) -> list[tuple[float, float]]:
     points = []
     for path in nx.all_simple_paths(allowed, (origin, "*", "origin"), (target, "*", "dest")):
         edges = [G.edges[u, v] for u, v in itertools.pairwise(path)]
-        route = search.path_route(net, path, edges, by="time")
+        route = assembly.path_route(net, path, edges, by="time")
         if countries.reentered(route, net.nodes) is None:
             points.append(tuple(round(sum(e[c] for e in edges), 6) for c in CRITERIA))
     unique = sorted(set(points))
