@@ -32,15 +32,24 @@ def _encode(values: list[Any]) -> tuple:
         points = itertools.chain.from_iterable(itertools.chain.from_iterable(values))
         flat = np.fromiter(points, np.float64, 2 * int(offsets[-1]))
         return ("coords", flat, offsets)
+    # 1, 1.0 and True are equal keys of a dict, as are 0.0 and -0.0: where values of several
+    # types (or floats) are mixed, each is told apart by its type (and a float by its text)
+    kinds = set(map(type, values)) - {type(None)}
+    keys = values if len(kinds) <= 1 and float not in kinds else list(map(_key, values))
     try:
-        table = list(dict.fromkeys(values))
+        index = {k: i for i, k in enumerate(dict.fromkeys(keys))}
     except TypeError:
         return ("list", values)
-    if len(table) <= max(256, len(values) // 4):
-        index = {v: i for i, v in enumerate(table)}
+    if len(index) <= max(256, len(values) // 4):
+        table = list(index) if keys is values else [float(k[1]) if k[0] is float else k[1] for k in index]
         dtype = np.int8 if len(table) < 128 else np.int16 if len(table) < 2**15 else np.int32
-        return ("codes", np.fromiter(map(index.__getitem__, values), dtype, len(values)), table)
+        return ("codes", np.fromiter(map(index.__getitem__, keys), dtype, len(values)), table)
     return ("list", values)
+
+
+def _key(value: Any) -> Any:
+    """A key that no value of another type, or another float, is equal to."""
+    return (type(value), repr(value)) if type(value) is float else (type(value), value)
 
 
 def _refer(values: list[Any], other: Columns) -> tuple | None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from corridors.geo import safeio, validate
+from corridors.geo import jsonstream, safeio, validate
 from corridors.geo.errors import FileAccessError
 from corridors.geo.validate import Problem
 
@@ -30,13 +31,29 @@ class _Constant:
         self.name = name
 
 
+#: What :func:`load_geojson` hands to ``convert`` at a time.
+CHUNK = 10_000
+#: A list of features, or each chunk of them as ``convert`` turned it.
+Convert = Callable[[list, int], list]
+
+
 def load_geojson(
-    path: str | Path, problems: list[Problem], *, max_bytes: int = MAX_FILE_BYTES, raw: bytes | None = None
-) -> list[dict] | None:
+    path: str | Path,
+    problems: list[Problem],
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    raw: bytes | None = None,
+    convert: Convert | None = None,
+) -> list | None:
     """Parse a GeoJSON FeatureCollection and return its features, or record why it can't be read.
 
     Files over ``max_bytes``, and anything but a regular file, are refused before they are read.
     With ``raw``, those bytes are parsed as the content of ``path`` (a file about to be written).
+    With ``convert``, the features are decoded one at a time (:mod:`geo.jsonstream`), and each
+    run of :data:`CHUNK` of them is passed as ``convert(chunk, index of its first)`` as soon as
+    it is read and checked; the list returned is made of what ``convert`` returns. The tree of a
+    large file is so never held whole. (A collection with any problem is parsed whole, and its
+    features are not converted.)
     """
     file = str(path)
     if raw is None:
@@ -50,6 +67,10 @@ def load_geojson(
     if text is None:
         return None
     escapes = _SURROGATE_ESCAPE.search(text) is not None if "\\u" in text else False
+    if convert is not None:
+        streamed = _streamed(text, file, problems, escapes, convert)
+        if streamed is not _UNEXPECTED:
+            return streamed
     constants: list[_Constant] = []
 
     def constant(name: str) -> _Constant:
@@ -71,6 +92,41 @@ def load_geojson(
         _report_constants(data, file, problems)
         return None
     return feature_list(data, file, problems, escapes=escapes)
+
+
+_UNEXPECTED = object()
+
+
+def _streamed(text: str, file: str, problems: list[Problem], escapes: bool, convert: Convert) -> Any:
+    """:func:`load_geojson`'s result, the features decoded and converted a chunk at a time, or
+    :data:`_UNEXPECTED` where the text is not a plain collection (to be parsed whole)."""
+    out: list = []
+    chunk: list = []
+
+    def on_feature(feature: Any) -> None:
+        if _feature_problem(feature, file, len(out) + len(chunk), [], escapes):
+            raise jsonstream.Unexpected  # parsed whole, so that every problem is told as before
+        chunk.append(feature)
+        if len(chunk) == CHUNK:
+            out.extend(convert(chunk, len(out)))
+            chunk.clear()
+
+    def constant(name: str) -> Any:
+        raise jsonstream.Unexpected  # parsed whole, to name the feature holding it
+
+    try:
+        members = jsonstream.walk(text, on_feature, constant)
+    except jsonstream.Unexpected:
+        return _UNEXPECTED
+    problem = _collection_problem(members, file)
+    if problem:
+        problems.append(Problem(file, problem))
+        return None
+    if _member_problem(members, file, problems):
+        return None
+    if chunk:
+        out.extend(convert(chunk, len(out)))
+    return out
 
 
 #: The escape of a UTF-16 surrogate: only a text holding one can parse to a lone surrogate
@@ -167,23 +223,10 @@ def feature_list(data: Any, file: str, problems: list[Problem], *, escapes: bool
     ``escapes=False`` says that the text held no escaped surrogate (so no string holds a lone
     one): the members of plain features are then cleared by :func:`_fits` alone.
     """
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        problems.append(Problem(file, _not_a_collection(data)))
+    problem = _collection_problem(data, file)
+    if problem:
+        problems.append(Problem(file, problem))
         return None
-    crs = data.get("crs")
-    if crs is not None:
-        props = crs.get("properties") if isinstance(crs, dict) else None
-        given = props.get("name") if isinstance(props, dict) else None
-        name = given if isinstance(given, str) else validate.brief(crs)
-        if not any(tag in name.upper() for tag in ("CRS84", "4326")):
-            problems.append(
-                Problem(
-                    file,
-                    f"'crs' is {name!r}; corridors reads WGS84 longitude/latitude only (RFC 7946): "
-                    "reproject the file to EPSG:4326",
-                )
-            )
-            return None
     features = data.get("features")
     if not isinstance(features, list):
         got = "missing" if features is None else f"got {validate.brief(features)}"
@@ -191,23 +234,48 @@ def feature_list(data: Any, file: str, problems: list[Problem], *, escapes: bool
         return None
     bad = 0
     for index, feature in enumerate(features):
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            hint = (
-                ' (add "type": "Feature")'
-                if isinstance(feature, dict) and "type" not in feature and "geometry" in feature
-                else ""
+        bad += _feature_problem(feature, file, index, problems, escapes)
+    bad += _member_problem(data, file, problems)
+    return None if bad else features
+
+
+def _collection_problem(data: Any, file: str) -> str | None:
+    """Why parsed JSON is not a FeatureCollection in lon/lat, or None."""
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        return _not_a_collection(data)
+    crs = data.get("crs")
+    if crs is not None:
+        props = crs.get("properties") if isinstance(crs, dict) else None
+        given = props.get("name") if isinstance(props, dict) else None
+        name = given if isinstance(given, str) else validate.brief(crs)
+        if not any(tag in name.upper() for tag in ("CRS84", "4326")):
+            return (
+                f"'crs' is {name!r}; corridors reads WGS84 longitude/latitude only (RFC 7946): "
+                "reproject the file to EPSG:4326"
             )
-            problems.append(
-                Problem(file, f"expected a GeoJSON Feature, got {validate.brief(feature)}{hint}", index)
-            )
-            bad += 1
-        elif (escapes or not _fits(feature)) and _unfit_member(feature, file, index, problems):
-            bad += 1
+    return None
+
+
+def _feature_problem(feature: Any, file: str, index: int, problems: list[Problem], escapes: bool) -> bool:
+    """Record why an element of 'features' is not a Feature that can be kept; True if so."""
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        hint = (
+            ' (add "type": "Feature")'
+            if isinstance(feature, dict) and "type" not in feature and "geometry" in feature
+            else ""
+        )
+        got = f"expected a GeoJSON Feature, got {validate.brief(feature)}{hint}"
+        problems.append(Problem(file, got, index))
+        return True
+    return (escapes or not _fits(feature)) and _unfit_member(feature, file, index, problems)
+
+
+def _member_problem(data: dict, file: str, problems: list[Problem]) -> bool:
+    """Record the first member of the collection (but its features) that cannot be kept."""
     unfit = next(filter(None, (validate.check_tree(v) for k, v in data.items() if k != "features")), None)
     if unfit:
         problems.append(Problem(file, f"a member of the FeatureCollection: {unfit}"))
-        bad += 1
-    return None if bad else features
+    return bool(unfit)
 
 
 def _fits(feature: dict) -> bool:

@@ -27,11 +27,17 @@ load_geojson = geojson.load_geojson
 
 
 def load_features(
-    path: str | Path, problems: list[Problem], *, max_bytes: int = MAX_FILE_BYTES, raw: bytes | None = None
-) -> list[dict] | None:
+    path: str | Path,
+    problems: list[Problem],
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    raw: bytes | None = None,
+    convert: geojson.Convert | None = None,
+) -> list | None:
     """The features of a GeoJSON, GeoPackage or GeoParquet file (:mod:`geo.tables`), by its ending.
 
-    Every one must be a regular file within ``max_bytes``; ``raw`` is as for :func:`load_geojson`.
+    Every one must be a regular file within ``max_bytes``; ``raw`` and ``convert`` are as for
+    :func:`load_geojson` (``convert`` is for GeoJSON only).
     """
     if raw is None and tables.is_table(path):
         try:
@@ -40,7 +46,7 @@ def load_features(
             problems.append(Problem(str(path), str(err).removeprefix(f"{path}: ")))
             return None
         return tables.load_features(path, problems, max_bytes=max_bytes)
-    return load_geojson(path, problems, max_bytes=max_bytes, raw=raw)
+    return load_geojson(path, problems, max_bytes=max_bytes, raw=raw, convert=convert)
 
 
 def read_network(
@@ -75,7 +81,10 @@ def read_network(
     held: list[Problem] = []  # the nodes' problems, reported once every file has been parsed
     parsed = []
     for f in files:  # each file's places are read before the next file is parsed, and freed
-        features = load_features(f, found, raw=contents.get(f))
+        # the plain links of a file are built as it is decoded, its tree never held whole
+        errors = any(p.severity == "error" for p in found)
+        convert = _plain_links(str(f), nodes, costs) if nodes and not errors else None
+        features = load_features(f, found, raw=contents.get(f), convert=convert)
         if features is not None and not any(p.severity == "error" for p in found):
             _add_nodes(nodes, features, str(f), held)
         parsed.append((str(f), features))
@@ -88,7 +97,9 @@ def read_network(
             chunk = features[start : start + plain.CHUNK]
             fast = plain.plain_links(chunk, file, nodes, costs)
             for index, feature, link in zip(itertools.count(start), chunk, fast, strict=False):
-                if feature is not None:  # a Point, read as a node
+                if type(feature) is model.Link:  # built as the file was decoded
+                    validate.add_unique(links, feature, file, index, found)
+                elif feature is not None:  # None: a Point, read as a node
                     link = link or validate.link_from_feature(feature, index, file, nodes, costs, found)
                     validate.add_unique(links, link, file, index, found)
             features[start : start + len(chunk)] = [None] * len(chunk)  # the parsed JSON, freed as read
@@ -101,10 +112,21 @@ def read_network(
     return model.Network(nodes, links, costs, str(folder), tuple(str(f) for f in [*files, *user_files]))
 
 
+def _plain_links(file: str, nodes: Mapping[str, model.Node], costs: model.CostModel) -> geojson.Convert:
+    """Turn each plain link of a chunk of features into its link (:func:`geo.plain.plain_links`);
+    the other features are kept as they are, for the full checks once every file is read."""
+
+    def convert(chunk: list, start: int) -> list:
+        fast = plain.plain_links(chunk, file, nodes, costs)
+        return [link or feature for feature, link in zip(chunk, fast, strict=True)]
+
+    return convert
+
+
 def _add_nodes(nodes: dict[str, model.Node], features: list, file: str, found: list[Problem]) -> None:
     """The node of every Point of ``features``, each feature then dropped from the list (None)."""
     for index, feature in enumerate(features):
-        if validate.geometry_type(feature) == "Point":
+        if type(feature) is dict and validate.geometry_type(feature) == "Point":
             node = plain.plain_node(feature, file) or validate.node_from_feature(feature, index, file, found)
             validate.add_unique(nodes, node, file, index, found)
             features[index] = None

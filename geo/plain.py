@@ -15,6 +15,7 @@ ids) and warned about in ways that need it.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -114,13 +115,13 @@ def plain_node(feature: dict, file: str) -> model.Node | None:
         name=name,
         lon=pos[0],
         lat=pos[1],
-        country=country,
-        kind=kind,
-        source=source,
+        country=sys.intern(country),  # repeated values kept once: a large network holds millions
+        kind=sys.intern(kind),
+        source=sys.intern(source),
         aliases=aliases,
         sea=sea,
         border=None,
-        status=status,
+        status=sys.intern(status),
         open_months=None,
         transfer={},
         note=note,
@@ -281,10 +282,10 @@ def _link(screened: tuple, file: str, costs: model.CostModel, geometry_km: float
         id=link_id,
         from_id=a.id,
         to_id=b.id,
-        mode=mode,
-        status=status,
-        corridor=corridor,
-        source=source,
+        mode=sys.intern(mode),  # repeated values kept once: a large network holds millions
+        status=sys.intern(status),
+        corridor=sys.intern(corridor),
+        source=sys.intern(source),
         coords=tuple(coords),
         length_km=length,
         length_estimated=estimated,

@@ -321,8 +321,7 @@ def plan(
     _check_modes(k, via, pareto, gateways)
     priced = pricing.pricing(net.costs, payload_t, value_of_time)
     ends = pricing.cargo_ends(net, stops, cargo_from, cargo_to)
-    G = pricing.customs_regime(loaded.G, net, *ends)
-    G = pricing.reprice(G, net, priced)
+    G = pricing.query_graph(loaded.G, net, ends, priced)
     if pareto or gateways:  # the trade-off views: imported only when asked for
         from corridors.routes import tradeoffs
     if pareto:

@@ -161,10 +161,14 @@ class ArrayBackend:
         return self.arrays.tree(places, **options)
 
     def label_graph(self, network: model.Network) -> nx.DiGraph:
-        """Built from the network on each call: a large network's graph is not kept in memory."""
-        from corridors.routes import graph
+        """Built from the network on each call: a large network's graph is not kept in memory.
+        A query's customs regime and pricing on the arrays (:func:`routes.pricing.query_graph`)
+        apply to it too."""
+        from corridors.routes import graph, pricing
 
-        return graph.build_graph(network)
+        G = graph.build_graph(network)
+        terms = getattr(self.arrays, "query_terms", None)
+        return G if terms is None else pricing.query_graph(G, network, *terms)
 
 
 def backend(G) -> Backend:

@@ -59,6 +59,8 @@ class ArrayGraph:
     link_index: Mapping[str, int] = field(default_factory=dict)
     #: Masked CSR structure by constraints: alternatives reuse it and only reweigh.
     masks: dict = field(default_factory=dict)
+    #: The cargo's countries and pricing of a query's copy (:func:`routes.pricing.query_graph`).
+    query_terms: tuple | None = None
 
     def __post_init__(self) -> None:
         self._index()
@@ -83,7 +85,11 @@ class ArrayGraph:
         self._index()
 
     def __getstate__(self) -> dict:
-        return {k: getattr(self, k) for k in self.__slots__ if k not in ("node_index", "link_index", "masks")}
+        return {
+            k: getattr(self, k)
+            for k in self.__slots__
+            if k not in ("node_index", "link_index", "masks", "query_terms")
+        }
 
     def __setstate__(self, state: dict) -> None:
         for k, v in state.items():

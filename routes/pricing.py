@@ -16,7 +16,7 @@ only passes through a port's country pays a transit declaration there instead
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -106,6 +106,34 @@ def cargo_countries(network: model.Network, node_ids: Sequence[str]) -> frozense
     abroad or goes on abroad."""
     nodes = network.nodes
     return frozenset(nodes[n].country for n in node_ids if not nodes[n].is_crossing)
+
+
+def query_graph(
+    G: search.SearchGraph,
+    network: model.Network,
+    ends: tuple[frozenset[str], frozenset[str]],
+    priced: Pricing | None = None,
+) -> search.SearchGraph:
+    """The graph every planner searches for cargo from ``ends[0]`` to ``ends[1]`` (countries):
+    the customs regime at the ports (:func:`customs_regime`), then the query's pricing
+    (:func:`reprice`; default the network's). The array form keeps both for its label graph
+    (:meth:`routes.backends.ArrayBackend.label_graph`)."""
+    H = customs_regime(G, network, *ends)
+    if priced is not None:
+        H = reprice(H, network, priced)
+    if H is not G and not isinstance(H, nx.DiGraph):
+        H.query_terms = (ends, priced)
+    return H
+
+
+def by_country(network: model.Network, node_ids: Iterable[str]) -> dict[frozenset[str], list[str]]:
+    """``node_ids`` grouped by the countries the cargo starts or ends in at each
+    (:func:`cargo_countries`): the planners that search from many places at once (reach, rank)
+    search once per group, so that each place's route pays the customs regime it would alone."""
+    groups: dict[frozenset[str], list[str]] = {}
+    for n in node_ids:
+        groups.setdefault(cargo_countries(network, [n]), []).append(n)
+    return groups
 
 
 def cargo_ends(

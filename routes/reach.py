@@ -2,8 +2,10 @@
 
 One Dijkstra on the reversed graph, started from every destination vertex at once, gives the
 best route from every origin place to its nearest destination (a port on the sea, a place of
-the country), so a whole country's reach costs one search per scenario. ``within`` goes the
-other way: one search from an origin gives what it reaches within each time band.
+the country), so a whole country's reach costs one search per scenario and country the cargo
+starts in (the customs regime at a port depends on it: :func:`routes.pricing.query_graph`).
+``within`` goes the other way: one search from an origin per country the cargo may end in
+gives what it reaches within each time band.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 
 from corridors.geo import geodesy, model, objectives
 from corridors.geo.errors import CorridorError, QueryError
-from corridors.routes import assembly, backends, places, search
+from corridors.routes import assembly, backends, places, pricing, search
 from corridors.routes.api import Loaded
 from corridors.routes.route import Crossing, Route
 
@@ -99,12 +101,22 @@ def reach(
     constraints = constraints or search.Constraints(statuses=frozenset({"operational"}))
     origins = places.resolve(net, origin).node_ids
     targets = places.resolve(net, destination).node_ids
-    tree = backends.backend(loaded.G).tree(
-        targets, attr=objectives.get(by).attr, constraints=constraints, reverse=True
-    )
+    ends = pricing.cargo_countries(net, targets)
+    trees: dict[frozenset[str], dict] = {}
+
+    def tree(node_id: str) -> dict:
+        """The reverse tree for cargo starting in ``node_id``'s country: a port there pays export
+        clearance, a port of any other country on the way a transit declaration."""
+        start = pricing.cargo_countries(net, [node_id])
+        if start not in trees:
+            G = pricing.query_graph(loaded.G, net, (start, ends))
+            trees[start] = backends.backend(G).tree(
+                targets, attr=objectives.get(by).attr, constraints=constraints, reverse=True
+            )
+        return trees[start]
 
     def place(node_id: str) -> PlaceReach:
-        path = tree.get(node_id)
+        path = tree(node_id).get(node_id)
         return PlaceReach(node_id, assembly.path_route(net, *path, by=by) if path else None)
 
     found = [place(o) for o in origins if o not in targets]
@@ -195,12 +207,21 @@ def within(
     net = loaded.network
     constraints = constraints or search.Constraints(statuses=frozenset({"operational"}))
     start = places.resolve(net, origin).node_ids
-    tree = backends.backend(loaded.G).tree(start, attr="time_h", constraints=constraints, cutoff=max(bands_h))
+    departs = pricing.cargo_countries(net, start)
+    trees: dict[frozenset[str], dict] = {}
+    for ends in {pricing.cargo_countries(net, [n]) for n in net.nodes}:
+        # One search per country the cargo ends in: a port there pays import clearance.
+        G = pricing.query_graph(loaded.G, net, (departs, ends))
+        trees[ends] = backends.backend(G).tree(
+            start, attr="time_h", constraints=constraints, cutoff=max(bands_h)
+        )
     time_h: dict[str, float] = {}
     link_time_h: dict[str, float] = {}
-    for node_id, (_, edges) in tree.items():
-        if node_id in start:
+    for node_id in net.nodes:
+        found = trees[pricing.cargo_countries(net, [node_id])].get(node_id)
+        if found is None or node_id in start:
             continue
+        edges = found[1]
         elapsed = list(itertools.accumulate(d["time_h"] for d in edges))
         time_h[node_id] = elapsed[-1] if elapsed else 0.0
         for d, t in zip(edges, elapsed, strict=True):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from corridors.geo import model, objectives
 from corridors.geo.errors import QueryError, UnknownPlaceError
-from corridors.routes import backends, places, scenario, search
+from corridors.routes import backends, places, pricing, scenario, search
 from corridors.routes.api import Loaded
 from corridors.routes.route import Route
 
@@ -183,20 +183,36 @@ def _check_weights(weights: dict[tuple[str, str], float], pairs: list[tuple[str,
 
 
 def _values(
-    G: search.SearchGraph,
+    graphs: Callable[[str, str], search.SearchGraph],
     pairs: Sequence[tuple[str, str]],
     constraints: search.Constraints,
     attr: str,
 ) -> dict[tuple[str, str], float]:
-    """Best value of every pair: one reverse search per destination, on either backend."""
-    backend = backends.backend(G)
+    """Best value of every pair: one reverse search per destination and country the cargo
+    starts in (``graphs(o, d)``: the graph priced for the customs regime of the pair), on
+    either backend."""
     out = {}
-    for d in dict.fromkeys(d for _, d in pairs):
-        dist = backend.reverse_costs(d, attr=attr, constraints=constraints)
-        for o, dd in pairs:
-            if dd == d:
-                out[(o, d)] = dist.get(o, math.inf)
+    searched: dict[tuple[int, str], dict[str, float]] = {}
+    for o, d in pairs:
+        G = graphs(o, d)
+        if (id(G), d) not in searched:
+            searched[id(G), d] = backends.backend(G).reverse_costs(d, attr=attr, constraints=constraints)
+        out[(o, d)] = searched[id(G), d].get(o, math.inf)
     return out
+
+
+def _regime_graphs(G: search.SearchGraph, net) -> Callable[[str, str], search.SearchGraph]:
+    """The graph of each pair's customs regime (:func:`routes.pricing.query_graph`), one per
+    pair of countries the cargo starts and ends in."""
+    made: dict[tuple, search.SearchGraph] = {}
+
+    def graph_of(o: str, d: str) -> search.SearchGraph:
+        ends = (pricing.cargo_countries(net, [o]), pricing.cargo_countries(net, [d]))
+        if ends not in made:
+            made[ends] = pricing.query_graph(G, net, ends)
+        return made[ends]
+
+    return graph_of
 
 
 def rank(
@@ -221,7 +237,8 @@ def rank(
     projects are added to, as for :func:`corridors.plan`; projects wholly in it are not ranked.
     """
     attr = objectives.get(by).attr
-    net, G = loaded.network, loaded.G
+    net = loaded.network
+    graphs = _regime_graphs(loaded.G, net)
     origins = places.resolve(net, origin).node_ids
     destinations = places.resolve(net, destination).node_ids
     pairs = [(o, d) for o in origins for d in destinations if o != d]
@@ -253,7 +270,7 @@ def rank(
         scenarios[f"all but {name}"] = adding(every - set(p.link_ids))
     values = {}
     for i, (name, constraints) in enumerate(scenarios.items(), 1):
-        values[name] = _values(G, pairs, constraints, attr)
+        values[name] = _values(graphs, pairs, constraints, attr)
         if progress:
             progress(i, len(scenarios))
     base = values[TODAY]
@@ -279,18 +296,19 @@ def rank(
         res.connected = [pair for pair in pairs if math.isinf(base[pair]) and math.isfinite(alone[pair])]
         if improved:
             res.best_pair, res.best_gain = max(improved, key=lambda pg: pg[1])
+            o, d = res.best_pair
             res.best_route = search.route_through(
-                G, net, [[res.best_pair[0]], [res.best_pair[1]]], by=by, constraints=scenarios[name]
+                graphs(o, d), net, [[o], [d]], by=by, constraints=scenarios[name]
             )
         res.marginal_mean_gain, marginal = mean_gain(values[ALL], values[f"all but {name}"])
         res.marginal_pairs = len(marginal)
         results.append(res)
     idle = [r for r in results if not r.improved and not r.connected and not r.only_together]
     if idle and not today.include_suspended:
-        base_open = _values(G, pairs, replace(today, include_suspended=True), attr)
+        base_open = _values(graphs, pairs, replace(today, include_suspended=True), attr)
         for r in idle:
             with_p = replace(scenarios[r.project.name], include_suspended=True)
-            r.reopened_mean_gain = mean_gain(_values(G, pairs, with_p, attr), base_open)[0]
+            r.reopened_mean_gain = mean_gain(_values(graphs, pairs, with_p, attr), base_open)[0]
     results.sort(key=lambda r: (-len(r.connected), -r.mean_gain, -r.marginal_mean_gain, r.project.name))
     all_gain, all_improved = mean_gain(values[ALL], base)
     return Ranking(by, pairs, weights, values, results, all_gain, len(all_improved), named, in_base)

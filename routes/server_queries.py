@@ -242,9 +242,11 @@ def check_limits(query: _Query, limits: Limits) -> None:
             if name != "weights" and isinstance(text, str) and len(text) > limits.max_text:
                 msg = f"{param(query, name)}: longer than {limits.max_text} characters"
                 raise ApiError(400, msg, param(query, name))
-    for name in ("origin", "destination"):
-        if not places.normalize(getattr(query, name)):
-            raise ApiError(400, "empty place name", param(query, name))  # as the library says it
+    for name in ("origin", "destination", "via"):
+        value = getattr(query, name, [])  # a ranking and a reach have no via
+        for text in value if isinstance(value, list) else [value]:
+            if not places.normalize(text):
+                raise ApiError(400, "empty place name", param(query, name))  # as the library says it
     if query.format not in query.formats:
         expected = ", ".join(query.formats[:-1]) + f" or {query.formats[-1]}"
         raise ApiError(400, f"unknown format {query.format!r}; expected {expected}", "format")

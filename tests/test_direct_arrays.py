@@ -90,3 +90,20 @@ def test_columns_select_rows_without_building_them():
         expected = [link.id for link in network.links.values() if test(getattr(link, field))]
         assert links.where(field, test) == expected
     assert links.where("mode", "rail".__eq__)  # the fixture has rail links: the test can fail
+
+
+def test_columns_keep_equal_values_of_other_types_apart():
+    import dataclasses
+
+    from corridors.geo import columns
+
+    @dataclasses.dataclass(frozen=True)
+    class Row:
+        id: str
+        value: object
+
+    values = [1, 1.0, True, 0.0, -0.0, False, 0, "1", None, 1, True, -0.0]
+    table = columns.Columns(Row, [Row(f"r{i}", v) for i, v in enumerate(values)])
+    assert table.columns["value"][0] == "codes"
+    got = [row.value for row in table.values()]
+    assert [(type(v), repr(v)) for v in got] == [(type(v), repr(v)) for v in values]

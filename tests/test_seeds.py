@@ -80,6 +80,8 @@ PUBLISHED = [
     ("Gabd", "Chabahar", "road", 120),  # Rimdan 120 km from Chabahar (Business Recorder, IRNA, Dec 2020)
     ("Yazd", "Tabas", "road", 366),  # travel report 2017 (worldwideride); ~380 in another (2002)
     ("Tabas", "Gonabad", "road", 263),  # same report, via Ferdows
+    # ORIENT 2022: the Pavlodar–Turkey container train ran "about 3,185 km" in Kazakhstan, by Zhezkazgan
+    ("Pavlodar", "Bolashak", "rail", 3185),
 ]
 # The 1435 mm Khaf–Herat railway runs into western Afghanistan (Iranian gauge; seeds/SOURCES.md).
 GAUGE_EXCEPTIONS |= {"khr_shamtigh_rozanak", "khr_rozanak_robat_paryan", "khr_robat_paryan_herat"}

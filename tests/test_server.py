@@ -488,6 +488,8 @@ def test_unknown_place_suggests_names(client):
         ("from=Almaty&to=Karachi&compare=maybe", "compare", "expected true or false"),
         ("from=Almaty&to=Karachi&payload_t=heavy", "payload_t", "expected a number"),
         ("from=Almaty&to=Karachi&colour=red", "colour", "unknown parameter 'colour'"),
+        ("from=Almaty&to=Karachi&via=", "via", "empty place name"),
+        ("from=Almaty&to=Karachi&via=Sust&via=%20", "via", "empty place name"),
         ("from=Almaty&to=Karachi&from=Aktau", "from", "from: expected one value"),
         ("from=Almaty&to=Karachi" + "&via=Sust" * 9, "via", "via: at most 8 places"),
         ("from=" + "A" * 201 + "&to=Karachi", "from", "from: longer than 200 characters"),

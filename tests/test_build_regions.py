@@ -1,0 +1,100 @@
+"""seeds/build_regions.py on small stand-ins for Natural Earth and GeoNames: the same inputs give
+the same file byte for byte, Kazakhstan's regions are kept, every region names its sources, and
+bad inputs end in one line."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("build_regions", ROOT / "seeds" / "build_regions.py")
+build_regions = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build_regions)
+
+pytest.importorskip("geopandas")
+
+
+def _square(lon: float, lat: float) -> dict:
+    ring = [[lon, lat], [lon + 1, lat], [lon + 1, lat + 1], [lon, lat + 1], [lon, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def _inputs(tmp_path: Path, *, seat_of_uzb: bool = True) -> tuple[Path, Path, Path]:
+    """One unit per rebuilt country, each with a GeoNames seat: by admin-1 code, but Uzbekistan's
+    (whose seat carries no code) found inside its outline."""
+    units, cities = [], []
+    for i, iso3 in enumerate(build_regions.COUNTRIES):
+        iso2 = iso3[:2]
+        lon, lat = 60.0 + 2 * i, 30.0
+        units.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "adm0_a3": iso3,
+                    "iso_3166_2": "CN-XJ" if iso3 == "CHN" else f"{iso2}-0{i}",
+                    "adm1_code": f"{iso3}-{i}",
+                    "name_en": f"Prov {iso3}",
+                    "type_en": "Province",
+                    "gn_a1_code": f"{iso2}.0{i}",
+                },
+                "geometry": _square(lon, lat),
+            }
+        )
+        if iso3 == "UZB" and not seat_of_uzb:
+            continue
+        admin = "" if iso3 == "UZB" else f"0{i}"
+        row = [str(1000 + i), f"Seat {iso3}", "", "", f"{lat + 0.5}", f"{lon + 0.5}", "P", "PPLA"]
+        row += [iso2, "", admin, "", "", "", "5000", "", "", "", "2020-01-01"]
+        cities.append("\t".join(row))
+    admin1 = tmp_path / "admin1.geojson"
+    admin1.write_text(json.dumps({"type": "FeatureCollection", "features": units}), encoding="utf-8")
+    txt = tmp_path / "cities1000.txt"
+    txt.write_text("\n".join(cities) + "\n", encoding="utf-8")
+    kaz = {
+        "type": "Feature",
+        "properties": {"id": "almaty_region", "name": "Almaty Region", "country": "KAZ", "source": "x"},
+        "geometry": _square(76.0, 43.0),
+    }
+    out = tmp_path / "regions.geojson"
+    out.write_text(json.dumps({"type": "FeatureCollection", "features": [kaz]}), encoding="utf-8")
+    return admin1, txt, out
+
+
+def test_the_same_inputs_give_the_same_file(tmp_path):
+    admin1, cities, out = _inputs(tmp_path)
+    assert build_regions.main([str(admin1), str(cities), "--out", str(out)]) == 0
+    first = out.read_bytes()
+    assert build_regions.main([str(admin1), str(cities), "--out", str(out)]) == 0
+    assert out.read_bytes() == first
+    features = json.loads(first)["features"]
+    assert features[0]["properties"]["id"] == "almaty_region"  # Kazakhstan's kept as it was
+    rebuilt = {f["properties"]["country"]: f["properties"] for f in features[1:]}
+    assert set(rebuilt) == set(build_regions.COUNTRIES)
+    assert len({p["id"] for p in rebuilt.values()}) == len(rebuilt)
+    for iso3, props in rebuilt.items():
+        assert props["centre"] == f"Seat {iso3}"
+        assert "Natural Earth" in props["source"] and "GeoNames" in props["source"]
+        assert f"adm1_code {iso3}-" in props["source"]
+    assert "inside the outline" in rebuilt["UZB"]["source"]
+    assert "GeoNames admin-1 code" in rebuilt["PAK"]["source"]
+
+
+def test_a_unit_without_a_seat_is_one_line_naming_it(tmp_path):
+    admin1, cities, out = _inputs(tmp_path, seat_of_uzb=False)
+    before = out.read_bytes()
+    i = list(build_regions.COUNTRIES).index("UZB")
+    with pytest.raises(SystemExit, match=f"^UZB-{i} Prov UZB: no GeoNames seat found$"):
+        build_regions.main([str(admin1), str(cities), "--out", str(out)])
+    assert out.read_bytes() == before  # nothing half-written
+
+
+def test_a_missing_input_is_named(tmp_path, capsys):
+    _, cities, out = _inputs(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        build_regions.main([str(tmp_path / "nope.geojson"), str(cities), "--out", str(out)])
+    assert exit_.value.code == 2
+    assert "nope.geojson: no such file" in capsys.readouterr().err

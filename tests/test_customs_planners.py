@@ -1,0 +1,88 @@
+"""Every planner prices port customs by the same regime (routes.pricing.query_graph).
+
+Nukus (Uzbekistan) to Baku: the best route takes the ferry from Kuryk, so the cargo only passes
+through Kazakhstan and pays a transit declaration at Kuryk, not export clearance. Route, rank,
+reach (to one place and by region), reach --within, the Pareto set, the alternatives and the HTTP
+API give it the same figures, on the networkx graph and on the arrays.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from corridors.routes import api, engine, reach, reach_plan, scenarios, server
+
+
+@pytest.fixture(scope="module", params=["networkx", "arrays"])
+def loaded(request):
+    threshold = 0 if request.param == "arrays" else api.ARRAY_THRESHOLD
+    found = api.load(array_threshold=threshold, use_cache=False)
+    assert isinstance(found.G, engine.ArrayGraph) == (request.param == "arrays")
+    return found
+
+
+@pytest.fixture(scope="module")
+def best(loaded):
+    """The route planner's best route by time, Nukus to Baku."""
+    planned = api.plan("Nukus", "Baku", network=loaded, by="time")
+    assert planned.query["cargo_countries"] == [["UZB"], ["AZE"]]
+    return planned.routes[0]
+
+
+def test_the_pair_calls_at_a_port_in_transit(best):
+    names = [c.name for c in best.crossings]
+    assert "Kuryk customs (transit)" in names
+    assert "Kuryk customs" not in names
+
+
+def test_rank_gives_the_route_figures(loaded, best):
+    for by in ("time", "cost"):
+        ranking = scenarios.rank(loaded, origin="Nukus", destination="Baku", by=by)
+        planned = api.plan("Nukus", "Baku", network=loaded, by=by).routes[0]
+        assert ranking.values[scenarios.TODAY] == {
+            ("nukus", planned.destination): pytest.approx(planned.total(by))
+        }
+
+
+def test_rank_from_a_country_gives_each_pair_its_route(loaded):
+    ranking = scenarios.rank(loaded, origin="Uzbekistan", destination="Baku", by="time")
+    today = ranking.values[scenarios.TODAY]
+    for origin in ("nukus", "bukhara"):
+        planned = api.plan(loaded.network.nodes[origin].name, "Baku", network=loaded, by="time").routes[0]
+        assert today[(origin, planned.destination)] == pytest.approx(planned.total("time"))
+
+
+def test_reach_gives_the_route_figures(loaded, best):
+    found = reach.reach(loaded, "Baku", origin="Uzbekistan", by="time")
+    by_id = {p.node_id: p for p in found.places}
+    assert by_id["nukus"].route.total("time") == pytest.approx(best.total("time"))
+    assert [c.name for c in by_id["nukus"].route.crossings] == [c.name for c in best.crossings]
+    planned = reach_plan.plan_reach(loaded, "Baku", origin="Uzbekistan", by="time")
+    centres = {
+        r.centre.node_id: r.centre.route for r in planned.result.regions if r.centre and r.centre.route
+    }
+    assert centres["nukus"].total("time") == pytest.approx(best.total("time"))
+
+
+def test_within_gives_the_route_time(loaded, best):
+    bands = reach.within(loaded, "Nukus", [best.total("time") + 1.0])
+    assert bands.time_h[best.destination] == pytest.approx(best.total("time"))
+
+
+def test_tradeoff_views_use_the_regime(loaded, best):
+    front = api.plan("Nukus", "Baku", network=loaded, pareto=["time", "cost"]).routes
+    assert min(r.total("time") for r in front) == pytest.approx(best.total("time"))
+    for r in front + api.plan("Nukus", "Baku", network=loaded, by="time", k=3).routes:
+        kazakh = [c.name for c in r.crossings if c.node_id in ("kuryk", "aktau")]
+        assert all(name.endswith("(transit)") for name in kazakh), kazakh
+
+
+def test_http_api_gives_the_same_figures(loaded, best):
+    client = TestClient(server.create_app(loaded), raise_server_exceptions=False)
+    time_h = best.total("time")
+    route = client.get("/v1/route", params={"from": "Nukus", "to": "Baku"}).json()
+    assert route["routes"][0]["totals"]["time_h"] == pytest.approx(time_h, abs=1e-3)
+    got = client.get("/v1/reach", params={"from": "Uzbekistan", "to": "Baku"}).json()
+    nukus = next(p for p in got["places"] if p["id"] == "nukus")
+    assert nukus["totals"]["time_h"] == pytest.approx(time_h, abs=1e-3)
