@@ -106,6 +106,17 @@ def test_cache_key_changes_with_the_files(tmp_path):
     assert cache.key([f]) != k1
 
 
+def test_cache_entry_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path))
+    big = {"blob": bytes(range(256)) * 5000, "n": list(range(100_000))}  # frames and a large buffer
+    cache.put("big", big)
+    assert cache.get("big") == big
+    with pytest.raises(TypeError):
+        cache.put("unpicklable", {"a": 1, "b": (x for x in ())})  # a generator cannot be pickled
+    assert cache.get("unpicklable") is None
+    assert not list(tmp_path.glob(".*.tmp"))  # no half-written file left behind
+
+
 def test_cache_serves_only_its_own_key(tmp_path, monkeypatch):
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path))
     cache.put("key one", {"a": 1})
