@@ -165,9 +165,9 @@ def baseline_worker(folder: Path) -> None:
 
 def worker(folder: Path, runs: int, load_only: bool) -> None:
     t = time.perf_counter()
-    from corridors.routes import api
+    from corridors.routes import api, loading
 
-    loaded = api.load(folder)
+    loaded = loading.load(folder)
     load_s = time.perf_counter() - t
     if load_only:
         print(json.dumps({"load_s": load_s, "peak_mb": peak_mb()}))

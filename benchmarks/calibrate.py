@@ -300,10 +300,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--network", help="network folder (default: the built-in network)")
     args = p.parse_args(argv)
     from corridors.geo.errors import CorridorError
-    from corridors.routes import api
+    from corridors.routes import loading
 
     try:
-        loaded = api.load(args.network)
+        loaded = loading.load(args.network)
         results = [model_trip(t, loaded) for t in read_trips(args.trips)]
     except (CorridorError, OSError, ValueError) as err:
         print(f"calibrate: {err}", file=sys.stderr)

@@ -10,7 +10,8 @@ The Python API is :func:`corridors.plan` (also :func:`corridors.routes.plan`)::
 
 from __future__ import annotations
 
-from corridors.routes.api import Plan, load, plan
+from corridors.routes.api import Plan, plan
+from corridors.routes.loading import load
 from corridors.routes.route import Crossing, Route, Segment, Transfer
 
 __all__ = ["Crossing", "Plan", "Route", "Segment", "Transfer", "load", "plan"]

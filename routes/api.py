@@ -1,79 +1,21 @@
-"""The Python API: load a network once, then plan routes with the same options as the CLI."""
+"""The Python API: plan routes with the same options as the CLI, on a network loaded once
+(:mod:`routes.loading`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from corridors.geo import model, objectives, paths
+from corridors.geo import model, objectives
 from corridors.geo.errors import QueryError, UnknownPlaceError
-from corridors.routes import alternatives, cache, graph, limits, places, pricing, scenario, search
+from corridors.routes import alternatives, limits, loading, places, pricing, scenario, search
 from corridors.routes.route import Route
 
 if TYPE_CHECKING:
-    from corridors.routes.engine import ArrayGraph
+    from corridors.routes.loading import Loaded
     from corridors.routes.tradeoffs import Gateway
-
-#: Graphs with more edges than this are searched in array form (scipy).
-ARRAY_THRESHOLD = 20_000
-
-
-@dataclass
-class Loaded:
-    """A network and its layered graph, built once and reused across queries.
-
-    ``G`` is the networkx graph, or for large networks its array form
-    (:class:`routes.engine.ArrayGraph`), which every search accepts.
-    """
-
-    network: model.Network
-    G: nx.DiGraph | ArrayGraph
-    #: The ``extra`` files loaded with the network: their links are in every scenario.
-    user_files: tuple[str, ...] = ()
-    #: The same network built for another rail service, by service name (filled on first use).
-    by_service: dict[str, Loaded] = field(default_factory=dict)
-
-    @property
-    def rail_service(self) -> str | None:
-        """The rail service the graph is priced for (``[dwell.rail]``), None if it names none."""
-        dwell = self.network.costs.dwell.get("rail")
-        return dwell.service if dwell else None
-
-
-def for_rail_service(loaded: Loaded, name: str | None) -> Loaded:
-    """``loaded`` priced for rail service ``name`` (None: as loaded); built once per service.
-
-    Raises
-    ------
-    QueryError
-        If the network's ``[dwell.rail]`` names no such service.
-    """
-    dwell = loaded.network.costs.dwell.get("rail")
-    known = dwell.service_names() if dwell else ()
-    if name is None or name == loaded.rail_service:
-        return loaded
-    if name not in known:
-        expected = (
-            f"expected {' or '.join(known)}" if known else "the network's [dwell.rail] names no services"
-        )
-        msg = f"--rail-service: unknown service {name!r}; {expected}"
-        raise QueryError(msg)
-    if name not in loaded.by_service:
-        costs = replace(
-            loaded.network.costs, dwell={**loaded.network.costs.dwell, "rail": dwell.for_service(name)}
-        )
-        network = replace(loaded.network, costs=costs)
-        if isinstance(loaded.G, nx.DiGraph):
-            built = Loaded(network, graph.build_graph(network), loaded.user_files)
-        else:
-            built = _arrays(network)
-            built.user_files = loaded.user_files
-        loaded.by_service[name] = built
-    return loaded.by_service[name]
 
 
 @dataclass
@@ -94,95 +36,6 @@ class Plan:
 
     def __len__(self) -> int:
         return len(self.routes)
-
-
-def load(
-    folder: str | Path | None = None,
-    *,
-    extra: Iterable[str | Path] = (),
-    array_threshold: int | None = None,
-    use_cache: bool = True,
-    problems: list | None = None,
-) -> Loaded:
-    """Read a network folder (default: the built-in network) plus extra files, and build its graph.
-
-    Large networks (over ``array_threshold`` graph edges, default :data:`ARRAY_THRESHOLD`) are
-    turned into arrays. What is built
-    is cached (see :mod:`routes.cache`), so the next load of the same files skips parsing and
-    building. Pass a list as ``problems`` to receive the warnings about the files (the files
-    are then read, not taken from the cache).
-    """
-    extra = list(extra)
-    if array_threshold is None:
-        array_threshold = ARRAY_THRESHOLD
-    files = [*_network_files(folder), *map(Path, extra)]
-    key = cache.key(files) if use_cache else None
-    if key and problems is None and (hit := cache.get(key)) is not None:
-        return _ready(hit)
-    from corridors.geo import io
-
-    with cache.no_gc():
-        network = io.read_network(folder, extra=extra, problems=problems)
-        if len(network.links) > array_threshold:  # every link is an edge at least: arrays for sure
-            loaded = _arrays(network)
-        else:
-            G = graph.build_graph(network)
-            loaded = Loaded(network, G) if G.number_of_edges() <= array_threshold else _arrays(network)
-    loaded.user_files = tuple(str(p) for p in extra)
-    if key and loaded.G.number_of_edges() >= cache.MIN_EDGES:
-        cache.put(key, loaded)
-    return _ready(loaded)
-
-
-def _ready(loaded: Loaded) -> Loaded:
-    """A loaded network ready for its first query: the array form's search (scipy) imported now,
-    so that the first query costs what the next ones do."""
-    if not isinstance(loaded.G, nx.DiGraph):
-        import scipy.sparse.csgraph  # noqa: F401
-    return loaded
-
-
-def _arrays(network: model.Network) -> Loaded:
-    """The array form of a large network, with nodes and links stored column by column.
-
-    The arrays are built from the network in batches (:func:`routes.batches.from_network`),
-    without a networkx graph in between.
-    """
-    from corridors.geo import columns
-    from corridors.routes import batches
-
-    with cache.no_gc():
-        loaded = Loaded(network, batches.from_network(network))
-        places.name_index(network)
-        network.nodes = columns.Columns(model.Node, network.nodes.values())
-        refs = {"from_id": network.nodes, "to_id": network.nodes}
-        network.links = columns.Columns(model.Link, network.links.values(), refs=refs)
-        loaded.G.share_ids(network.nodes, network.links)
-    return loaded
-
-
-def _network_files(folder: str | Path | None) -> list[Path]:
-    nodes, links, costs = paths.network_files(folder if folder is not None else paths.builtin_folder())
-    return [nodes, *links, costs]
-
-
-def _avoid(network: model.Network, items: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """Split ``--avoid`` items into countries (ISO3 or name) and places (name, alias or id)."""
-    countries, nodes = set(), set()
-    for item in items:
-        try:
-            endpoint = places.resolve(network, item)
-        except UnknownPlaceError as err:
-            msg = f"--avoid: {err}"
-            raise UnknownPlaceError(msg) from None
-        if endpoint.kind == "country":
-            countries.add(network.nodes[endpoint.node_ids[0]].country)
-        elif endpoint.kind == "place":
-            nodes.update(endpoint.members)
-        else:
-            msg = f"--avoid {item!r}: give a country or a place, not a {endpoint.kind}"
-            raise QueryError(msg)
-    return frozenset(countries), frozenset(nodes)
 
 
 def plan(
@@ -251,7 +104,7 @@ def plan(
         An alternative shares at most ``max_overlap`` of its length with each route already
         found, and costs at most ``max_stretch`` times the best route by the objective.
     network
-        A :class:`Loaded` network, or a network folder; default the built-in network.
+        A :class:`routes.loading.Loaded` network, or a network folder; default the built-in network.
     extra
         Extra GeoJSON files of nodes and links used for this plan only.
     snap_km
@@ -287,14 +140,11 @@ def plan(
     avoid = limits.names(avoid, "avoid") or []
     modes, status = limits.names(modes, "modes"), limits.names(status, "status")
     limits.check_plan(k=k, via=via, max_overlap=max_overlap, max_stretch=max_stretch, month=month)
-    loaded = network if isinstance(network, Loaded) else load(network, extra=extra)
-    loaded = for_rail_service(loaded, rail_service)
+    loaded = network if isinstance(network, loading.Loaded) else loading.load(network, extra=extra)
+    loaded = loading.for_rail_service(loaded, rail_service)
     net = loaded.network
-    if not snap_km > 0:
-        msg = f"--snap-km must be a distance above 0 km, got {snap_km:g}"
-        raise QueryError(msg)
-    endpoints = [places.resolve(net, text, snap_km=snap_km) for text in (origin, *via, destination)]
-    avoid_countries, avoid_nodes = _avoid(net, avoid)
+    endpoints = _endpoints(net, (origin, *via, destination), snap_km)
+    avoided = _avoid(net, avoid)
     named = scenario.resolve(
         net,
         projects=projects,
@@ -304,7 +154,71 @@ def plan(
         include_suspended=include_suspended,
         user_files=loaded.user_files,
     )
-    constraints = search.Constraints(
+    constraints = _constraints(named, avoided, modes=modes, month=month)
+    stops = _stops(endpoints, constraints.avoid_nodes)
+    _check_modes(k, via, pareto, gateways)
+    priced = pricing.pricing(net.costs, payload_t, value_of_time)
+    ends = pricing.cargo_ends(net, stops, cargo_from, cargo_to)
+    G = pricing.query_graph(loaded.G, net, ends, priced)
+    routes, found_notes, gates = _routes(
+        G,
+        net,
+        stops,
+        by=by,
+        constraints=constraints,
+        k=k,
+        max_overlap=max_overlap,
+        max_stretch=max_stretch,
+        pareto=pareto,
+        gateways=gateways,
+    )
+    notes = [
+        *(_snap_note(e) for e in endpoints if e.snap_km is not None),
+        *named.notes,
+        *_pricing_notes(net.costs, priced, by, pareto),
+        *_service_notes(net, routes),
+        *found_notes,
+    ]
+    query = {
+        "from": origin,
+        "to": destination,
+        "via": list(via),
+        "by": by,
+        "k": k,
+        "avoid": sorted(avoid),
+        **_scenario_query(constraints, named),
+        "max_overlap": max_overlap,
+        "max_stretch": max_stretch,
+        "pareto": list(pareto) if pareto else None,
+        "gateways": gateways,
+        "payload_t": priced.payload_t,
+        "value_of_time_usd_per_t_day": priced.value_of_time_usd_per_t_day,
+        "rail_service": loaded.rail_service,
+        "cargo_countries": [sorted(c) for c in ends],
+        "endpoints": [_endpoint_query(e) for e in endpoints],
+    }
+    return Plan(query, routes, notes, endpoints, gates, named)
+
+
+def _endpoints(net: model.Network, texts: Sequence[str], snap_km: float) -> list[places.Endpoint]:
+    """The origin, the via points and the destination resolved to places of the network."""
+    if not snap_km > 0:
+        msg = f"--snap-km must be a distance above 0 km, got {snap_km:g}"
+        raise QueryError(msg)
+    return [places.resolve(net, text, snap_km=snap_km) for text in texts]
+
+
+def _constraints(
+    named: scenario.Scenario,
+    avoided: tuple[frozenset[str], frozenset[str]],
+    *,
+    modes: Iterable[str] | None,
+    month: int | None,
+) -> search.Constraints:
+    """What the routes may use: the scenario's links and crossings, the modes and the month,
+    not the countries and places ``avoided``."""
+    avoid_countries, avoid_nodes = avoided
+    return search.Constraints(
         modes=frozenset(modes) if modes else frozenset(model.MODES),
         statuses=named.statuses,
         month=month,
@@ -314,71 +228,95 @@ def plan(
         extra_links=named.extra_links,
         open_crossings=named.open_crossings,
     )
+
+
+def _avoid(network: model.Network, items: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Split ``--avoid`` items into countries (ISO3 or name) and places (name, alias or id)."""
+    countries, nodes = set(), set()
+    for item in items:
+        try:
+            endpoint = places.resolve(network, item)
+        except UnknownPlaceError as err:
+            msg = f"--avoid: {err}"
+            raise UnknownPlaceError(msg) from None
+        if endpoint.kind == "country":
+            countries.add(network.nodes[endpoint.node_ids[0]].country)
+        elif endpoint.kind == "place":
+            nodes.update(endpoint.members)
+        else:
+            msg = f"--avoid {item!r}: give a country or a place, not a {endpoint.kind}"
+            raise QueryError(msg)
+    return frozenset(countries), frozenset(nodes)
+
+
+def _stops(endpoints: Sequence[places.Endpoint], avoid_nodes: frozenset[str]) -> list[list[str]]:
+    """The candidate nodes of each endpoint in order, less the avoided ones (unless that leaves
+    none)."""
     stops = [[n for n in e.node_ids if n not in avoid_nodes] or list(e.node_ids) for e in endpoints]
     # A place named twice in a row (a crossing and then its other side) is one stop.
     collapsed = [stop for i, stop in enumerate(stops) if i == 0 or stop != stops[i - 1]]
-    stops = collapsed if len(collapsed) >= 2 else stops
-    _check_modes(k, via, pareto, gateways)
-    priced = pricing.pricing(net.costs, payload_t, value_of_time)
-    ends = pricing.cargo_ends(net, stops, cargo_from, cargo_to)
-    G = pricing.query_graph(loaded.G, net, ends, priced)
+    return collapsed if len(collapsed) >= 2 else stops
+
+
+def _routes(
+    G: search.SearchGraph,
+    net: model.Network,
+    stops: list[list[str]],
+    *,
+    by: str,
+    constraints: search.Constraints,
+    k: int,
+    max_overlap: float,
+    max_stretch: float,
+    pareto: Sequence[str] | None,
+    gateways: bool,
+) -> tuple[list[Route], list[str], list[Gateway]]:
+    """The routes asked for (a Pareto set, one per gateway, or the best and its alternatives),
+    notes on how they were found, and the gateways."""
     if pareto or gateways:  # the trade-off views: imported only when asked for
         from corridors.routes import tradeoffs
     if pareto:
-        routes, found_notes = tradeoffs.pareto_routes(
+        routes, notes = tradeoffs.pareto_routes(
             G, net, stops[0], stops[-1], criteria=list(pareto), constraints=constraints
         )
-        gates: list[Gateway] = []
-    elif gateways:
+        return routes, notes, []
+    if gateways:
         gates = tradeoffs.gateway_routes(G, net, stops[0], stops[-1], by=by, constraints=constraints)
         routes = sorted((g.route for g in gates if g.route), key=lambda r: r.rank)
-        found_notes = [] if routes else ["no route through any gateway"]
-    else:
-        found = alternatives.alternatives(
-            G,
-            net,
-            stops,
-            by=by,
-            constraints=constraints,
-            k=k,
-            max_overlap=max_overlap,
-            max_stretch=max_stretch,
-        )
-        routes, found_notes, gates = found.routes, found.notes, []
-    found_notes = _pricing_notes(net.costs, priced, by, pareto) + _service_notes(net, routes) + found_notes
-    notes = [_snap_note(e) for e in endpoints if e.snap_km is not None] + list(named.notes) + found_notes
-    query = {
-        "from": origin,
-        "to": destination,
-        "via": list(via),
-        "by": by,
-        "k": k,
-        "avoid": sorted(avoid),
+        return routes, [] if routes else ["no route through any gateway"], gates
+    found = alternatives.alternatives(
+        G,
+        net,
+        stops,
+        by=by,
+        constraints=constraints,
+        k=k,
+        max_overlap=max_overlap,
+        max_stretch=max_stretch,
+    )
+    return found.routes, found.notes, []
+
+
+def _scenario_query(constraints: search.Constraints, named: scenario.Scenario) -> dict:
+    """The query's account of what the network held: modes, scenario, statuses and month."""
+    return {
         "modes": sorted(constraints.modes),
         "scenario": named.as_dict(),
         "status": sorted(constraints.statuses),
-        "month": month,
+        "month": constraints.month,
         "include_suspended": named.include_suspended,
-        "max_overlap": max_overlap,
-        "max_stretch": max_stretch,
-        "pareto": list(pareto) if pareto else None,
-        "gateways": gateways,
-        "payload_t": priced.payload_t,
-        "value_of_time_usd_per_t_day": priced.value_of_time_usd_per_t_day,
-        "rail_service": loaded.rail_service,
-        "cargo_countries": [sorted(c) for c in ends],
-        "endpoints": [
-            {
-                "text": e.text,
-                "kind": e.kind,
-                "label": e.label,
-                "nodes": list(e.node_ids),
-                **({"snap_km": round(e.snap_km, 2)} if e.snap_km is not None else {}),
-            }
-            for e in endpoints
-        ],
     }
-    return Plan(query, routes, notes, endpoints, gates, named)
+
+
+def _endpoint_query(e: places.Endpoint) -> dict:
+    """An endpoint in the query: the text given, what it resolved to, and how far it snapped."""
+    return {
+        "text": e.text,
+        "kind": e.kind,
+        "label": e.label,
+        "nodes": list(e.node_ids),
+        **({"snap_km": round(e.snap_km, 2)} if e.snap_km is not None else {}),
+    }
 
 
 def _pricing_notes(

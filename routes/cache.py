@@ -36,7 +36,7 @@ import pickle
 import secrets
 import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -143,7 +143,8 @@ class _Digests:
         payload = json.dumps(known).encode()
         with _opened(create=True) as (dfd, secret):
             if dfd is not None:
-                _write_atomic(dfd, DIGESTS_FILE, MAGIC + _seal(secret, DIGESTS_FILE, payload), payload)
+                head = MAGIC + _seal(secret, DIGESTS_FILE, payload)
+                _write_atomic(dfd, DIGESTS_FILE, lambda fh: fh.write(head + payload))
 
 
 def _unsealed_digests(secret: bytes, data: bytes) -> dict[str, list]:
@@ -214,26 +215,49 @@ def get(k: str) -> Any | None:
 
 
 def put(k: str, obj: Any) -> None:
-    """Store ``obj`` under key ``k``, atomically; a cache that can't be written is skipped."""
+    """Store ``obj`` under key ``k``, atomically; a cache that can't be written is skipped.
+
+    The pickle is written as it is made, sealed on the way (a large network's pickle is
+    hundreds of megabytes: it is never held in memory whole).
+    """
     with _opened(create=True) as (dfd, secret):
         if dfd is None:
             return
-        payload = pickle.dumps((k, obj), protocol=pickle.HIGHEST_PROTOCOL)
-        _write_atomic(dfd, _name(k), MAGIC + _seal(secret, k, payload), payload)
+        mac = hmac.new(secret, hashlib.sha256(k.encode()).digest(), digestmod=hashlib.sha256)
+
+        def write(fh: BinaryIO) -> None:
+            fh.write(MAGIC + bytes(_TAG_BYTES))  # the seal's place, filled once the payload is written
+            pickle.dump((k, obj), _Sealing(fh, mac), protocol=pickle.HIGHEST_PROTOCOL)
+            fh.seek(len(MAGIC))
+            fh.write(mac.digest())
+
+        _write_atomic(dfd, _name(k), write)
 
 
-def _write_atomic(dfd: int, name: str, head: bytes, payload: bytes) -> None:
-    """Write ``head`` then ``payload`` as file ``name`` of the folder, whole or not at all."""
+class _Sealing:
+    """A file that passes what is written to it through a MAC (:func:`_seal`) on the way."""
+
+    def __init__(self, fh: BinaryIO, mac: hmac.HMAC) -> None:
+        self.fh, self.mac = fh, mac
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return self.fh.write(data)
+
+
+def _write_atomic(dfd: int, name: str, write: Callable[[BinaryIO], Any]) -> None:
+    """Write a file ``name`` of the folder with ``write(file)``, whole or not at all."""
     tmp = f".{secrets.token_hex(8)}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=dfd)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(head)
-            fh.write(payload)
+            write(fh)
         os.replace(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
-    except OSError:
+    except BaseException as err:  # no half-written file is left, whatever stopped the writing
         with suppress(OSError):
             os.unlink(tmp, dir_fd=dfd)
+        if not isinstance(err, OSError):
+            raise
 
 
 def _seal(secret: bytes, k: str, payload: bytes) -> bytes:

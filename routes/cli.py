@@ -243,10 +243,10 @@ def dumps(data: object, *, indent: int | None = None) -> str:
 
 def _load(args: argparse.Namespace):
     """Load the network of ``--network`` and ``--with``; warn (stderr) about the extra files."""
-    from corridors.routes import api
+    from corridors.routes import loading
 
     problems: list | None = [] if args.extra else None
-    loaded = api.load(args.network, extra=args.extra, problems=problems)
+    loaded = loading.load(args.network, extra=args.extra, problems=problems)
     for p in problems or []:
         print(f"{PROG}: {p}", file=sys.stderr)
     return loaded

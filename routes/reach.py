@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from corridors.geo import geodesy, model, objectives
 from corridors.geo.errors import CorridorError, QueryError
 from corridors.routes import assembly, backends, places, pricing, search
-from corridors.routes.api import Loaded
+from corridors.routes.loading import Loaded
 from corridors.routes.route import Crossing, Route
 
 #: Route figures reported where the cost model provides them and no objective does already.

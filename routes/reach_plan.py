@@ -17,7 +17,7 @@ from pathlib import Path
 from corridors.geo import model
 from corridors.geo import regions as regions_mod
 from corridors.geo.errors import QueryError
-from corridors.routes import api, cache, places, reach, scenario, search
+from corridors.routes import api, cache, loading, places, reach, scenario, search
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([dh]?)\s*$", re.IGNORECASE)
 #: Longest band of ``--within`` (hours): a year, far beyond any route of the network.
@@ -122,7 +122,7 @@ def constraints(
 
 
 def plan_reach(
-    loaded: api.Loaded,
+    loaded: loading.Loaded,
     destination: str = "Arabian Sea",
     *,
     origin: str = "Kazakhstan",
@@ -179,7 +179,7 @@ def plan_reach(
 
 
 def plan_within(
-    loaded: api.Loaded,
+    loaded: loading.Loaded,
     origin: str,
     bands_h: Sequence[float],
     *,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from corridors.routes import api, limits
+from corridors.routes import api, limits, loading
 
 #: The options that name a scenario; ``compare`` sets them aside for today's plan.
 SCENARIO_OPTIONS = ("projects", "year", "reopen", "status", "include_suspended")
@@ -24,7 +24,7 @@ class RoutePlan:
 
 
 def plan_route(
-    loaded: api.Loaded, origin: str, destination: str, *, compare: bool = False, **options: Any
+    loaded: loading.Loaded, origin: str, destination: str, *, compare: bool = False, **options: Any
 ) -> RoutePlan:
     """Plan ``origin`` to ``destination`` with the options of :func:`corridors.plan`.
 

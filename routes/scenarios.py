@@ -20,7 +20,7 @@ from pathlib import Path
 from corridors.geo import model, objectives
 from corridors.geo.errors import QueryError, UnknownPlaceError
 from corridors.routes import backends, places, pricing, scenario, search
-from corridors.routes.api import Loaded
+from corridors.routes.loading import Loaded
 from corridors.routes.route import Route
 
 TODAY = "today"

@@ -29,7 +29,7 @@ from fastapi.responses import Response
 
 from corridors.geo import convert, model
 from corridors.geo.errors import CorridorError, NoRouteError
-from corridors.routes import api, output, places, scenarios
+from corridors.routes import loading, output, places, scenarios
 from corridors.routes.server_answers import (
     GEOJSON,
     rank_response,
@@ -62,7 +62,7 @@ CACHE_SIZE = 32
 class Planner:
     """The loaded network and everything the endpoints share: precomputed documents, the pool."""
 
-    def __init__(self, loaded: api.Loaded, limits: Limits) -> None:
+    def __init__(self, loaded: loading.Loaded, limits: Limits) -> None:
         self.loaded = loaded
         self.limits = limits
         self.names = {n.id: n.name for n in loaded.network.nodes.values()}
@@ -71,7 +71,7 @@ class Planner:
         self.countries_json = json_bytes(countries) if countries else None
         dwell = loaded.network.costs.dwell.get("rail")
         for service in dwell.service_names() if dwell else ():
-            api.for_rail_service(loaded, service)  # each service's graph built now, not by a request
+            loading.for_rail_service(loaded, service)  # each service's graph built now, not by a request
         self.pool = concurrent.futures.ThreadPoolExecutor(limits.workers, thread_name_prefix="corridors")
         self._cache: OrderedDict[tuple, concurrent.futures.Future] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -101,12 +101,12 @@ class Planner:
         except CorridorError as err:
             raise ApiError(400, str(err), _blame(err, query)) from None
 
-    def is_cached(self, compute: Callable[[api.Loaded, Any], Any], query: Any) -> bool:
+    def is_cached(self, compute: Callable[[loading.Loaded, Any], Any], query: Any) -> bool:
         """Whether :meth:`cached` has the answer ready (then it is rendered on the event loop)."""
         future = self._cache.get(_key(compute, query))
         return future is not None and future.done() and future.exception() is None
 
-    def cached(self, compute: Callable[[api.Loaded, Any], Any], query: Any) -> Any:
+    def cached(self, compute: Callable[[loading.Loaded, Any], Any], query: Any) -> Any:
         """``compute(loaded, query)``, once for concurrent and repeated requests.
 
         For the costly answers (a ranking or a reach runs many searches): the last
@@ -144,7 +144,7 @@ def _key(compute: Callable, query: Any) -> tuple:
 
 
 def create_app(
-    loaded: api.Loaded | None = None,
+    loaded: loading.Loaded | None = None,
     *,
     limits: Limits | None = None,
     tiles: str | None = None,
@@ -169,7 +169,7 @@ def create_app(
     if tiles is not None and tiles not in TILES:
         msg = f"unknown tiles {tiles!r}; expected one of {', '.join(TILES)} or none"
         raise ValueError(msg)
-    planner = Planner(loaded if loaded is not None else api.load(), limits or Limits())
+    planner = Planner(loaded if loaded is not None else loading.load(), limits or Limits())
     app = FastAPIOffline(
         title="corridors",
         version=API_VERSION,
@@ -316,7 +316,7 @@ SETTINGS_VARIABLE = "CORRIDORS_SERVE_SETTINGS"
 def serve(
     settings: dict[str, Any],
     *,
-    loaded: api.Loaded | None = None,
+    loaded: loading.Loaded | None = None,
     host: str = "127.0.0.1",
     port: int = 8000,
     workers: int = 1,
@@ -354,8 +354,8 @@ def app_from_environment() -> FastAPI:
     return create_app(_load(settings), **_app_options(settings))
 
 
-def _load(settings: dict[str, Any]) -> api.Loaded:
-    return api.load(settings.get("network"), extra=settings.get("extra") or ())
+def _load(settings: dict[str, Any]) -> loading.Loaded:
+    return loading.load(settings.get("network"), extra=settings.get("extra") or ())
 
 
 def _app_options(settings: dict[str, Any]) -> dict[str, Any]:

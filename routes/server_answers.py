@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi.responses import Response
 
-from corridors.routes import api, output, rank_output, scenarios
+from corridors.routes import loading, output, rank_output, scenarios
 from corridors.routes.server_errors import json_response
 from corridors.routes.server_queries import RankQuery, ReachQuery, RouteQuery, options
 
@@ -42,7 +42,7 @@ def route_response(planner: Planner, query: RouteQuery) -> Response:
     return json_response(output.plan_dict(result) if today is None else output.compare_dict(today, result))
 
 
-def ranking(loaded: api.Loaded, query: RankQuery) -> scenarios.Ranking:
+def ranking(loaded: loading.Loaded, query: RankQuery) -> scenarios.Ranking:
     """``scenarios.rank`` with the options of ``corridors rank``, weights as CSV text."""
     weights = scenarios.parse_weights(query.weights, loaded.network) if query.weights else None
     return scenarios.rank(loaded, **options(query), weights=weights)
@@ -60,7 +60,7 @@ def rank_response(planner: Planner, query: RankQuery) -> Response:
 WITHIN_OPTIONS = ("modes", "avoid", "month", "projects", "year", "reopen", "status", "include_suspended")
 
 
-def reach_result(loaded: api.Loaded, query: ReachQuery) -> Any:
+def reach_result(loaded: loading.Loaded, query: ReachQuery) -> Any:
     """:func:`routes.reach_plan.plan_reach`, or with ``within`` :func:`~routes.reach_plan.plan_within`."""
     from corridors.routes import reach_plan
 

@@ -22,9 +22,9 @@ def tiny_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def tiny():
-    from corridors.routes import api
+    from corridors.routes import loading
 
-    return api.load(TINY)
+    return loading.load(TINY)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import pytest
 
 from corridors.geo import authoring, geodesy, io, paths, transaction, validate
 from corridors.geo.errors import NetworkDataError, NoRouteError
-from corridors.routes import api
+from corridors.routes import api, loading
 from tests.conftest import run_cli
 
 DATA = Path(__file__).parent / "data"
@@ -188,10 +188,10 @@ def test_unknown_property_is_a_warning_with_a_suggestion(tmp_path):
 
 
 def test_route_uses_the_user_links_for_this_run_only():
-    region = api.load(REGION)
+    region = loading.load(REGION)
     with pytest.raises(NoRouteError):
         api.plan("Afghanabad", "Pakabad", modes=["rail"], network=region)
-    plan = api.plan("Afghanabad", "Pakabad", modes=["rail"], network=api.load(REGION, extra=[KURRAM]))
+    plan = api.plan("Afghanabad", "Pakabad", modes=["rail"], network=loading.load(REGION, extra=[KURRAM]))
     (route,) = plan.routes
     assert [c.node_id for c in route.crossings] == ["kurramgate"]
     assert "kurram_railway_acity_kurramgate" in route.relies_on
@@ -570,7 +570,7 @@ def test_readme_example_validates_routes_and_merges_on_the_seeds(tmp_path):
         "herat_railway_torghundi_herat",
         "ah77_torghundi_herat_torghundi_herat",
     ]
-    plan = api.plan("Serhetabat", "Herat", by="distance", network=api.load(before, extra=[example]))
+    plan = api.plan("Serhetabat", "Herat", by="distance", network=loading.load(before, extra=[example]))
     assert {s.link_id for s in plan.routes[0].segments} <= set(ids)
     assert authoring.check_files([example]).problems  # the seeds already have these places
     net = before

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from corridors.geo.errors import NoRouteError
-from corridors.routes import api, arrays, backends, cli, engine, scenarios, search
+from corridors.routes import api, arrays, backends, cli, engine, loading, scenarios, search
 from corridors.routes.constraints import RULES, Constraints
 
 DATA = Path(__file__).parent / "data"
@@ -22,8 +22,8 @@ DATA = Path(__file__).parent / "data"
 
 @pytest.fixture(scope="module", params=["networkx", "arrays"])
 def projects(request):
-    threshold = 0 if request.param == "arrays" else api.ARRAY_THRESHOLD
-    loaded = api.load(DATA / "projects", array_threshold=threshold, use_cache=False)
+    threshold = 0 if request.param == "arrays" else loading.ARRAY_THRESHOLD
+    loaded = loading.load(DATA / "projects", array_threshold=threshold, use_cache=False)
     assert isinstance(loaded.G, engine.ArrayGraph) == (request.param == "arrays")
     return loaded
 
@@ -46,8 +46,10 @@ def test_ranking_runs_on_either_backend_with_the_hand_worked_hours(projects):
 
 def test_rank_values_are_the_same_on_both_backends():
     kwargs = {"origin": "KAZ", "destination": "Arabian Sea", "by": "cost"}
-    nx_ranking = scenarios.rank(api.load(DATA / "projects", use_cache=False), **kwargs)
-    arr_ranking = scenarios.rank(api.load(DATA / "projects", use_cache=False, array_threshold=0), **kwargs)
+    nx_ranking = scenarios.rank(loading.load(DATA / "projects", use_cache=False), **kwargs)
+    arr_ranking = scenarios.rank(
+        loading.load(DATA / "projects", use_cache=False, array_threshold=0), **kwargs
+    )
     assert [r.project.name for r in arr_ranking.results] == [r.project.name for r in nx_ranking.results]
     for name, values in nx_ranking.values.items():
         assert arr_ranking.values[name] == pytest.approx(values), name
@@ -55,12 +57,12 @@ def test_rank_values_are_the_same_on_both_backends():
 
 def test_rank_command_on_the_array_backend(monkeypatch, capsys):
     """`corridors rank` on a network searched in arrays (it once failed: no `reverse`)."""
-    monkeypatch.setattr(api, "ARRAY_THRESHOLD", 0)
+    monkeypatch.setattr(loading, "ARRAY_THRESHOLD", 0)
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", "off")
     args = ["rank", "--json", "--network", str(DATA / "projects"), "--from", "KAZ"]
     assert cli.main(args) == 0
     arrays = json.loads(capsys.readouterr().out)
-    monkeypatch.setattr(api, "ARRAY_THRESHOLD", 10**9)
+    monkeypatch.setattr(loading, "ARRAY_THRESHOLD", 10**9)
     assert cli.main(args) == 0
     graph = json.loads(capsys.readouterr().out)
     assert arrays == graph
@@ -69,7 +71,7 @@ def test_rank_command_on_the_array_backend(monkeypatch, capsys):
 
 
 def test_reverse_costs_agree_on_the_region(request):
-    nx_loaded = api.load(DATA / "region", use_cache=False)
+    nx_loaded = loading.load(DATA / "region", use_cache=False)
     ag = arrays.from_graph(nx_loaded.G, nx_loaded.network)
     a, b = backends.backend(nx_loaded.G), backends.backend(ag)
     for c in (Constraints(), Constraints(statuses=frozenset({"operational"}), month=1)):
@@ -97,7 +99,7 @@ def test_alternatives_on_either_backend(projects):
 
 
 def test_every_rule_reads_a_field_both_backends_know(request):
-    nx_loaded = api.load(DATA / "tiny", use_cache=False)
+    nx_loaded = loading.load(DATA / "tiny", use_cache=False)
     ag = arrays.from_graph(nx_loaded.G, nx_loaded.network)
     for rule in RULES:
         if rule.test != "open_in":
@@ -108,8 +110,8 @@ def test_every_rule_reads_a_field_both_backends_know(request):
 def test_label_searches_run_on_either_backend():
     """The Pareto set comes through the contract: the same front whatever the graph's form."""
     fronts = []
-    for threshold in (api.ARRAY_THRESHOLD, 0):
-        loaded = api.load(DATA / "region", array_threshold=threshold, use_cache=False)
+    for threshold in (loading.ARRAY_THRESHOLD, 0):
+        loaded = loading.load(DATA / "region", array_threshold=threshold, use_cache=False)
         backend = backends.backend(loaded.G)
         assert backend.large == (threshold == 0)
         everything = {"projects": "all", "reopen": "all"}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from corridors.geo.errors import QueryError
-from corridors.routes import api, costs, output
+from corridors.routes import api, costs, loading, output
 from tests.conftest import run_cli
 
 TINY = Path(__file__).parent / "data" / "tiny"
@@ -62,7 +62,7 @@ def test_pareto_on_time_cost_and_co2(tiny):
 
 
 def test_network_without_co2e_tables_takes_the_built_in_factors(tmp_path):
-    region = api.load(Path(__file__).parent / "data" / "region")
+    region = loading.load(Path(__file__).parent / "data" / "region")
     builtin = tomllib.loads(Path(costs.__file__).parent.parent.joinpath("seeds", "costs.toml").read_text())
     road = builtin["co2e"]["road"]["kg_co2e_per_t_km"]
     route = api.plan("Kapa", "Chenshi", network=region).routes[0]

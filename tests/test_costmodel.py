@@ -18,7 +18,7 @@ import pytest
 
 from corridors.geo import paths
 from corridors.geo.errors import NoRouteError
-from corridors.routes import api
+from corridors.routes import api, loading
 from tests.handcalc import Fixture, assert_priced_as_the_data_says
 
 DATA = Path(__file__).parent / "data"
@@ -34,7 +34,7 @@ FOLDERS = {
 @pytest.mark.parametrize("name", sorted(FOLDERS))
 def test_every_step_is_priced_as_the_files_say(name):
     folder = FOLDERS[name]
-    loaded = api.load(folder)
+    loaded = loading.load(folder)
     fixture = Fixture(folder)
     ids = sorted(loaded.network.nodes)
     rng = random.Random(14)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from corridors.routes import api, engine, reach, reach_plan, scenarios, server
+from corridors.routes import api, engine, loading, reach, reach_plan, scenarios, server
 
 
 @pytest.fixture(scope="module", params=["networkx", "arrays"])
 def loaded(request):
-    threshold = 0 if request.param == "arrays" else api.ARRAY_THRESHOLD
-    found = api.load(array_threshold=threshold, use_cache=False)
+    threshold = 0 if request.param == "arrays" else loading.ARRAY_THRESHOLD
+    found = loading.load(array_threshold=threshold, use_cache=False)
     assert isinstance(found.G, engine.ArrayGraph) == (request.param == "arrays")
     return found
 

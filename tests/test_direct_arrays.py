@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from corridors.geo import io, paths
-from corridors.routes import api, arrays, batches, engine, graph
+from corridors.routes import arrays, batches, engine, graph, loading
 
 DATA = Path(__file__).parent / "data"
 NAMES = ("tiny", "region", "projects", "ranges", "eastafrica")
@@ -73,7 +73,7 @@ def test_large_networks_load_as_arrays_without_networkx(monkeypatch):
         raise AssertionError("a network with more links than the threshold needs no networkx graph")
 
     monkeypatch.setattr(graph, "build_graph", refuse)
-    loaded = api.load(DATA / "tiny", array_threshold=1, use_cache=False)
+    loaded = loading.load(DATA / "tiny", array_threshold=1, use_cache=False)
     assert isinstance(loaded.G, engine.ArrayGraph)
 
 

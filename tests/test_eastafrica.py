@@ -42,7 +42,7 @@ from pathlib import Path
 import pytest
 
 from corridors.geo import convert, io
-from corridors.routes import api, places, plan_text
+from corridors.routes import api, loading, places, plan_text
 from corridors.routes.route import Crossing, Segment, Transfer
 from tests.conftest import run_cli
 from tests.handcalc import Fixture, assert_priced_as_the_data_says
@@ -56,7 +56,7 @@ ROAD = ["a109_mombasa_nairobi", "a104_nairobi_nakuru", "a104_nakuru_malaba", "a1
 @pytest.fixture(scope="module", params=["networkx", "arrays"])
 def east_africa(request):
     threshold = 0 if request.param == "arrays" else None
-    return api.load(EAST_AFRICA, array_threshold=threshold, use_cache=False)
+    return loading.load(EAST_AFRICA, array_threshold=threshold, use_cache=False)
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +153,7 @@ def test_the_command_line_and_its_json(tmp_path):
 
 
 def test_country_names_come_from_the_networks_outlines():
-    loaded = api.load(EAST_AFRICA, use_cache=False)
+    loaded = loading.load(EAST_AFRICA, use_cache=False)
     plan = api.plan("Uganda", "Kenya", network=loaded)
     assert plan.endpoints[0].label == "Uganda"
     assert plan.routes[0].origin in {"kampala", "port_bell"}

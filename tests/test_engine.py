@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from corridors.geo import io
-from corridors.routes import api, arrays, cache, engine, search
+from corridors.routes import api, arrays, cache, engine, loading, search
 
 DATA = Path(__file__).parent / "data"
 
@@ -33,9 +33,9 @@ CONSTRAINTS = [
 @pytest.fixture(scope="module", params=["seeds", "region", "tiny"])
 def both(request):
     folder = None if request.param == "seeds" else DATA / request.param
-    nx_loaded = api.load(folder, use_cache=False)
+    nx_loaded = loading.load(folder, use_cache=False)
     ag = arrays.from_graph(nx_loaded.G, nx_loaded.network)
-    return nx_loaded, api.Loaded(nx_loaded.network, ag), REGION_QUERIES[request.param]
+    return nx_loaded, loading.Loaded(nx_loaded.network, ag), REGION_QUERIES[request.param]
 
 
 def test_edge_mask_agrees_with_constraints(both):
@@ -83,7 +83,7 @@ def test_same_alternatives_and_regions(both):
 def test_large_networks_are_cached(tmp_path, monkeypatch):
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(cache, "MIN_EDGES", 0)
-    first = api.load(DATA / "region", array_threshold=0)
+    first = loading.load(DATA / "region", array_threshold=0)
     assert isinstance(first.G, engine.ArrayGraph)
     assert list((tmp_path / "cache").glob("*.pickle"))
 
@@ -91,7 +91,7 @@ def test_large_networks_are_cached(tmp_path, monkeypatch):
         raise AssertionError("the cache should have answered")
 
     monkeypatch.setattr(io, "read_network", refuse)
-    second = api.load(DATA / "region", array_threshold=0)
+    second = loading.load(DATA / "region", array_threshold=0)
     assert sorted(second.network.links) == sorted(first.network.links)
     r1 = api.plan("Kapa", "Pport", network=first).routes[0]
     r2 = api.plan("Kapa", "Pport", network=second).routes[0]
@@ -104,6 +104,17 @@ def test_cache_key_changes_with_the_files(tmp_path):
     k1 = cache.key([f])
     f.write_text("{ }")
     assert cache.key([f]) != k1
+
+
+def test_cache_entry_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path))
+    big = {"blob": bytes(range(256)) * 5000, "n": list(range(100_000))}  # frames and a large buffer
+    cache.put("big", big)
+    assert cache.get("big") == big
+    with pytest.raises(TypeError):
+        cache.put("unpicklable", {"a": 1, "b": (x for x in ())})  # a generator cannot be pickled
+    assert cache.get("unpicklable") is None
+    assert not list(tmp_path.glob(".*.tmp"))  # no half-written file left behind
 
 
 def test_cache_serves_only_its_own_key(tmp_path, monkeypatch):

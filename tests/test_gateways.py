@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 
 from corridors.geo.errors import QueryError
-from corridors.routes import api, countries
+from corridors.routes import api, countries, loading
 
 DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="module")
 def region():
-    return api.load(DATA / "region")
+    return loading.load(DATA / "region")
 
 
 def test_one_route_per_gateway_with_what_each_needs(region):
@@ -105,7 +105,7 @@ def _line(a: str, b: str, coords: dict, km: float, speed: float | None) -> dict:
 def loop(tmp_path_factory):
     folder = tmp_path_factory.mktemp("loop") / "net"
     _write_loop_network(folder)
-    return api.load(folder)
+    return loading.load(folder)
 
 
 def test_the_best_route_never_enters_a_country_twice(loop):

@@ -27,7 +27,7 @@ import pytest
 from corridors.geo import authoring, journal, paths, transaction
 from corridors.geo.errors import CorridorError, FileAccessError, QueryError
 from corridors.maps import MapError
-from corridors.routes import api, cache, cli
+from corridors.routes import api, cache, cli, loading
 from tests.conftest import run_cli
 
 DATA = Path(__file__).parent / "data"
@@ -246,7 +246,7 @@ def test_terminal_escapes_in_arguments_are_shown_escaped(capsys):
 
 
 def test_the_python_api_reads_a_string_as_one_list_not_letters():
-    loaded = api.load(REGION)
+    loaded = loading.load(REGION)
     one = api.plan("Kapa", "Pport", modes="road", network=loaded)
     listed = api.plan("Kapa", "Pport", modes=["road"], network=loaded)
     assert [r.time_h for r in one.routes] == [r.time_h for r in listed.routes]
@@ -532,16 +532,16 @@ def test_a_planted_pickle_is_never_run(cache_dir, tmp_path):
     marker = tmp_path / "ran"
     k = region_key()
     cache._path(cache_dir, k).write_bytes(pickle.dumps((k, Boom(str(marker)))))
-    loaded = api.load(REGION)
+    loaded = loading.load(REGION)
     assert not marker.exists()
     assert "kapa" in loaded.network.nodes
-    api.load(REGION)  # the entry was rewritten, sealed: it loads, and still runs nothing
+    loading.load(REGION)  # the entry was rewritten, sealed: it loads, and still runs nothing
     assert not marker.exists()
 
 
 def test_a_planted_entry_with_the_magic_but_no_valid_seal_is_never_run(cache_dir, tmp_path):
     marker = tmp_path / "ran"
-    api.load(REGION)  # makes the key file
+    loading.load(REGION)  # makes the key file
     k = region_key()
     payload = pickle.dumps((k, Boom(str(marker))))
     cache._path(cache_dir, k).write_bytes(cache.MAGIC + b"\0" * 32 + payload)
@@ -609,9 +609,9 @@ def test_an_unsafe_key_file_disables_the_cache(cache_dir, tmp_path, caplog, how)
 
 
 def test_a_cache_hit_serves_the_same_network(cache_dir):
-    first = api.load(REGION)
+    first = loading.load(REGION)
     assert list(cache_dir.glob("*.pickle"))
-    second = api.load(REGION)
+    second = loading.load(REGION)
     assert sorted(second.network.links) == sorted(first.network.links)
     key_mode = stat.S_IMODE((cache_dir / cache.KEY_FILE).stat().st_mode)
     assert key_mode == 0o600
@@ -695,7 +695,7 @@ def test_a_planted_digests_file_is_ignored(cache_dir, tmp_path):
     f = tmp_path / "links.geojson"
     f.write_bytes(b"a" * cache.MIN_REMEMBERED_BYTES)
     st = f.stat()
-    api.load(REGION)  # makes the key file
+    loading.load(REGION)  # makes the key file
     lie = {str(f.absolute()): [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, "0" * 64]}
     (cache_dir / cache.DIGESTS_FILE).write_bytes(cache.MAGIC + b"\0" * 32 + json.dumps(lie).encode())
     assert "0" * 64 not in cache.key([f])

@@ -9,7 +9,7 @@ import pytest
 
 from corridors.geo import io, modes
 from corridors.geo.errors import NetworkDataError
-from corridors.routes import api, costs
+from corridors.routes import api, costs, loading
 from tests.conftest import run_cli
 
 
@@ -152,7 +152,7 @@ def _poti_file(tmp_path: Path, sea: str = "Black Sea") -> Path:
 def test_a_port_on_a_new_sea_is_a_warning_and_the_sea_an_endpoint(tmp_path):
     path = _poti_file(tmp_path)
     problems: list = []
-    loaded = api.load(extra=[path], problems=problems, use_cache=False)
+    loaded = loading.load(extra=[path], problems=problems, use_cache=False)
     warnings = [p for p in problems if p.prop == "sea"]
     assert len(warnings) == 1 and warnings[0].severity == "warning"
     assert "'Black Sea' is a new sea" in warnings[0].message

@@ -16,7 +16,7 @@ import networkx as nx
 import pytest
 
 from corridors.geo.errors import QueryError
-from corridors.routes import api
+from corridors.routes import api, loading
 
 DATA = Path(__file__).parent / "data"
 REGION = DATA / "region"
@@ -34,7 +34,7 @@ TINY_FRONT = [(18.6, 57.0), (33.6, 56.0), (35.8, 55.0), (39.0, 47.0), (45.0, 41.
 
 @pytest.fixture(scope="module")
 def region():
-    return api.load(REGION)
+    return loading.load(REGION)
 
 
 def totals(plan, *criteria) -> list[tuple[float, ...]]:

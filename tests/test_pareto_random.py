@@ -19,7 +19,7 @@ import networkx as nx
 import pytest
 
 from corridors.geo import geodesy
-from corridors.routes import api, assembly, countries, search
+from corridors.routes import api, assembly, countries, loading, search
 
 TINY = Path(__file__).parent / "data" / "tiny"
 CRITERIA = ("time_h", "cost_usd_per_t")
@@ -85,7 +85,7 @@ def _brute_front(loaded, origin: str, target: str) -> list[tuple[float, float]]:
 def test_pareto_set_equals_brute_force(tmp_path, seed):
     folder = tmp_path / "net"
     _network(folder, seed)
-    loaded = api.load(folder, use_cache=False)
+    loaded = loading.load(folder, use_cache=False)
     sizes: list[int] = []
     for origin, target in [("p0", "p4"), ("p1", "p3")]:
         expected = _brute_front(loaded, origin, target)

@@ -16,7 +16,7 @@ import pytest
 
 from corridors.geo import io, paths
 from corridors.geo.errors import NetworkDataError, QueryError
-from corridors.routes import api, costs
+from corridors.routes import api, costs, loading
 from tests.conftest import run_cli
 from tests.handcalc import Fixture, assert_priced_as_the_data_says
 
@@ -56,7 +56,7 @@ def ends(route) -> tuple[float, float, float]:
 
 
 def test_the_default_service_keeps_the_figures_and_block_trains_wait_less(tmp_path):
-    loaded = api.load(_services(tmp_path))
+    loaded = loading.load(_services(tmp_path))
     wagon = api.plan("Aqsu", "Chenggu", **RAIL, network=loaded)
     # as in test_time_ranges: running 7.2 + 6.4 + 6.4, yard at 1 / 2 / 4 h per 100 km over
     # 180 + 160 + 160 km, Xgate out of Kazakhstan 8 / 12 / 16, gauge change 4 / 5 / 10
@@ -71,7 +71,7 @@ def test_the_default_service_keeps_the_figures_and_block_trains_wait_less(tmp_pa
 
 
 def test_a_service_country_figure_wins_over_the_service_figure(tmp_path):
-    loaded = api.load(_services(tmp_path, BLOCK_CHN))
+    loaded = loading.load(_services(tmp_path, BLOCK_CHN))
     block = api.plan("Aqsu", "Chenggu", **RAIL, network=loaded, rail_service="block").routes[0]
     # x-c (China) 160 km at 3 h per 100 km: 4.8 in place of 0.8 / 1.6 / 3.2
     assert ends(block) == (38.5, 45.2, 57.6)
@@ -102,7 +102,7 @@ def test_every_step_of_the_builtin_network_is_priced_as_the_files_say(service):
 def test_builtin_kazakh_block_train_hand_worked():
     """kzr_shalkar_beyneu by block train: running at 57.9 km/h, yard 0.58 / 0.98 / 1.75 h per
     100 km ([dwell.rail.service.block.country.KAZ]); by wagon 4.81 / 7.89 / 9.51."""
-    net = api.load().network
+    net = loading.load().network
     km = net.links["kzr_shalkar_beyneu"].length_km
     route = api.plan("Shalkar", "Beyneu", **RAIL, rail_service="block").routes[0]
     (segment,) = [s for s in route.segments if s.link_id == "kzr_shalkar_beyneu"]
@@ -147,7 +147,7 @@ def test_the_calibration_routes_each_trip_by_its_service_and_end():
     trips = {t.id: t for t in calibrate.read_trips()}
     assert all(t.rail_service in ("block", "wagon") for t in trips.values() if "rail" in t.modes)
     assert all(not t.rail_service for t in trips.values() if "rail" not in t.modes)
-    loaded = api.load()
+    loaded = loading.load()
     torkham = trips["uz-pk-road-tashkent-torkham-2021"]
     assert torkham.end_crossing == "excluded" and torkham.via[-1] == "Jalalabad"
     # to Jalalabad as routed, then the Kabul–Torkham highway into the crossing, without its dwell
@@ -174,7 +174,7 @@ def test_the_calibration_routes_each_trip_by_its_service_and_end():
 def test_a_crossing_gives_a_block_train_its_own_border_dwell(tmp_path):
     """Xgate's "rail.block" hours (1 / 2 / 3) replace its rail hours out of Kazakhstan (8 / 12 / 16)
     for a block train; a wagon keeps them."""
-    loaded = api.load(_services(tmp_path, border="rail.block"))
+    loaded = loading.load(_services(tmp_path, border="rail.block"))
     block = api.plan("Aqsu", "Chenggu", **RAIL, network=loaded, rail_service="block").routes[0]
     (crossing,) = block.crossings
     assert (crossing.time_h_low, crossing.time_h, crossing.time_h_high) == (1.0, 2.0, 3.0)

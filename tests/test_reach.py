@@ -12,7 +12,7 @@ from shapely.geometry import Point, shape
 
 from corridors.geo import paths, regions
 from corridors.geo.errors import NetworkDataError
-from corridors.routes import api, reach, search
+from corridors.routes import api, loading, reach, search
 from tests.conftest import run_cli
 
 SEEDS = paths.builtin_folder()
@@ -21,7 +21,7 @@ TODAY = search.Constraints(statuses=frozenset({"operational"}))
 
 @pytest.fixture(scope="module")
 def loaded():
-    return api.load()
+    return loading.load()
 
 
 @pytest.fixture(scope="module")

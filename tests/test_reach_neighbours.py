@@ -16,7 +16,7 @@ from shapely.geometry import shape
 
 from corridors.geo import paths, regions
 from corridors.geo.errors import NetworkDataError
-from corridors.routes import api, backends, engine, reach, reach_output, reach_plan, search
+from corridors.routes import api, backends, engine, loading, reach, reach_output, reach_plan, search
 from tests.conftest import run_cli
 
 SEEDS = paths.builtin_folder()
@@ -26,7 +26,7 @@ UNITS = {"UZB": 14, "KGZ": 8, "TJK": 5, "TKM": 5, "AFG": 34, "PAK": 8, "IRN": 31
 
 @pytest.fixture(scope="module")
 def loaded():
-    return api.load()
+    return loading.load()
 
 
 @pytest.fixture(scope="module")
@@ -94,9 +94,9 @@ def test_reach_and_route_agree_through_processes():
     assert centre["port"] == route["destination"]
 
 
-@pytest.mark.parametrize("threshold", [0, api.ARRAY_THRESHOLD], ids=["arrays", "networkx"])
+@pytest.mark.parametrize("threshold", [0, loading.ARRAY_THRESHOLD], ids=["arrays", "networkx"])
 def test_reach_and_within_run_on_either_backend_through_the_contract(threshold):
-    loaded = api.load(DATA / "projects", array_threshold=threshold, use_cache=False)
+    loaded = loading.load(DATA / "projects", array_threshold=threshold, use_cache=False)
     assert isinstance(loaded.G, engine.ArrayGraph) == (threshold == 0)
     assert isinstance(backends.backend(loaded.G), backends.Backend)
     today = search.Constraints(statuses=frozenset({"operational"}))

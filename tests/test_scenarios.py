@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from corridors.geo.errors import QueryError
-from corridors.routes import api, scenarios
+from corridors.routes import api, loading, scenarios
 from tests.conftest import run_cli
 
 PROJECTS = Path(__file__).parent / "data" / "projects"
@@ -24,7 +24,7 @@ PROJECTS = Path(__file__).parent / "data" / "projects"
 
 @pytest.fixture(scope="module")
 def loaded():
-    return api.load(PROJECTS)
+    return loading.load(PROJECTS)
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +116,7 @@ def test_project_behind_a_suspended_crossing_says_what_reopening_would_give():
     """In tests/data/region the proposed Trans-Test Railway runs towards the suspended
     Khybergate: by cost it saves nothing today, and something if the crossing reopened. The
     reopened gain is checked against independent place-to-place searches."""
-    loaded = api.load(PROJECTS.parent / "region")
+    loaded = loading.load(PROJECTS.parent / "region")
     ranking = scenarios.rank(loaded, by="cost")
     (r,) = ranking.results
     assert r.improved == [] and r.mean_gain == 0
@@ -153,7 +153,7 @@ def test_rank_with_a_crossing_reopened_matches_the_routes_of_that_scenario():
     pair by pair, with the same crossing reopened."""
     region = PROJECTS.parent / "region"
     doc = rank_json("--by", "cost", "--reopen", "Khybergate", "--network", str(region))
-    loaded = api.load(region)
+    loaded = loading.load(region)
     gains = []
     for o, d in doc["pairs"]:
         before = api.plan(o, d, by="cost", reopen=["Khybergate"], network=loaded).routes[0]

@@ -155,10 +155,10 @@ def test_cargo_passing_a_country_pays_transit_at_its_port_and_clears_where_it_st
 
 
 def test_transit_ports_match_the_hand_calculation(caspian):
-    from corridors.routes import api
+    from corridors.routes import api, loading
     from tests.handcalc import Fixture, assert_priced_as_the_data_says
 
-    plan = api.plan("Bport", "Dport", network=api.load(caspian, use_cache=False))
+    plan = api.plan("Bport", "Dport", network=loading.load(caspian, use_cache=False))
     assert_priced_as_the_data_says(plan.routes[0], Fixture(caspian))
     assert Fixture(caspian).route(plan.routes[0]).hours == 37
 
@@ -171,12 +171,12 @@ def test_explain_names_a_transit_call(caspian):
 
 
 def test_the_array_form_prices_the_regime_as_the_graph_does(caspian):
-    from corridors.routes import api
+    from corridors.routes import api, loading
 
-    graph = api.plan("Bport", "Dport", network=api.load(caspian, use_cache=False)).routes[0]
-    arrays = api.plan("Bport", "Dport", network=api.load(caspian, use_cache=False, array_threshold=0)).routes[
-        0
-    ]
+    graph = api.plan("Bport", "Dport", network=loading.load(caspian, use_cache=False)).routes[0]
+    arrays = api.plan(
+        "Bport", "Dport", network=loading.load(caspian, use_cache=False, array_threshold=0)
+    ).routes[0]
     assert (arrays.time_h, arrays.time_h_low, arrays.time_h_high) == (
         graph.time_h,
         graph.time_h_low,
@@ -218,14 +218,14 @@ def test_cargo_going_on_beyond_the_destination_passes_its_port_in_transit(caspia
 def test_cargo_from_a_country_abroad_passes_the_first_port_in_transit(caspian):
     """Bport → Aport for cargo from Turkmenistan (ISO3, any case): transit at
     Bport 1 h + 10 h at sea + Kazakh import 20 h = 31 h."""
-    from corridors.routes import api
+    from corridors.routes import api, loading
     from tests.handcalc import Fixture
 
     res = run_cli("route", "Bport", "Aport", "--cargo-from", "tkm", "--json", "--network", caspian)
     doc = json.loads(res.stdout)
     assert doc["routes"][0]["totals"]["time_h"] == 31
     assert doc["query"]["cargo_countries"] == [["TKM"], ["KAZ"]]
-    plan = api.plan("Bport", "Aport", cargo_from="TKM", network=api.load(caspian, use_cache=False))
+    plan = api.plan("Bport", "Aport", cargo_from="TKM", network=loading.load(caspian, use_cache=False))
     fixture = Fixture(caspian)
     assert fixture.route(plan.routes[0], cargo=(("TKM",), ("KAZ",))).hours == 31
     assert fixture.route(plan.routes[0]).hours == 40  # cargo from Azerbaijan clears at Bport

@@ -15,14 +15,14 @@ import pytest
 
 from corridors.geo import objectives
 from corridors.geo.errors import NoRouteError
-from corridors.routes import alternatives, api, backends, search
+from corridors.routes import alternatives, api, backends, loading, search
 
 REGION = Path(__file__).parent / "data" / "region"
 
 
 @pytest.fixture(scope="module")
 def region():
-    return api.load(REGION)
+    return loading.load(REGION)
 
 
 def crossing_ids(route) -> list[str]:
@@ -133,7 +133,7 @@ def path_cost(G, path, weight) -> float:
 def test_astar_matches_dijkstra(folder):
     """A* (one origin, one target) and multi-source Dijkstra agree on every pair and objective,
     parallel links and statuses included."""
-    loaded = api.load(REGION.parent / folder)
+    loaded = loading.load(REGION.parent / folder)
     G, net = loaded.G, loaded.network
     ids = sorted(net.nodes)[:8]
     for by in ("time", "distance", "cost"):

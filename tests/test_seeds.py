@@ -10,7 +10,7 @@ from shapely.geometry import Point, shape
 from shapely.strtree import STRtree
 
 from corridors.geo import geodesy, io, paths
-from corridors.routes import api
+from corridors.routes import api, loading
 from tests.handcalc import Fixture, assert_priced_as_the_data_says
 
 SEEDS = paths.builtin_folder()
@@ -82,6 +82,9 @@ PUBLISHED = [
     ("Tabas", "Gonabad", "road", 263),  # same report, via Ferdows
     # ORIENT 2022: the Pavlodar–Turkey container train ran "about 3,185 km" in Kazakhstan, by Zhezkazgan
     ("Pavlodar", "Bolashak", "rail", 3185),
+    ("Arkalyk", "Shubarkol", "rail", 214),  # KTZ via UIC e-news 414, opened Aug 2014
+    ("Esil", "Arkalyk", "rail", 218),  # ru-WP Arkalyk station
+    ("Kyzylzhar", "Shubarkol", "rail", 121),  # ru-WP Shubarkol village
 ]
 # The 1435 mm Khaf–Herat railway runs into western Afghanistan (Iranian gauge; seeds/SOURCES.md).
 GAUGE_EXCEPTIONS |= {"khr_shamtigh_rozanak", "khr_rozanak_robat_paryan", "khr_robat_paryan_herat"}
@@ -112,7 +115,7 @@ CORRIDORS = [
 
 @pytest.fixture(scope="module")
 def loaded():
-    return api.load()
+    return loading.load()
 
 
 @pytest.fixture(scope="module")

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 from corridors.geo.errors import NoRouteError
-from corridors.routes import api
+from corridors.routes import api, loading
 
 TODAY = ("operational",)
 
 
 @pytest.fixture(scope="module")
 def loaded():
-    return api.load()
+    return loading.load()
 
 
 def best(loaded, a, b, **kw):

@@ -20,14 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.datastructures import QueryParams
 
-from corridors.routes import api, server, server_queries
+from corridors.routes import api, loading, server, server_queries
 from corridors.routes import cli as cli_module
 from tests.conftest import run_cli
 
 
 @pytest.fixture(scope="module")
 def loaded():
-    return api.load()
+    return loading.load()
 
 
 @pytest.fixture(scope="module")
@@ -712,7 +712,7 @@ def test_worker_processes_make_their_app_from_the_environment(monkeypatch, tiny_
     settings = {"network": str(tiny_dir), "extra": [], "tiles": "osm", "cors_origins": []}
     monkeypatch.setenv(server.SETTINGS_VARIABLE, json.dumps(settings))
     worker = TestClient(server.app_from_environment())
-    assert worker.get("/health").json()["nodes"] == len(api.load(tiny_dir).network.nodes)
+    assert worker.get("/health").json()["nodes"] == len(loading.load(tiny_dir).network.nodes)
     assert (
         worker.get("/static/config.json").json()["tiles"]["url"].startswith("https://tile.openstreetmap.org/")
     )

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from corridors.routes import api, plan_text, server
+from corridors.routes import loading, plan_text, server
 from tests import browser as chromium
 from tests.conftest import run_cli
 from tests.test_server import cli_json
@@ -36,7 +36,7 @@ class Visit:
     dialogs: list[str] = field(default_factory=list)
 
 
-def _serve(loaded: api.Loaded):
+def _serve(loaded: loading.Loaded):
     """Run the app with uvicorn in a thread on a free loopback port; yield its base URL."""
     import uvicorn
 
@@ -58,7 +58,7 @@ def _serve(loaded: api.Loaded):
 
 @pytest.fixture(scope="module")
 def base_url():
-    yield from _serve(api.load())
+    yield from _serve(loading.load())
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def hostile_file(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def hostile_url(hostile_file):
-    yield from _serve(api.load(extra=[hostile_file]))
+    yield from _serve(loading.load(extra=[hostile_file]))
 
 
 @pytest.fixture

@@ -22,9 +22,9 @@ def test_ruff_finds_nothing():
 
 
 #: Most lines a module of geo/, routes/ or maps/ may have (the standard: about 400).
-MAX_LINES = 450
+MAX_LINES = 420
 #: Modules still being split; each is to leave this list, not to grow.
-TOO_LONG_FOR_NOW = {"geo/features.py"}
+TOO_LONG_FOR_NOW: frozenset[str] = frozenset()
 
 
 def test_no_module_is_longer_than_the_standard():

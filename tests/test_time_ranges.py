@@ -16,7 +16,7 @@ import pytest
 
 from corridors.geo import io, objectives
 from corridors.geo.errors import NetworkDataError
-from corridors.routes import api, costs, output, places, plan_text
+from corridors.routes import api, costs, loading, output, places, plan_text
 
 RANGES = Path(__file__).parent / "data" / "ranges"
 ROAD = {"modes": ["road"], "status": ["operational"]}
@@ -25,7 +25,7 @@ RAIL = {"modes": ["rail"], "status": ["operational"]}
 
 @pytest.fixture(scope="module")
 def ranges():
-    return api.load(RANGES)
+    return loading.load(RANGES)
 
 
 def ends(route) -> tuple[float, float, float]:
@@ -130,7 +130,7 @@ def test_time_high_is_searchable_and_time_low_is_not():
 
 def test_the_seed_ferry_waits_for_a_sailing():
     """Alat–Aktau, 470 km at 21 km/h, plus the wait for a sailing of 0 / 12 / 60 h (costs.toml)."""
-    net = api.load().network
+    net = loading.load().network
     priced = costs.price_link(net.links["sea_aktau_alat"], net.nodes, net.costs)
     assert priced.parts["sailing"].central == pytest.approx(470 / 21)
     wait = priced.parts["wait"]
@@ -141,7 +141,7 @@ def test_the_seed_ferry_waits_for_a_sailing():
 def test_a_feeder_waits_for_its_own_sailing_frequency():
     """Karachi–Jebel Ali, 1,278 km at a feeder's 29.6 km/h (16 knots, the link's own speed), waits
     for the weekly PS2 sailing: 0 / 84 / 168 h."""
-    net = api.load().network
+    net = loading.load().network
     priced = costs.price_link(net.links["sea_karachi_jebel_ali"], net.nodes, net.costs)
     wait = priced.parts["wait"]
     assert (wait.low, wait.central, wait.high) == (0.0, 84.0, 168.0)
@@ -195,7 +195,7 @@ def test_calibration_runs_on_the_trips_file_and_every_place_resolves():
     trips = calibrate.read_trips()
     assert len(trips) >= 15
     assert {m for t in trips for m in t.modes} == {"road", "rail", "sea"}
-    loaded = api.load()
+    loaded = loading.load()
     for t in trips:
         for place in (t.origin, *t.via, t.destination):
             assert places.resolve(loaded.network, place).node_ids, (t.id, place)

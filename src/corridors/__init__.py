@@ -17,7 +17,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from corridors.routes.api import Plan, load, plan
+from corridors.routes.api import Plan, plan
+from corridors.routes.loading import load
 from corridors.routes.route import Crossing, Route, Segment, Transfer
 
 __all__ = ["Crossing", "Plan", "Route", "Segment", "Transfer", "load", "plan"]

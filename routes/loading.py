@@ -1,0 +1,145 @@
+"""Load a network once for many queries: its graph (in array form for large networks), cached
+between runs (:mod:`routes.cache`), and the same network priced for another rail service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from corridors.geo import model, paths
+from corridors.geo.errors import QueryError
+from corridors.routes import cache, graph, places
+
+if TYPE_CHECKING:
+    from corridors.routes.engine import ArrayGraph
+
+#: Graphs with more edges than this are searched in array form (scipy).
+ARRAY_THRESHOLD = 20_000
+
+
+@dataclass
+class Loaded:
+    """A network and its layered graph, built once and reused across queries.
+
+    ``G`` is the networkx graph, or for large networks its array form
+    (:class:`routes.engine.ArrayGraph`), which every search accepts.
+    """
+
+    network: model.Network
+    G: nx.DiGraph | ArrayGraph
+    #: The ``extra`` files loaded with the network: their links are in every scenario.
+    user_files: tuple[str, ...] = ()
+    #: The same network built for another rail service, by service name (filled on first use).
+    by_service: dict[str, Loaded] = field(default_factory=dict)
+
+    @property
+    def rail_service(self) -> str | None:
+        """The rail service the graph is priced for (``[dwell.rail]``), None if it names none."""
+        dwell = self.network.costs.dwell.get("rail")
+        return dwell.service if dwell else None
+
+
+def for_rail_service(loaded: Loaded, name: str | None) -> Loaded:
+    """``loaded`` priced for rail service ``name`` (None: as loaded); built once per service.
+
+    Raises
+    ------
+    QueryError
+        If the network's ``[dwell.rail]`` names no such service.
+    """
+    dwell = loaded.network.costs.dwell.get("rail")
+    known = dwell.service_names() if dwell else ()
+    if name is None or name == loaded.rail_service:
+        return loaded
+    if name not in known:
+        expected = (
+            f"expected {' or '.join(known)}" if known else "the network's [dwell.rail] names no services"
+        )
+        msg = f"--rail-service: unknown service {name!r}; {expected}"
+        raise QueryError(msg)
+    if name not in loaded.by_service:
+        costs = replace(
+            loaded.network.costs, dwell={**loaded.network.costs.dwell, "rail": dwell.for_service(name)}
+        )
+        network = replace(loaded.network, costs=costs)
+        if isinstance(loaded.G, nx.DiGraph):
+            built = Loaded(network, graph.build_graph(network), loaded.user_files)
+        else:
+            built = _arrays(network)
+            built.user_files = loaded.user_files
+        loaded.by_service[name] = built
+    return loaded.by_service[name]
+
+
+def load(
+    folder: str | Path | None = None,
+    *,
+    extra: Iterable[str | Path] = (),
+    array_threshold: int | None = None,
+    use_cache: bool = True,
+    problems: list | None = None,
+) -> Loaded:
+    """Read a network folder (default: the built-in network) plus extra files, and build its graph.
+
+    Large networks (over ``array_threshold`` graph edges, default :data:`ARRAY_THRESHOLD`) are
+    turned into arrays. What is built
+    is cached (see :mod:`routes.cache`), so the next load of the same files skips parsing and
+    building. Pass a list as ``problems`` to receive the warnings about the files (the files
+    are then read, not taken from the cache).
+    """
+    extra = list(extra)
+    if array_threshold is None:
+        array_threshold = ARRAY_THRESHOLD
+    files = [*_network_files(folder), *map(Path, extra)]
+    key = cache.key(files) if use_cache else None
+    if key and problems is None and (hit := cache.get(key)) is not None:
+        return _ready(hit)
+    from corridors.geo import io
+
+    with cache.no_gc():
+        network = io.read_network(folder, extra=extra, problems=problems)
+        if len(network.links) > array_threshold:  # every link is an edge at least: arrays for sure
+            loaded = _arrays(network)
+        else:
+            G = graph.build_graph(network)
+            loaded = Loaded(network, G) if G.number_of_edges() <= array_threshold else _arrays(network)
+    loaded.user_files = tuple(str(p) for p in extra)
+    if key and loaded.G.number_of_edges() >= cache.MIN_EDGES:
+        cache.put(key, loaded)
+    return _ready(loaded)
+
+
+def _ready(loaded: Loaded) -> Loaded:
+    """A loaded network ready for its first query: the array form's search (scipy) imported now,
+    so that the first query costs what the next ones do."""
+    if not isinstance(loaded.G, nx.DiGraph):
+        import scipy.sparse.csgraph  # noqa: F401
+    return loaded
+
+
+def _arrays(network: model.Network) -> Loaded:
+    """The array form of a large network, with nodes and links stored column by column.
+
+    The arrays are built from the network in batches (:func:`routes.batches.from_network`),
+    without a networkx graph in between.
+    """
+    from corridors.geo import columns
+    from corridors.routes import batches
+
+    with cache.no_gc():
+        loaded = Loaded(network, batches.from_network(network))
+        places.name_index(network)
+        network.nodes = columns.Columns(model.Node, network.nodes.values())
+        refs = {"from_id": network.nodes, "to_id": network.nodes}
+        network.links = columns.Columns(model.Link, network.links.values(), refs=refs)
+        loaded.G.share_ids(network.nodes, network.links)
+    return loaded
+
+
+def _network_files(folder: str | Path | None) -> list[Path]:
+    nodes, links, costs = paths.network_files(folder if folder is not None else paths.builtin_folder())
+    return [nodes, *links, costs]
