@@ -18,7 +18,8 @@ EXAMPLE = "examples/andkhoy_mazar_railway.geojson"
 
 def test_every_example_block_is_checked_or_excluded_with_a_reason():
     text = rb.README.read_text(encoding="utf-8")
-    assert rb.unmarked(text) == []
+    missing = rb.unmarked(text)
+    assert missing == [], f"put <!-- output --> before these blocks, or list them in EXCLUDED: {missing}"
     shown = [line[2:] for line in text.split("\n") if line.startswith("$ ")]
     assert all(command in shown for command in rb.EXCLUDED), "an exclusion no longer in the README"
     assert all(reason for reason in rb.EXCLUDED.values())
