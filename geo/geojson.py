@@ -33,6 +33,11 @@ class _Constant:
 
 #: What :func:`load_geojson` hands to ``convert`` at a time.
 CHUNK = 10_000
+#: Texts at least this long (characters) are decoded a feature at a time when a ``convert`` is
+#: given; shorter ones are parsed whole, which is faster (one ``json.loads`` of a 354 MB link
+#: file takes 2.3 s, the features one by one about 3 s more) and whose tree is small enough to
+#: hold (at 10^5 links, a 35 MB file, about 0.3 GB). Measured by ``benchmarks/bench.py``.
+STREAM_MIN_CHARS = 100_000_000
 #: A list of features, or each chunk of them as ``convert`` turned it.
 Convert = Callable[[list, int], list]
 
@@ -49,11 +54,12 @@ def load_geojson(
 
     Files over ``max_bytes``, and anything but a regular file, are refused before they are read.
     With ``raw``, those bytes are parsed as the content of ``path`` (a file about to be written).
-    With ``convert``, the features are decoded one at a time (:mod:`geo.jsonstream`), and each
-    run of :data:`CHUNK` of them is passed as ``convert(chunk, index of its first)`` as soon as
-    it is read and checked; the list returned is made of what ``convert`` returns. The tree of a
-    large file is so never held whole. (A collection with any problem is parsed whole, and its
-    features are not converted.)
+    With ``convert``, the features of a text of :data:`STREAM_MIN_CHARS` or more are decoded one
+    at a time (:mod:`geo.jsonstream`), and each run of :data:`CHUNK` of them is passed as
+    ``convert(chunk, index of its first)`` as soon as it is read and checked; the list returned
+    is made of what ``convert`` returns. The tree of a large file is so never held whole. (A
+    shorter text, or a collection with any problem, is parsed whole, and its features are not
+    converted.)
     """
     file = str(path)
     if raw is None:
@@ -67,7 +73,7 @@ def load_geojson(
     if text is None:
         return None
     escapes = _SURROGATE_ESCAPE.search(text) is not None if "\\u" in text else False
-    if convert is not None:
+    if convert is not None and len(text) >= STREAM_MIN_CHARS:
         streamed = _streamed(text, file, problems, escapes, convert)
         if streamed is not _UNEXPECTED:
             return streamed

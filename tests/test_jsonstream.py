@@ -31,7 +31,7 @@ def _walk(text: str) -> tuple[dict, list]:
     ],
 )
 def test_walk_decodes_the_features_json_decodes(text):
-    other = {**FEATURE, "properties": {"id": "b", "n": 10**30, "t": "é\\u00e9\"", "x": -0.0}}
+    other = {**FEATURE, "properties": {"id": "b", "n": 10**30, "t": 'é\\u00e9"', "x": -0.0}}
     text = text % (json.dumps(FEATURE), json.dumps(other))
     members, got = _walk(text)
     whole = json.loads(text)
@@ -76,8 +76,14 @@ BAD = [
 ]
 
 
+@pytest.fixture
+def stream_all(monkeypatch):
+    """Every text decoded a feature at a time, however short."""
+    monkeypatch.setattr(geojson, "STREAM_MIN_CHARS", 0)
+
+
 @pytest.mark.parametrize("doc", BAD)
-def test_problems_are_told_as_when_parsed_whole(doc, tmp_path):
+def test_problems_are_told_as_when_parsed_whole(doc, tmp_path, stream_all):
     raw = doc.replace(b"%s", json.dumps(FEATURE).encode())
     whole: list = []
     streamed: list = []
@@ -91,7 +97,7 @@ def test_problems_are_told_as_when_parsed_whole(doc, tmp_path):
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda f: f.name)
-def test_networks_read_the_same_streamed_in_small_chunks(folder, monkeypatch):
+def test_networks_read_the_same_streamed_in_small_chunks(folder, monkeypatch, stream_all):
     whole_read = io.read_network(folder)
     monkeypatch.setattr(geojson, "CHUNK", 3)
     starts: list = []
@@ -108,3 +114,18 @@ def test_networks_read_the_same_streamed_in_small_chunks(folder, monkeypatch):
     assert list(streamed.links.items()) == list(whole_read.links.items())
     monkeypatch.setattr(io, "_plain_links", lambda *args: None)  # every file parsed whole
     assert list(io.read_network(folder).links.items()) == list(streamed.links.items())
+
+
+def test_a_short_text_is_parsed_whole(tmp_path, monkeypatch):
+    raw = b'{"type":"FeatureCollection","features":[%s]}' % json.dumps(FEATURE).encode()
+    converted: list = []
+    monkeypatch.setattr(geojson, "STREAM_MIN_CHARS", len(raw) + 1)
+    got = geojson.load_geojson(
+        tmp_path / "x.geojson", [], raw=raw, convert=lambda c, i: converted.append(i) or c
+    )
+    assert got == [FEATURE] and converted == []
+    monkeypatch.setattr(geojson, "STREAM_MIN_CHARS", len(raw))
+    got = geojson.load_geojson(
+        tmp_path / "x.geojson", [], raw=raw, convert=lambda c, i: converted.append(i) or c
+    )
+    assert got == [FEATURE] and converted == [0]
