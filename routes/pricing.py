@@ -16,6 +16,8 @@ only passes through a port's country pays a transit declaration there instead
 from __future__ import annotations
 
 import copy
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -225,6 +227,17 @@ def _in_transit(country: str, leaving: bool, origin_countries: frozenset, dest_c
     return country not in (origin_countries if leaving else dest_countries)
 
 
+#: Customs-regime copies kept, per graph, for the pairs of cargo countries asked for most
+#: recently: a server answers many queries between the same countries, and a copy of the
+#: built-in graph takes longer than the search on it. Array graphs of large networks keep
+#: fewer, each copy holding their value arrays. At most :data:`GRAPHS_KEPT` graphs are kept.
+REGIMES_KEPT = 32
+REGIMES_KEPT_ARRAYS = 2
+GRAPHS_KEPT = 4
+_regimes: OrderedDict[int, tuple[search.SearchGraph, OrderedDict]] = OrderedDict()
+_regimes_lock = threading.Lock()
+
+
 def customs_regime(
     G: search.SearchGraph, network: model.Network, origin_countries: frozenset, dest_countries: frozenset
 ) -> search.SearchGraph:
@@ -233,7 +246,32 @@ def customs_regime(
 
     ``origin_countries`` and ``dest_countries`` are the countries the cargo starts and ends in
     (a route that starts or ends at a border crossing crosses it, so a crossing names none).
+    Copies are kept (:data:`REGIMES_KEPT`) and shared: neither the graph nor a copy is changed
+    once made.
     """
+    key = (origin_countries, dest_countries)
+    with _regimes_lock:  # the server asks from several threads
+        held = _regimes.get(id(G))
+        if held is None or held[0] is not G:
+            held = _regimes[id(G)] = (G, OrderedDict())
+            while len(_regimes) > GRAPHS_KEPT:
+                _regimes.popitem(last=False)
+        _regimes.move_to_end(id(G))
+        kept = held[1]
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+    H = _customs_regime(G, network, origin_countries, dest_countries)
+    with _regimes_lock:
+        kept[key] = H
+        while len(kept) > (REGIMES_KEPT if isinstance(G, nx.DiGraph) else REGIMES_KEPT_ARRAYS):
+            kept.popitem(last=False)
+    return H
+
+
+def _customs_regime(
+    G: search.SearchGraph, network: model.Network, origin_countries: frozenset, dest_countries: frozenset
+) -> search.SearchGraph:
     calls = transit_calls(G, network, origin_countries, dest_countries)
     if not calls:
         return G

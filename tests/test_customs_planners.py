@@ -86,3 +86,20 @@ def test_http_api_gives_the_same_figures(loaded, best):
     got = client.get("/v1/reach", params={"from": "Uzbekistan", "to": "Baku"}).json()
     nukus = next(p for p in got["places"] if p["id"] == "nukus")
     assert nukus["totals"]["time_h"] == pytest.approx(time_h, abs=1e-3)
+
+
+def test_regime_copies_are_kept_per_pair_and_never_shared_between_pairs(loaded):
+    from corridors.routes import pricing
+
+    net, G = loaded.network, loaded.G
+    uzb, aze, kaz = frozenset({"UZB"}), frozenset({"AZE"}), frozenset({"KAZ"})
+    transit = pricing.customs_regime(G, net, uzb, aze)
+    assert transit is not G  # Kuryk in transit
+    assert pricing.customs_regime(G, net, uzb, aze) is transit  # kept
+    assert pricing.customs_regime(G, net, kaz, aze) is not transit  # Kuryk clears export here
+    later = api.plan("Nukus", "Baku", network=loaded, by="time")  # through the kept copy
+    assert "Kuryk customs (transit)" in [c.name for c in later.routes[0].crossings]
+    kept = pricing.REGIMES_KEPT if G.__class__.__name__ == "DiGraph" else pricing.REGIMES_KEPT_ARRAYS
+    for i in range(kept + 1):
+        pricing.customs_regime(G, net, frozenset({f"X{i}"}), aze)
+    assert pricing.customs_regime(G, net, uzb, aze) is not transit  # the oldest pair was let go
