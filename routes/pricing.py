@@ -278,11 +278,11 @@ def _customs_regime(
     cm = network.costs
     nodes = network.nodes
     if isinstance(G, nx.DiGraph):
-        H = G.copy()
+        changed = {}
         for u, v in calls:
-            d = H.edges[u, v]
-            d.update(costs.price_port_customs(nodes[d["node"]], cm, transit=True).values)
-        return H  # the A* lower bounds come from the links alone, so they stay
+            d = G.edges[u, v]
+            changed[u, v] = {**d, **costs.price_port_customs(nodes[d["node"]], cm, transit=True).values}
+        return _with_edges(G, changed)  # the A* lower bounds come from the links alone, so they stay
     out = copy.copy(G)
     values = {attr: arr.copy() for attr, arr in G.values.items()}
     for e in calls:
@@ -292,6 +292,25 @@ def _customs_regime(
     out.values = values
     out.masks = {}
     return out
+
+
+def _with_edges(G: nx.DiGraph, changed: dict[tuple, dict]) -> nx.DiGraph:
+    """A graph that shares ``G``'s places, attributes and edges but for the ``changed`` edges'
+    data: only the adjacency of the ends of those edges is copied (``G.copy()`` copies every
+    edge's data, which took longer than the search itself on the built-in network). Neither
+    graph may be changed afterwards; :func:`reprice` makes a whole copy before it prices."""
+    succ, pred = dict(G._succ), dict(G._pred)
+    for (u, v), d in changed.items():
+        if succ[u] is G._succ[u]:
+            succ[u] = dict(G._succ[u])
+        if pred[v] is G._pred[v]:
+            pred[v] = dict(G._pred[v])
+        succ[u][v] = pred[v][u] = d
+    H = G.__class__()
+    H.graph, H._node = G.graph, G._node
+    H._succ = H._adj = succ  # networkx resets its cached views when these are set
+    H._pred = pred
+    return H
 
 
 def _reprice_arrays(ag, cm: model.CostModel, p: Pricing):
