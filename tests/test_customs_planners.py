@@ -8,6 +8,7 @@ API give it the same figures, on the networkx graph and on the arrays.
 
 from __future__ import annotations
 
+import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -103,3 +104,20 @@ def test_regime_copies_are_kept_per_pair_and_never_shared_between_pairs(loaded):
     for i in range(kept + 1):
         pricing.customs_regime(G, net, frozenset({f"X{i}"}), aze)
     assert pricing.customs_regime(G, net, uzb, aze) is not transit  # the oldest pair was let go
+
+
+def test_a_regime_copy_changes_the_transit_calls_alone_and_leaves_the_graph_as_it_was(loaded):
+    from corridors.routes import pricing
+
+    net, G = loaded.network, loaded.G
+    if not isinstance(G, nx.DiGraph):
+        pytest.skip("the array form copies its value arrays")
+    uzb, aze = frozenset({"UZB"}), frozenset({"AZE"})
+    before = {(u, v): dict(d) for u, v, d in G.edges(data=True)}
+    calls = set(pricing.transit_calls(G, net, uzb, aze))
+    H = pricing.customs_regime(G, net, uzb, aze)
+    assert {(u, v): dict(d) for u, v, d in G.edges(data=True)} == before
+    changed = {(u, v) for u, v, d in H.edges(data=True) if d != before[u, v]}
+    assert calls and changed == calls
+    assert all(H.pred[v][u] is H.succ[u][v] for u, v in calls)
+    assert H.number_of_edges() == G.number_of_edges()
