@@ -108,17 +108,7 @@ def constraints(
     month: int | None = None,
 ) -> search.Constraints:
     """The search constraints of a scenario and the filters, as :func:`corridors.plan` builds them."""
-    countries, nodes = api._avoid(network, avoid)
-    return search.Constraints(
-        modes=frozenset(modes) if modes else frozenset(model.MODES),
-        statuses=named.statuses,
-        month=month,
-        include_suspended=named.include_suspended,
-        avoid_countries=countries,
-        avoid_nodes=nodes,
-        extra_links=named.extra_links,
-        open_crossings=named.open_crossings,
-    )
+    return api._constraints(named, api._avoid(network, avoid), modes=modes, month=month)
 
 
 def plan_reach(
