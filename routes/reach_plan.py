@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from corridors.geo import model
 from corridors.geo import regions as regions_mod
 from corridors.geo.errors import QueryError
-from corridors.routes import api, cache, loading, places, reach, scenario, search
+from corridors.routes import cache, constraints, loading, places, reach, scenario
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([dh]?)\s*$", re.IGNORECASE)
 #: Longest band of ``--within`` (hours): a year, far beyond any route of the network.
@@ -99,18 +99,6 @@ def joined(path: Path, found: list[regions_mod.Region], nodes: list[model.Node])
     return out
 
 
-def constraints(
-    network: model.Network,
-    named: scenario.Scenario,
-    *,
-    modes: Iterable[str] | None = None,
-    avoid: Iterable[str] = (),
-    month: int | None = None,
-) -> search.Constraints:
-    """The search constraints of a scenario and the filters, as :func:`corridors.plan` builds them."""
-    return api._constraints(named, api._avoid(network, avoid), modes=modes, month=month)
-
-
 def plan_reach(
     loaded: loading.Loaded,
     destination: str = "Arabian Sea",
@@ -156,7 +144,7 @@ def plan_reach(
             destination,
             origin=origin,
             by=by,
-            constraints=constraints(net, which, modes=modes, avoid=avoid, month=month),
+            constraints=constraints.query_constraints(net, which, avoid=avoid, modes=modes, month=month),
             regions=regions,
             region_places=inside,
         )
@@ -193,5 +181,5 @@ def plan_within(
         include_suspended=include_suspended,
         user_files=loaded.user_files,
     )
-    limits = constraints(net, named, modes=modes, avoid=avoid, month=month)
-    return WithinPlan(reach.within(loaded, origin, bands_h, constraints=limits), named)
+    rules = constraints.query_constraints(net, named, avoid=avoid, modes=modes, month=month)
+    return WithinPlan(reach.within(loaded, origin, bands_h, constraints=rules), named)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from corridors.geo import model, objectives
 from corridors.geo.errors import QueryError, UnknownPlaceError
-from corridors.routes import backends, places, pricing, scenario, search
+from corridors.routes import backends, constraints, places, pricing, scenario, search
 from corridors.routes.loading import Loaded
 from corridors.routes.route import Route
 
@@ -247,13 +247,7 @@ def rank(
     named = scenario.resolve(
         net, year=year, reopen=reopen, status=status, include_suspended=include_suspended
     )
-    today = search.Constraints(
-        statuses=named.statuses,
-        month=month,
-        include_suspended=named.include_suspended,
-        extra_links=named.extra_links,
-        open_crossings=named.open_crossings,
-    )
+    today = constraints.query_constraints(net, named, month=month)
     found = projects(net)
     in_base = [name for name, p in found.items() if set(p.link_ids) <= named.extra_links]
     found = {name: p for name, p in found.items() if name not in in_base}
@@ -269,8 +263,8 @@ def rank(
         scenarios[name] = adding(frozenset(p.link_ids))
         scenarios[f"all but {name}"] = adding(every - set(p.link_ids))
     values = {}
-    for i, (name, constraints) in enumerate(scenarios.items(), 1):
-        values[name] = _values(graphs, pairs, constraints, attr)
+    for i, (name, rules) in enumerate(scenarios.items(), 1):
+        values[name] = _values(graphs, pairs, rules, attr)
         if progress:
             progress(i, len(scenarios))
     base = values[TODAY]
