@@ -22,6 +22,8 @@ def ranking_dict(ranking, names: dict[str, str]) -> dict[str, Any]:
         "version": output.JSON_VERSION,
         "by": ranking.by,
         "unit": unit,
+        #: Whether the means are weighted by pair (``--weights``) rather than over pairs alike.
+        "weighted": bool(ranking.weights),
         "pairs": [list(p) for p in ranking.pairs],
         "scenario": ranking.base.as_dict(),
         "in_base": list(ranking.in_base),
@@ -57,6 +59,7 @@ def ranking_csv(ranking, names: dict[str, str]) -> str:
     """``rank --csv``: one row per project."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
+    mean, last = ("weighted_mean_", "weighted_mean_") if ranking.weights else ("mean_", "")
     w.writerow(
         [
             "rank",
@@ -64,12 +67,12 @@ def ranking_csv(ranking, names: dict[str, str]) -> str:
             "statuses",
             "years",
             "length_km",
-            f"mean_gain_{ranking.by}",
+            f"{mean}gain_{ranking.by}",
             f"best_gain_{ranking.by}",
             "best_pair",
             "pairs_improved",
             "pairs_connected",
-            f"gain_as_last_{ranking.by}",
+            f"{last}gain_as_last_{ranking.by}",
             "only_together",
         ]
     )
@@ -97,9 +100,13 @@ def ranking_table(ranking, names: dict[str, str]) -> str:
     """The ranked projects, readable at 80 columns, with a line on each one's best pair."""
     objective = objectives.get(ranking.by)
     unit, words = objective.unit, objective.words
+    mean = "weighted mean" if ranking.weights else "mean"
     lines = [
-        f"Projects ranked by mean {ranking.by} saved ({words}) over {len(ranking.pairs)} "
-        f"origin-destination pairs;",
+        *textwrap.wrap(
+            f"Projects ranked by {mean} {ranking.by} saved ({words}) over {len(ranking.pairs)} "
+            f"origin-destination pairs{_weights_words(ranking)};",
+            width=80,
+        ),
         *_base_lines(ranking),
         "",
         f"{'#':>2}  {'project':<30} {'pairs':>5} {'mean':>8} {'best':>8} {'as last':>8}",
@@ -131,10 +138,18 @@ def ranking_table(ranking, names: dict[str, str]) -> str:
         elif not r.improved and not r.connected:
             lines += plan_text.wrap("note", "changes no best route between these places")
     lines.append(
-        f"all projects together: mean {ranking.all_gain:,.1f} {unit} saved, "
+        f"all projects together: {mean} {ranking.all_gain:,.1f} {unit} saved, "
         f"{ranking.all_improved} pairs improved"
     )
     return "\n".join(lines)
+
+
+def _weights_words(ranking) -> str:
+    """How the pairs weigh in the means: alike, or by the weights given (some may weigh 0)."""
+    if not ranking.weights:
+        return ""
+    weighing = sum(1 for pair in ranking.pairs if ranking.weights.get(pair, 0) > 0)
+    return f", {weighing} of them with a weight above 0"
 
 
 def _base_lines(ranking) -> list[str]:
