@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from corridors.geo import model, objectives
-from corridors.geo.errors import QueryError, UnknownPlaceError
-from corridors.routes import alternatives, limits, loading, places, pricing, scenario, search
+from corridors.geo.errors import QueryError
+from corridors.routes import alternatives, constraints, limits, loading, places, pricing, scenario, search
 from corridors.routes.route import Route
 
 if TYPE_CHECKING:
@@ -144,7 +144,6 @@ def plan(
     loaded = loading.for_rail_service(loaded, rail_service)
     net = loaded.network
     endpoints = _endpoints(net, (origin, *via, destination), snap_km)
-    avoided = _avoid(net, avoid)
     named = scenario.resolve(
         net,
         projects=projects,
@@ -154,8 +153,8 @@ def plan(
         include_suspended=include_suspended,
         user_files=loaded.user_files,
     )
-    constraints = _constraints(named, avoided, modes=modes, month=month)
-    stops = _stops(endpoints, constraints.avoid_nodes)
+    rules = constraints.query_constraints(net, named, avoid=avoid, modes=modes, month=month)
+    stops = _stops(endpoints, rules.avoid_nodes)
     _check_modes(k, via, pareto, gateways)
     priced = pricing.pricing(net.costs, payload_t, value_of_time)
     ends = pricing.cargo_ends(net, stops, cargo_from, cargo_to)
@@ -165,7 +164,7 @@ def plan(
         net,
         stops,
         by=by,
-        constraints=constraints,
+        constraints=rules,
         k=k,
         max_overlap=max_overlap,
         max_stretch=max_stretch,
@@ -186,7 +185,7 @@ def plan(
         "by": by,
         "k": k,
         "avoid": sorted(avoid),
-        **_scenario_query(constraints, named),
+        **_scenario_query(rules, named),
         "max_overlap": max_overlap,
         "max_stretch": max_stretch,
         "pareto": list(pareto) if pareto else None,
@@ -206,47 +205,6 @@ def _endpoints(net: model.Network, texts: Sequence[str], snap_km: float) -> list
         msg = f"--snap-km must be a distance above 0 km, got {snap_km:g}"
         raise QueryError(msg)
     return [places.resolve(net, text, snap_km=snap_km) for text in texts]
-
-
-def _constraints(
-    named: scenario.Scenario,
-    avoided: tuple[frozenset[str], frozenset[str]],
-    *,
-    modes: Iterable[str] | None,
-    month: int | None,
-) -> search.Constraints:
-    """What the routes may use: the scenario's links and crossings, the modes and the month,
-    not the countries and places ``avoided``."""
-    avoid_countries, avoid_nodes = avoided
-    return search.Constraints(
-        modes=frozenset(modes) if modes else frozenset(model.MODES),
-        statuses=named.statuses,
-        month=month,
-        include_suspended=named.include_suspended,
-        avoid_countries=avoid_countries,
-        avoid_nodes=avoid_nodes,
-        extra_links=named.extra_links,
-        open_crossings=named.open_crossings,
-    )
-
-
-def _avoid(network: model.Network, items: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """Split ``--avoid`` items into countries (ISO3 or name) and places (name, alias or id)."""
-    countries, nodes = set(), set()
-    for item in items:
-        try:
-            endpoint = places.resolve(network, item)
-        except UnknownPlaceError as err:
-            msg = f"--avoid: {err}"
-            raise UnknownPlaceError(msg) from None
-        if endpoint.kind == "country":
-            countries.add(network.nodes[endpoint.node_ids[0]].country)
-        elif endpoint.kind == "place":
-            nodes.update(endpoint.members)
-        else:
-            msg = f"--avoid {item!r}: give a country or a place, not a {endpoint.kind}"
-            raise QueryError(msg)
-    return frozenset(countries), frozenset(nodes)
 
 
 def _stops(endpoints: Sequence[places.Endpoint], avoid_nodes: frozenset[str]) -> list[list[str]]:

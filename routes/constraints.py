@@ -12,12 +12,15 @@ two cannot drift apart.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corridors.geo import model, modes
-from corridors.geo.errors import QueryError
+from corridors.geo.errors import QueryError, UnknownPlaceError
+
+if TYPE_CHECKING:
+    from corridors.routes.scenario import Scenario
 
 #: Today's network: operational links (and open crossings).
 DEFAULT_STATUSES = frozenset({"operational"})
@@ -146,6 +149,83 @@ class Constraints:
             return True
 
         return allows
+
+
+def query_constraints(
+    network: model.Network,
+    named: Scenario,
+    *,
+    avoid: Iterable[str] = (),
+    modes: Iterable[str] | None = None,
+    month: int | None = None,
+) -> Constraints:
+    """The constraints of a query: what the scenario ``named`` holds, less what it avoids.
+
+    Every planner builds its searches' constraints here (:func:`corridors.plan`, ``reach``,
+    ``rank``), so that one query means the same network whichever answers it.
+
+    Parameters
+    ----------
+    network
+        The network the names of ``avoid`` are resolved in.
+    named
+        The scenario (:func:`corridors.routes.scenario.resolve`): statuses, projects, reopened
+        crossings.
+    avoid
+        Countries (ISO3 or name) and places (name, alias or id) no route may touch
+        (:func:`avoided`).
+    modes
+        The modes allowed; default all.
+    month
+        1-12: links and crossings closed in that month are hidden.
+
+    Raises
+    ------
+    QueryError
+        For an unknown mode or status, a month out of range, or an ``avoid`` item that is
+        neither a country nor a place.
+    """
+    avoid_countries, avoid_nodes = avoided(network, avoid)
+    return Constraints(
+        modes=frozenset(modes) if modes else frozenset(model.MODES),
+        statuses=named.statuses,
+        month=month,
+        include_suspended=named.include_suspended,
+        avoid_countries=avoid_countries,
+        avoid_nodes=avoid_nodes,
+        extra_links=named.extra_links,
+        open_crossings=named.open_crossings,
+    )
+
+
+def avoided(network: model.Network, items: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The countries (ISO3 codes) and the node ids of ``avoid`` items: a country by ISO3 code
+    or name, a place by name, alias or id (with its parts).
+
+    Raises
+    ------
+    UnknownPlaceError
+        For an item that names nothing, led by ``--avoid``.
+    QueryError
+        For a sea or a ``lat,lon`` point, which are not things to avoid.
+    """
+    from corridors.routes import places
+
+    countries, nodes = set(), set()
+    for item in items:
+        try:
+            endpoint = places.resolve(network, item)
+        except UnknownPlaceError as err:
+            msg = f"--avoid: {err}"
+            raise UnknownPlaceError(msg) from None
+        if endpoint.kind == "country":
+            countries.add(network.nodes[endpoint.node_ids[0]].country)
+        elif endpoint.kind == "place":
+            nodes.update(endpoint.members)
+        else:
+            msg = f"--avoid {item!r}: give a country or a place, not a {endpoint.kind}"
+            raise QueryError(msg)
+    return frozenset(countries), frozenset(nodes)
 
 
 #: Everything a rule's value can cover: a rule that allows all of it hides nothing.

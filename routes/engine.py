@@ -191,7 +191,10 @@ def _codes(ag: ArrayGraph, field: str, values: frozenset[str]) -> list[int]:
     return [table.index(v) for v in values if v in table]
 
 
-def _weights(ag: ArrayGraph, attr: str, penalties: dict[str, float] | None) -> np.ndarray:
+def edge_weights(ag: ArrayGraph, attr: str, penalties: dict[str, float] | None) -> np.ndarray:
+    """Each edge's weight by ``attr``, scaled and raised by the ``penalties`` of alternatives
+    (link or crossing id, or :data:`routes.search.BORDER_KEY`, -> factor or addend); without
+    penalties, the value column itself (not a copy)."""
     w = ag.values[attr]
     if not penalties:
         return w
@@ -209,8 +212,10 @@ def _weights(ag: ArrayGraph, attr: str, penalties: dict[str, float] | None) -> n
     return w * factor + np.where(border, penalties.get(BORDER_KEY, 0.0), 0.0)
 
 
-def _masked(ag: ArrayGraph, constraints) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The edge mask and the masked CSR structure for ``constraints`` (memoised)."""
+def masked_csr(ag: ArrayGraph, constraints: Constraints) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The edge mask (:func:`edge_mask`) and the CSR column indices and row pointers of the
+    edges it keeps, for ``constraints`` (memoised on the graph): with ``edge_weights(...)[keep]``
+    they make the matrix a scipy search runs on."""
     if constraints not in ag.masks:
         keep = edge_mask(ag, constraints)
         if keep.all():  # nothing hidden: the graph's own structure, not a copy
@@ -260,8 +265,8 @@ def shortest(
     src, dst = [s for s in src if s >= 0], [t for t in dst if t >= 0]
     if not src or not dst:
         return None
-    keep, indices, indptr = _masked(ag, constraints)
-    weights = _weights(ag, attr, penalties)
+    keep, indices, indptr = masked_csr(ag, constraints)
+    weights = edge_weights(ag, attr, penalties)
     n_v = len(ag.vertex_node)
     matrix = csr_matrix((weights[keep], indices, indptr), shape=(n_v, n_v))
     dist, pred = dijkstra(matrix, directed=True, indices=src, return_predecessors=True, min_only=True)[:2]
@@ -272,7 +277,7 @@ def shortest(
     while pred[path[-1]] >= 0:
         path.append(int(pred[path[-1]]))
     path.reverse()
-    edges = [_edge(ag, u, v, keep, weights) for u, v in itertools.pairwise(path)]
+    edges = [edge_data(ag, u, v, keep, weights) for u, v in itertools.pairwise(path)]
     return [ag.vertex(v) for v in path], edges
 
 
@@ -289,7 +294,9 @@ def _vertex_index(ag: ArrayGraph, vertex: tuple) -> int:
     return int(hit[0]) if len(hit) else -1
 
 
-def _edge(ag: ArrayGraph, u: int, v: int, keep: np.ndarray, weights: np.ndarray) -> dict:
+def edge_data(ag: ArrayGraph, u: int, v: int, keep: np.ndarray, weights: np.ndarray) -> dict:
+    """The data of the edge a search took from vertex ``u`` to ``v`` (the lightest of those kept),
+    in the shape of the networkx graph's edge data, for :mod:`routes.assembly`."""
     lo, hi = ag.indptr[u], ag.indptr[u + 1]
     candidates = [e for e in range(lo, hi) if ag.indices[e] == v and keep[e]]
     e = min(candidates, key=lambda i: weights[i])

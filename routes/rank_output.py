@@ -22,8 +22,12 @@ def ranking_dict(ranking, names: dict[str, str]) -> dict[str, Any]:
         "version": output.JSON_VERSION,
         "by": ranking.by,
         "unit": unit,
+        #: Whether the means are weighted by pair (``--weights``) rather than over pairs alike.
+        "weighted": bool(ranking.weights),
         "pairs": [list(p) for p in ranking.pairs],
         "scenario": ranking.base.as_dict(),
+        "cargo_from": ranking.cargo[0],
+        "cargo_to": ranking.cargo[1],
         "in_base": list(ranking.in_base),
         "today": {
             f"{o}>{d}": (None if v == float("inf") else round(v, 3))
@@ -57,6 +61,7 @@ def ranking_csv(ranking, names: dict[str, str]) -> str:
     """``rank --csv``: one row per project."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
+    mean, last = ("weighted_mean_", "weighted_mean_") if ranking.weights else ("mean_", "")
     w.writerow(
         [
             "rank",
@@ -64,12 +69,12 @@ def ranking_csv(ranking, names: dict[str, str]) -> str:
             "statuses",
             "years",
             "length_km",
-            f"mean_gain_{ranking.by}",
+            f"{mean}gain_{ranking.by}",
             f"best_gain_{ranking.by}",
             "best_pair",
             "pairs_improved",
             "pairs_connected",
-            f"gain_as_last_{ranking.by}",
+            f"{last}gain_as_last_{ranking.by}",
             "only_together",
         ]
     )
@@ -97,9 +102,13 @@ def ranking_table(ranking, names: dict[str, str]) -> str:
     """The ranked projects, readable at 80 columns, with a line on each one's best pair."""
     objective = objectives.get(ranking.by)
     unit, words = objective.unit, objective.words
+    mean = "weighted mean" if ranking.weights else "mean"
     lines = [
-        f"Projects ranked by mean {ranking.by} saved ({words}) over {len(ranking.pairs)} "
-        f"origin-destination pairs;",
+        *textwrap.wrap(
+            f"Projects ranked by {mean} {ranking.by} saved ({words}) over {len(ranking.pairs)} "
+            f"origin-destination pairs{_weights_words(ranking)};",
+            width=80,
+        ),
         *_base_lines(ranking),
         "",
         f"{'#':>2}  {'project':<30} {'pairs':>5} {'mean':>8} {'best':>8} {'as last':>8}",
@@ -131,20 +140,40 @@ def ranking_table(ranking, names: dict[str, str]) -> str:
         elif not r.improved and not r.connected:
             lines += plan_text.wrap("note", "changes no best route between these places")
     lines.append(
-        f"all projects together: mean {ranking.all_gain:,.1f} {unit} saved, "
+        f"all projects together: {mean} {ranking.all_gain:,.1f} {unit} saved, "
         f"{ranking.all_improved} pairs improved"
     )
     return "\n".join(lines)
 
 
+def _weights_words(ranking) -> str:
+    """How the pairs weigh in the means: alike, or by the weights given (some may weigh 0)."""
+    if not ranking.weights:
+        return ""
+    weighing = sum(1 for pair in ranking.pairs if ranking.weights.get(pair, 0) > 0)
+    return f", {weighing} of them with a weight above 0"
+
+
+def _cargo_line(ranking) -> list[str]:
+    """The countries the cargo was said to start and end in, when given."""
+    start, end = ranking.cargo
+    said = [f"starts in {start}" if start else "", f"ends in {end}" if end else ""]
+    if not any(said):
+        return []
+    return [f"the cargo {' and '.join(s for s in said if s)} (customs at ports priced for it)."]
+
+
 def _base_lines(ranking) -> list[str]:
-    """What the projects are added to, and the projects already in it."""
+    """What the projects are added to, the projects already in it, and where the cargo goes."""
     if ranking.base.is_today:
-        return ["today = operational links only. 'as last' = saved when added to all other projects."]
+        return [
+            "today = operational links only. 'as last' = saved when added to all other projects.",
+            *_cargo_line(ranking),
+        ]
     lines = textwrap.wrap(f"base: {ranking.base.label}.", width=80, subsequent_indent="    ")
     if ranking.in_base:
         lines.append(f"{len(ranking.in_base)} projects wholly in the base are not ranked.")
-    return [*lines, "'as last' = saved when added to all other projects."]
+    return [*lines, "'as last' = saved when added to all other projects.", *_cargo_line(ranking)]
 
 
 def ranking_geojson(ranking, network) -> list[dict[str, Any]]:

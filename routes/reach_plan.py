@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from corridors.geo import model
 from corridors.geo import regions as regions_mod
 from corridors.geo.errors import QueryError
-from corridors.routes import api, cache, loading, places, reach, scenario, search
+from corridors.routes import cache, constraints, loading, places, reach, scenario
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([dh]?)\s*$", re.IGNORECASE)
 #: Longest band of ``--within`` (hours): a year, far beyond any route of the network.
@@ -99,18 +99,6 @@ def joined(path: Path, found: list[regions_mod.Region], nodes: list[model.Node])
     return out
 
 
-def constraints(
-    network: model.Network,
-    named: scenario.Scenario,
-    *,
-    modes: Iterable[str] | None = None,
-    avoid: Iterable[str] = (),
-    month: int | None = None,
-) -> search.Constraints:
-    """The search constraints of a scenario and the filters, as :func:`corridors.plan` builds them."""
-    return api._constraints(named, api._avoid(network, avoid), modes=modes, month=month)
-
-
 def plan_reach(
     loaded: loading.Loaded,
     destination: str = "Arabian Sea",
@@ -126,12 +114,15 @@ def plan_reach(
     status: Sequence[str] | None = None,
     include_suspended: bool = False,
     compare: bool = False,
+    cargo_from: str | None = None,
+    cargo_to: str | None = None,
 ) -> ReachPlan:
     """The reach of every place and region of ``origin`` to ``destination`` in a scenario.
 
     The scenario options are those of :func:`corridors.plan` (default today's network). With
     ``compare``, today's reach is computed beside it; a comparison with no scenario named
-    compares today with all projects, as ``corridors route --compare`` does.
+    compares today with all projects, as ``corridors route --compare`` does. ``cargo_from`` and
+    ``cargo_to`` are the countries the cargo starts and ends in, as for :func:`corridors.plan`.
     """
     net = loaded.network
     if compare and not any((projects, year, reopen, status, include_suspended)):
@@ -156,9 +147,11 @@ def plan_reach(
             destination,
             origin=origin,
             by=by,
-            constraints=constraints(net, which, modes=modes, avoid=avoid, month=month),
+            constraints=constraints.query_constraints(net, which, avoid=avoid, modes=modes, month=month),
             regions=regions,
             region_places=inside,
+            cargo_from=cargo_from,
+            cargo_to=cargo_to,
         )
         found.query["scenario"] = which.label
         found.notes[:0] = list(which.notes)
@@ -181,6 +174,8 @@ def plan_within(
     reopen: str | Sequence[str] | None = None,
     status: Sequence[str] | None = None,
     include_suspended: bool = False,
+    cargo_from: str | None = None,
+    cargo_to: str | None = None,
 ) -> WithinPlan:
     """What ``origin`` reaches within each of ``bands_h`` hours in a scenario (``reach --within``)."""
     net = loaded.network
@@ -193,5 +188,8 @@ def plan_within(
         include_suspended=include_suspended,
         user_files=loaded.user_files,
     )
-    limits = constraints(net, named, modes=modes, avoid=avoid, month=month)
-    return WithinPlan(reach.within(loaded, origin, bands_h, constraints=limits), named)
+    rules = constraints.query_constraints(net, named, avoid=avoid, modes=modes, month=month)
+    found = reach.within(
+        loaded, origin, bands_h, constraints=rules, cargo_from=cargo_from, cargo_to=cargo_to
+    )
+    return WithinPlan(found, named)

@@ -39,8 +39,8 @@ def array_tree(
     sources = sorted({int(start[i]) for i in ids if start[i] >= 0})
     if not sources:
         return {}
-    keep, indices, indptr = engine._masked(ag, constraints)
-    weights = engine._weights(ag, attr, None)
+    keep, indices, indptr = engine.masked_csr(ag, constraints)
+    weights = engine.edge_weights(ag, attr, None)
     n_v = len(ag.vertex_node)
     matrix = csr_matrix((weights[keep], indices, indptr), shape=(n_v, n_v))
     if reverse:
@@ -57,7 +57,7 @@ def array_tree(
         while pred[chain[-1]] >= 0:
             chain.append(int(pred[chain[-1]]))
         path = chain if reverse else chain[::-1]
-        edges = [engine._edge(ag, u, v, keep, weights) for u, v in itertools.pairwise(path)]
+        edges = [engine.edge_data(ag, u, v, keep, weights) for u, v in itertools.pairwise(path)]
         out[ag.node_ids[p]] = ([ag.vertex(v) for v in path], edges)
     return out
 
@@ -72,7 +72,7 @@ def reverse_costs(
     i = ag.node_index.get(target)
     if i is None or ag.dest[i] < 0:
         return {}
-    keep, indices, indptr = engine._masked(ag, constraints)
+    keep, indices, indptr = engine.masked_csr(ag, constraints)
     n_v = len(ag.vertex_node)
     matrix = csr_matrix((ag.values[attr][keep], indices, indptr), shape=(n_v, n_v))
     dist = dijkstra(matrix.T.tocsr(), directed=True, indices=int(ag.dest[i]))

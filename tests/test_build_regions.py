@@ -98,3 +98,70 @@ def test_a_missing_input_is_named(tmp_path, capsys):
         build_regions.main([str(tmp_path / "nope.geojson"), str(cities), "--out", str(out)])
     assert exit_.value.code == 2
     assert "nope.geojson: no such file" in capsys.readouterr().err
+
+
+def _rewrite(path: Path, change) -> None:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    change(doc["features"])
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def _refused(capsys, admin1: Path, cities: Path, out: Path) -> str:
+    """The one line the build stops with (exit status 1), the output left as it was."""
+    before = out.read_bytes()
+    with pytest.raises(SystemExit) as exit_:
+        build_regions.main([str(admin1), str(cities), "--out", str(out)])
+    assert out.read_bytes() == before
+    message = str(exit_.value.code)
+    assert "\n" not in message and "Traceback" not in capsys.readouterr().err
+    return message
+
+
+@pytest.mark.parametrize("prop", ["gn_a1_code", "type_en", "name_en"])
+def test_a_unit_without_a_property_is_one_line_naming_file_feature_and_property(tmp_path, capsys, prop):
+    admin1, cities, out = _inputs(tmp_path)
+    i = list(build_regions.COUNTRIES).index("PAK")
+    _rewrite(admin1, lambda units: units[i]["properties"].pop(prop))
+    assert _refused(capsys, admin1, cities, out) == f"{admin1}: feature {i} (PAK-{i}): no property {prop!r}"
+
+
+def test_a_table_without_a_column_is_one_line(tmp_path, capsys):
+    admin1, cities, out = _inputs(tmp_path)
+    _rewrite(admin1, lambda units: [u["properties"].pop("adm0_a3") for u in units])
+    assert _refused(capsys, admin1, cities, out) == f"{admin1}: feature 0: no property 'adm0_a3'"
+
+
+def test_a_short_geonames_line_is_one_line_naming_it(tmp_path, capsys):
+    admin1, cities, out = _inputs(tmp_path)
+    lines = cities.read_text(encoding="utf-8").splitlines()
+    short = "\t".join(lines[1].split("\t")[:9])
+    cities.write_text("\n".join([lines[0], short, *lines[2:]]), encoding="utf-8")
+    message = _refused(capsys, admin1, cities, out)
+    assert message == f"{cities}: line 2: expected 19 tab-separated columns, got 9"
+
+
+def test_two_units_that_make_one_region_id_are_refused(tmp_path, capsys):
+    admin1, cities, out = _inputs(tmp_path)
+    i = list(build_regions.COUNTRIES).index("TJK")
+
+    def twin(units: list) -> None:  # a second Tajik unit of the same name, beside the first
+        other = json.loads(json.dumps(units[i]))
+        other["properties"]["adm1_code"] = "TJK-99"
+        ring = other["geometry"]["coordinates"][0]
+        other["geometry"]["coordinates"][0] = [[x + 0.5, y + 2] for x, y in ring]
+        units.append(other)
+
+    _rewrite(admin1, twin)
+    last = len(build_regions.COUNTRIES)
+    message = _refused(capsys, admin1, cities, out)
+    assert message == (
+        f"{admin1}: feature {last} (TJK-99): property 'id': 'tjk_prov_tjk_region' (made from name_en) "
+        f"also names feature {i} (TJK-{i})"
+    )
+
+
+def test_a_repeated_id_in_the_file_rewritten_is_refused(tmp_path, capsys):
+    admin1, cities, out = _inputs(tmp_path)
+    _rewrite(out, lambda features: features.append(json.loads(json.dumps(features[0]))))
+    message = _refused(capsys, admin1, cities, out)
+    assert message == f"{out}: feature 1: property 'id': 'almaty_region' also names feature 0"

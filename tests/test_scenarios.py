@@ -169,3 +169,24 @@ def test_rank_with_a_crossing_reopened_matches_the_routes_of_that_scenario():
     bad = run_cli("rank", "--reopen", "Nowhere", "--network", str(region))
     assert bad.returncode == 2 and "unknown suspended crossing 'Nowhere'" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_a_weighted_ranking_says_its_means_are_weighted(loaded):
+    from corridors.routes import rank_output
+
+    names = {n.id: n.name for n in loaded.network.nodes.values()}
+    plain = scenarios.rank(loaded, origin="KAZ", destination="Arabian Sea")
+    rows = "origin,destination,weight\nOskel,Portu,3\nOtau,Portu,0\n"
+    weights = scenarios.parse_weights(rows, loaded.network)
+    weighted = scenarios.rank(loaded, origin="KAZ", destination="Arabian Sea", weights=weights)
+    # Only Oskel weighs: all projects take it from 15 h to 10 h (Otau's 2 h count for nothing).
+    table = rank_output.ranking_table(weighted, names)
+    assert table.startswith("Projects ranked by weighted mean time saved (hours) over 2 origin-destination\n")
+    assert "pairs, 1 of them with a weight above 0;" in table
+    assert table.endswith("all projects together: weighted mean 5.0 h saved, 2 pairs improved")
+    assert "weighted" not in rank_output.ranking_table(plain, names)
+    header = rank_output.ranking_csv(weighted, names).splitlines()[0].split(",")
+    assert "weighted_mean_gain_time" in header and "weighted_mean_gain_as_last_time" in header
+    assert "mean_gain_time" in rank_output.ranking_csv(plain, names).splitlines()[0].split(",")
+    assert rank_output.ranking_dict(weighted, names)["weighted"] is True
+    assert rank_output.ranking_dict(plain, names)["weighted"] is False

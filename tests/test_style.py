@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -36,3 +37,35 @@ def test_no_module_is_longer_than_the_standard():
             if lines > MAX_LINES and name not in TOO_LONG_FOR_NOW:
                 too_long[name] = lines
     assert not too_long, f"split these modules (at most {MAX_LINES} lines each): {too_long}"
+
+
+def _private_uses(path: Path) -> list[str]:
+    """``module._name`` where ``module`` is imported from corridors: a private of another module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("corridors")
+        for alias in node.names
+    }
+    return [
+        f"{path.relative_to(ROOT).as_posix()}:{node.lineno}: {node.value.id}.{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in modules
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+    ]
+
+
+def test_the_library_calls_no_private_function_of_another_module():
+    # The command line's modules share the helpers of routes/cli.py, and maps/ is its own layer.
+    found = [
+        use
+        for package in ("geo", "routes")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if not path.name.startswith("cli")
+        for use in _private_uses(path)
+    ]
+    assert not found, f"make these public (documented) or keep them in their module: {found}"
