@@ -232,7 +232,7 @@ def masked_csr(ag: ArrayGraph, constraints: Constraints) -> tuple[np.ndarray, np
 def warm(ag: ArrayGraph, constraints) -> None:
     """Make the edge mask and masked structure of ``constraints`` now, before the first query
     that needs them (the first query after a load then costs what the next ones do)."""
-    _masked(ag, constraints)
+    masked_csr(ag, constraints)
 
 
 def shortest(

@@ -120,10 +120,10 @@ def _ready(loaded: Loaded) -> Loaded:
     if not isinstance(loaded.G, nx.DiGraph):
         import scipy.sparse.csgraph  # noqa: F401
 
-        from corridors.routes import engine, reach_plan, scenario
+        from corridors.routes import constraints, engine, scenario
 
         named = scenario.resolve(loaded.network, user_files=loaded.user_files)
-        engine.warm(loaded.G, reach_plan.constraints(loaded.network, named))
+        engine.warm(loaded.G, constraints.query_constraints(loaded.network, named))
     return loaded
 
 

@@ -156,10 +156,10 @@ def test_a_mask_that_hides_nothing_shares_the_graph_structure():
     ag = loaded.G
     everything = search.Constraints(statuses=frozenset(engine.STATUSES), include_suspended=True)
     assert engine.edge_mask(ag, everything).all()
-    _, indices, indptr = engine._masked(ag, everything)
+    _, indices, indptr = engine.masked_csr(ag, everything)
     assert indices is ag.indices and indptr is ag.indptr
     some = search.Constraints(modes=frozenset({"road"}))
-    _, sub_indices, sub_indptr = engine._masked(ag, some)
+    _, sub_indices, sub_indptr = engine.masked_csr(ag, some)
     assert len(sub_indices) < len(ag.indices) and sub_indptr[-1] == len(sub_indices)
 
 
