@@ -125,6 +125,20 @@ def _scenario_options(r: argparse.ArgumentParser, *, projects: bool = True) -> N
     )
 
 
+def _cargo_options(p: argparse.ArgumentParser) -> None:
+    """Where the cargo really starts and ends: the customs regime at ports (route, rank, reach)."""
+    p.add_argument(
+        "--cargo-from",
+        metavar="COUNTRY",
+        help="the country the cargo starts in, if not the origin's (goods in transit pay transit customs)",
+    )
+    p.add_argument(
+        "--cargo-to",
+        metavar="COUNTRY",
+        help="the country the cargo ends in, if not the destination's (an ISO3 code beyond the network: GEO)",
+    )
+
+
 def _scenario_args(args: argparse.Namespace, *, compare: bool = False) -> dict:
     """The scenario options of ``route`` as keywords of :func:`routes.api.plan`."""
     named = {

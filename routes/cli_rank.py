@@ -29,6 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     k.add_argument("--by", choices=objectives.names(), default=objectives.DEFAULT)
     cli._scenario_options(k, projects=False)
     k.add_argument("--weights", metavar="CSV", help="origin,destination,weight rows (e.g. trade volumes)")
+    cli._cargo_options(k)
     fmt = k.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
@@ -62,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
         include_suspended=args.include_suspended,
         weights=weights,
         progress=progress,
+        cargo_from=args.cargo_from,
+        cargo_to=args.cargo_to,
     )
     names = {n.id: n.name for n in loaded.network.nodes.values()}
     if args.map:

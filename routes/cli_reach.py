@@ -52,6 +52,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--avoid", type=cli._csv, action="extend", default=[], metavar="LIST", help="countries or places"
     )
     cli._scenario_options(r)
+    cli._cargo_options(r)
     r.add_argument(
         "--compare",
         action="store_true",
@@ -94,6 +95,8 @@ def _plan(args: argparse.Namespace, loaded):
         status=args.status,
         include_suspended=args.include_suspended,
         compare=args.compare,
+        cargo_from=args.cargo_from,
+        cargo_to=args.cargo_to,
     )
 
 
@@ -207,6 +210,8 @@ def _run_within(args: argparse.Namespace, loaded) -> int:
         modes=args.modes,
         avoid=args.avoid,
         month=args.month,
+        cargo_from=args.cargo_from,
+        cargo_to=args.cargo_to,
         **cli._scenario_args(args),
     )
     found, named = planned.result, planned.scenario

@@ -101,16 +101,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="rail yard and waiting times for: wagon (wagonload, default) or block (container block train)",
     )
-    r.add_argument(
-        "--cargo-from",
-        metavar="COUNTRY",
-        help="the country the cargo starts in, if not the origin's (goods in transit pay transit customs)",
-    )
-    r.add_argument(
-        "--cargo-to",
-        metavar="COUNTRY",
-        help="the country the cargo ends in, if not the destination's (an ISO3 code beyond the network: GEO)",
-    )
+    cli._cargo_options(r)
     r.add_argument("--explain", action="store_true", help="itinerary leg by leg")
     r.add_argument("--sources", action="store_true", help="with --explain: the source of each figure")
     out = r.add_mutually_exclusive_group()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -128,16 +128,6 @@ def query_graph(
     return H
 
 
-def by_country(network: model.Network, node_ids: Iterable[str]) -> dict[frozenset[str], list[str]]:
-    """``node_ids`` grouped by the countries the cargo starts or ends in at each
-    (:func:`cargo_countries`): the planners that search from many places at once (reach, rank)
-    search once per group, so that each place's route pays the customs regime it would alone."""
-    groups: dict[frozenset[str], list[str]] = {}
-    for n in node_ids:
-        groups.setdefault(cargo_countries(network, [n]), []).append(n)
-    return groups
-
-
 def cargo_ends(
     network: model.Network, stops: Sequence[Sequence[str]], cargo_from: str | None, cargo_to: str | None
 ) -> tuple[frozenset[str], frozenset[str]]:
@@ -149,12 +139,38 @@ def cargo_ends(
     QueryError
         If ``cargo_from`` or ``cargo_to`` names no country of the network.
     """
-    given = {"cargo_from": cargo_from, "cargo_to": cargo_to}
-    ends = [cargo_countries(network, stops[0]), cargo_countries(network, stops[-1])]
-    for i, (name, text) in enumerate(given.items()):
-        if text is not None:
-            ends[i] = frozenset({_country(network, name, text)})
-    return ends[0], ends[1]
+    return ends_of(network, stops[0], stops[-1], cargo_given(network, cargo_from, cargo_to))
+
+
+#: The countries ``--cargo-from`` and ``--cargo-to`` name, None where not given.
+Given = tuple[frozenset[str] | None, frozenset[str] | None]
+
+
+def cargo_given(network: model.Network, cargo_from: str | None, cargo_to: str | None) -> Given:
+    """The countries ``cargo_from`` and ``cargo_to`` name (a country's name or ISO3), each once
+    for a whole query, however many pairs it prices (:func:`ends_of`).
+
+    Raises
+    ------
+    QueryError
+        If either names no country of the network and is no ISO3 code.
+    """
+    return tuple(
+        None if text is None else frozenset({_country(network, name, text)})
+        for name, text in (("cargo_from", cargo_from), ("cargo_to", cargo_to))
+    )
+
+
+def ends_of(
+    network: model.Network, origins: Sequence[str], destinations: Sequence[str], given: Given
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The countries the cargo starts and ends in between ``origins`` and ``destinations``
+    (node ids): those ``given`` (:func:`cargo_given`), else the places' (:func:`cargo_countries`)."""
+    start, end = given
+    return (
+        cargo_countries(network, origins) if start is None else start,
+        cargo_countries(network, destinations) if end is None else end,
+    )
 
 
 def _country(network: model.Network, name: str, text: str) -> str:

@@ -26,6 +26,8 @@ def ranking_dict(ranking, names: dict[str, str]) -> dict[str, Any]:
         "weighted": bool(ranking.weights),
         "pairs": [list(p) for p in ranking.pairs],
         "scenario": ranking.base.as_dict(),
+        "cargo_from": ranking.cargo[0],
+        "cargo_to": ranking.cargo[1],
         "in_base": list(ranking.in_base),
         "today": {
             f"{o}>{d}": (None if v == float("inf") else round(v, 3))
@@ -152,14 +154,26 @@ def _weights_words(ranking) -> str:
     return f", {weighing} of them with a weight above 0"
 
 
+def _cargo_line(ranking) -> list[str]:
+    """The countries the cargo was said to start and end in, when given."""
+    start, end = ranking.cargo
+    said = [f"starts in {start}" if start else "", f"ends in {end}" if end else ""]
+    if not any(said):
+        return []
+    return [f"the cargo {' and '.join(s for s in said if s)} (customs at ports priced for it)."]
+
+
 def _base_lines(ranking) -> list[str]:
-    """What the projects are added to, and the projects already in it."""
+    """What the projects are added to, the projects already in it, and where the cargo goes."""
     if ranking.base.is_today:
-        return ["today = operational links only. 'as last' = saved when added to all other projects."]
+        return [
+            "today = operational links only. 'as last' = saved when added to all other projects.",
+            *_cargo_line(ranking),
+        ]
     lines = textwrap.wrap(f"base: {ranking.base.label}.", width=80, subsequent_indent="    ")
     if ranking.in_base:
         lines.append(f"{len(ranking.in_base)} projects wholly in the base are not ranked.")
-    return [*lines, "'as last' = saved when added to all other projects."]
+    return [*lines, "'as last' = saved when added to all other projects.", *_cargo_line(ranking)]
 
 
 def ranking_geojson(ranking, network) -> list[dict[str, Any]]:

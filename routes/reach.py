@@ -79,6 +79,8 @@ def reach(
     constraints: search.Constraints | None = None,
     regions: Sequence | None = None,
     region_places: dict[str, list[str]] | None = None,
+    cargo_from: str | None = None,
+    cargo_to: str | None = None,
 ) -> Reach:
     """The best route from every place of ``origin`` to ``destination``, and by region.
 
@@ -95,25 +97,29 @@ def reach(
     regions, region_places
         :class:`corridors.geo.regions.Region` objects and the node ids inside each (from
         :func:`corridors.geo.regions.join_places`); without them only places are reported.
+    cargo_from, cargo_to
+        The country the cargo starts or ends in, where not each place's or the destination's
+        (customs at the ports as :func:`corridors.plan` prices them).
     """
     objectives.get(by)  # an unknown objective is a QueryError naming the valid ones
     net = loaded.network
     constraints = constraints or search.Constraints(statuses=frozenset({"operational"}))
     origins = places.resolve(net, origin).node_ids
     targets = places.resolve(net, destination).node_ids
-    ends = pricing.cargo_countries(net, targets)
-    trees: dict[frozenset[str], dict] = {}
+    given = pricing.cargo_given(net, cargo_from, cargo_to)
+    trees: dict[tuple, dict] = {}
 
     def tree(node_id: str) -> dict:
-        """The reverse tree for cargo starting in ``node_id``'s country: a port there pays export
-        clearance, a port of any other country on the way a transit declaration."""
-        start = pricing.cargo_countries(net, [node_id])
-        if start not in trees:
-            G = pricing.query_graph(loaded.G, net, (start, ends))
-            trees[start] = backends.backend(G).tree(
+        """The reverse tree for cargo starting in ``node_id``'s country (unless ``cargo_from``
+        says otherwise): a port there pays export clearance, a port of any other country on the
+        way a transit declaration."""
+        ends = pricing.ends_of(net, [node_id], targets, given)
+        if ends not in trees:
+            G = pricing.query_graph(loaded.G, net, ends)
+            trees[ends] = backends.backend(G).tree(
                 targets, attr=objectives.get(by).attr, constraints=constraints, reverse=True
             )
-        return trees[start]
+        return trees[ends]
 
     def place(node_id: str) -> PlaceReach:
         path = tree(node_id).get(node_id)
@@ -122,7 +128,7 @@ def reach(
     found = [place(o) for o in origins if o not in targets]
     by_id = {p.node_id: p for p in found}
     out = Reach(
-        query={"from": origin, "to": destination, "by": by},
+        query={"from": origin, "to": destination, "by": by, **_cargo_query(given)},
         by=by,
         places=sorted(found, key=lambda p: (_value(p, by), net.nodes[p.node_id].name)),
     )
@@ -139,10 +145,21 @@ def reach(
         out.regions.append(
             RegionReach(region.id, region.name, region.kind, inside, best, centre, region.centre)
         )
+    said = [f"{how} in {min(c)}" for how, c in zip(("starts", "ends"), given, strict=True) if c is not None]
+    if said:
+        out.notes.append(f"the cargo {' and '.join(said)} (customs at ports priced for it)")
     unreached = [net.nodes[p.node_id].name for p in found if p.route is None]
     if unreached:
         out.notes.append(f"no route to {destination} from {', '.join(sorted(unreached))}")
     return out
+
+
+def _cargo_query(given: pricing.Given) -> dict:
+    """The countries the cargo was said to start and end in, for the query's record."""
+    return {
+        name: None if countries is None else min(countries)
+        for name, countries in zip(("cargo_from", "cargo_to"), given, strict=True)
+    }
 
 
 def _value(p: PlaceReach | None, by: str) -> float:
@@ -195,11 +212,14 @@ def within(
     bands_h: Sequence[float],
     *,
     constraints: search.Constraints | None = None,
+    cargo_from: str | None = None,
+    cargo_to: str | None = None,
 ) -> Within:
     """What ``origin`` reaches within each of ``bands_h`` hours (one forward Dijkstra).
 
     ``link_time_h`` gives, for each link used by a best route, the time at which the route
-    has crossed it, so that maps can colour links by band.
+    has crossed it, so that maps can colour links by band. ``cargo_from`` and ``cargo_to``
+    price the customs at ports as for :func:`reach`.
     """
     if not bands_h or any(not math.isfinite(b) or b <= 0 for b in bands_h):
         msg = "`within`: time bands must be positive, finite durations"
@@ -207,18 +227,18 @@ def within(
     net = loaded.network
     constraints = constraints or search.Constraints(statuses=frozenset({"operational"}))
     start = places.resolve(net, origin).node_ids
-    departs = pricing.cargo_countries(net, start)
-    trees: dict[frozenset[str], dict] = {}
-    for ends in {pricing.cargo_countries(net, [n]) for n in net.nodes}:
+    given = pricing.cargo_given(net, cargo_from, cargo_to)
+    trees: dict[tuple, dict] = {}
+    for ends in {pricing.ends_of(net, start, [n], given) for n in net.nodes}:
         # One search per country the cargo ends in: a port there pays import clearance.
-        G = pricing.query_graph(loaded.G, net, (departs, ends))
+        G = pricing.query_graph(loaded.G, net, ends)
         trees[ends] = backends.backend(G).tree(
             start, attr="time_h", constraints=constraints, cutoff=max(bands_h)
         )
     time_h: dict[str, float] = {}
     link_time_h: dict[str, float] = {}
     for node_id in net.nodes:
-        found = trees[pricing.cargo_countries(net, [node_id])].get(node_id)
+        found = trees[pricing.ends_of(net, start, [node_id], given)].get(node_id)
         if found is None or node_id in start:
             continue
         edges = found[1]

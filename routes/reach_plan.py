@@ -114,12 +114,15 @@ def plan_reach(
     status: Sequence[str] | None = None,
     include_suspended: bool = False,
     compare: bool = False,
+    cargo_from: str | None = None,
+    cargo_to: str | None = None,
 ) -> ReachPlan:
     """The reach of every place and region of ``origin`` to ``destination`` in a scenario.
 
     The scenario options are those of :func:`corridors.plan` (default today's network). With
     ``compare``, today's reach is computed beside it; a comparison with no scenario named
-    compares today with all projects, as ``corridors route --compare`` does.
+    compares today with all projects, as ``corridors route --compare`` does. ``cargo_from`` and
+    ``cargo_to`` are the countries the cargo starts and ends in, as for :func:`corridors.plan`.
     """
     net = loaded.network
     if compare and not any((projects, year, reopen, status, include_suspended)):
@@ -147,6 +150,8 @@ def plan_reach(
             constraints=constraints.query_constraints(net, which, avoid=avoid, modes=modes, month=month),
             regions=regions,
             region_places=inside,
+            cargo_from=cargo_from,
+            cargo_to=cargo_to,
         )
         found.query["scenario"] = which.label
         found.notes[:0] = list(which.notes)
@@ -169,6 +174,8 @@ def plan_within(
     reopen: str | Sequence[str] | None = None,
     status: Sequence[str] | None = None,
     include_suspended: bool = False,
+    cargo_from: str | None = None,
+    cargo_to: str | None = None,
 ) -> WithinPlan:
     """What ``origin`` reaches within each of ``bands_h`` hours in a scenario (``reach --within``)."""
     net = loaded.network
@@ -182,4 +189,7 @@ def plan_within(
         user_files=loaded.user_files,
     )
     rules = constraints.query_constraints(net, named, avoid=avoid, modes=modes, month=month)
-    return WithinPlan(reach.within(loaded, origin, bands_h, constraints=rules), named)
+    found = reach.within(
+        loaded, origin, bands_h, constraints=rules, cargo_from=cargo_from, cargo_to=cargo_to
+    )
+    return WithinPlan(found, named)

@@ -95,6 +95,8 @@ class Ranking:
     base: scenario.Scenario = field(default_factory=scenario.Scenario)
     #: Projects wholly in the base (planned by its year, say): not ranked.
     in_base: list[str] = field(default_factory=list)
+    #: The countries the cargo was said to start and end in (``cargo_from``, ``cargo_to``).
+    cargo: tuple[str | None, str | None] = (None, None)
 
 
 #: A weights file is a table of pairs; anything larger is not one.
@@ -201,13 +203,15 @@ def _values(
     return out
 
 
-def _regime_graphs(G: search.SearchGraph, net) -> Callable[[str, str], search.SearchGraph]:
+def _regime_graphs(
+    G: search.SearchGraph, net, given: pricing.Given
+) -> Callable[[str, str], search.SearchGraph]:
     """The graph of each pair's customs regime (:func:`routes.pricing.query_graph`), one per
-    pair of countries the cargo starts and ends in."""
+    pair of countries the cargo starts and ends in (those ``given``, else the pair's)."""
     made: dict[tuple, search.SearchGraph] = {}
 
     def graph_of(o: str, d: str) -> search.SearchGraph:
-        ends = (pricing.cargo_countries(net, [o]), pricing.cargo_countries(net, [d]))
+        ends = pricing.ends_of(net, [o], [d], given)
         if ends not in made:
             made[ends] = pricing.query_graph(G, net, ends)
         return made[ends]
@@ -228,6 +232,8 @@ def rank(
     include_suspended: bool = False,
     weights: dict[tuple[str, str], float] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cargo_from: str | None = None,
+    cargo_to: str | None = None,
 ) -> Ranking:
     """Rank the projects by how much each alone improves the best routes of the OD pairs.
 
@@ -235,10 +241,13 @@ def rank(
     pairs that a project newly connects are counted apart). Ties break on the gain as last
     project added. ``year``, ``reopen``, ``status`` and ``include_suspended`` name the base the
     projects are added to, as for :func:`corridors.plan`; projects wholly in it are not ranked.
+    ``cargo_from`` and ``cargo_to`` are the countries the cargo starts and ends in, where not
+    each pair's (the customs regime at ports, as for :func:`corridors.plan`).
     """
     attr = objectives.get(by).attr
     net = loaded.network
-    graphs = _regime_graphs(loaded.G, net)
+    given = pricing.cargo_given(net, cargo_from, cargo_to)
+    graphs = _regime_graphs(loaded.G, net, given)
     origins = places.resolve(net, origin).node_ids
     destinations = places.resolve(net, destination).node_ids
     pairs = [(o, d) for o in origins for d in destinations if o != d]
@@ -305,4 +314,5 @@ def rank(
             r.reopened_mean_gain = mean_gain(_values(graphs, pairs, with_p, attr), base_open)[0]
     results.sort(key=lambda r: (-len(r.connected), -r.mean_gain, -r.marginal_mean_gain, r.project.name))
     all_gain, all_improved = mean_gain(values[ALL], base)
-    return Ranking(by, pairs, weights, values, results, all_gain, len(all_improved), named, in_base)
+    cargo = tuple(None if c is None else min(c) for c in given)
+    return Ranking(by, pairs, weights, values, results, all_gain, len(all_improved), named, in_base, cargo)

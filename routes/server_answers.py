@@ -57,7 +57,18 @@ def rank_response(planner: Planner, query: RankQuery) -> Response:
 
 
 #: The options of ``reach --within`` (which refuses a destination and an objective).
-WITHIN_OPTIONS = ("modes", "avoid", "month", "projects", "year", "reopen", "status", "include_suspended")
+WITHIN_OPTIONS = (
+    "modes",
+    "avoid",
+    "month",
+    "projects",
+    "year",
+    "reopen",
+    "status",
+    "include_suspended",
+    "cargo_from",
+    "cargo_to",
+)
 
 
 def reach_result(loaded: loading.Loaded, query: ReachQuery) -> Any:

@@ -121,6 +121,8 @@ class RankQuery(_Query):
     )
     status: list[str] | None = Field(None, description="the base: link statuses (default: operational)")
     include_suspended: bool = Field(False, description="the base: same as reopen=all")
+    cargo_from: str | None = Field(None, description="the country the cargo starts in, if not the origins'")
+    cargo_to: str | None = Field(None, description="the country the cargo ends in, if not the destinations'")
     weights: str | None = Field(
         None,
         description="CSV text of origin,destination,weight rows under that header (what --weights "
@@ -150,6 +152,8 @@ class ReachQuery(_Query):
     status: list[str] | None = Field(None, description="link statuses in the scenario (default: operational)")
     month: int | None = Field(None, description="1-12: close what is out of season")
     include_suspended: bool = Field(False, description="reopen suspended links and crossings")
+    cargo_from: str | None = Field(None, description="the country the cargo starts in, if not the place's")
+    cargo_to: str | None = Field(None, description="the country the cargo ends in, if not the destination's")
     compare: bool = Field(
         False, description="today's network beside the scenario the options name (default: all projects)"
     )

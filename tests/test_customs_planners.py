@@ -8,11 +8,13 @@ API give it the same figures, on the networkx graph and on the arrays.
 
 from __future__ import annotations
 
+import json
+
 import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
-from corridors.routes import api, engine, loading, reach, reach_plan, scenarios, server
+from corridors.routes import api, cli, engine, loading, reach, reach_plan, scenarios, server
 
 
 @pytest.fixture(scope="module", params=["networkx", "arrays"])
@@ -121,3 +123,39 @@ def test_a_regime_copy_changes_the_transit_calls_alone_and_leaves_the_graph_as_i
     assert calls and changed == calls
     assert all(H.pred[v][u] is H.succ[u][v] for u, v in calls)
     assert H.number_of_edges() == G.number_of_edges()
+
+
+def test_rank_and_reach_take_the_cargo_countries_as_route_does(loaded):
+    """Containers for Georgia from Aktau to Baku pass through Azerbaijan: transit at Alat."""
+    onward = api.plan("Aktau", "Baku", network=loaded, by="time", cargo_to="GEO").routes[0]
+    ending = api.plan("Aktau", "Baku", network=loaded, by="time").routes[0]
+    assert "Alat (Port of Baku) customs (transit)" in [c.name for c in onward.crossings]
+    assert onward.total("time") != pytest.approx(ending.total("time"))
+    pair = ("aktau", onward.destination)
+    ranked = scenarios.rank(loaded, origin="Aktau", destination="Baku", by="time", cargo_to="GEO")
+    assert ranked.values[scenarios.TODAY] == {pair: pytest.approx(onward.total("time"))}
+    assert ranked.cargo == (None, "GEO")
+    found = reach.reach(loaded, "Baku", origin="Aktau", by="time", cargo_to="GEO")
+    (aktau,) = found.places
+    assert aktau.route.total("time") == pytest.approx(onward.total("time"))
+    assert [c.name for c in aktau.route.crossings] == [c.name for c in onward.crossings]
+    assert found.query["cargo_to"] == "GEO" and found.query["cargo_from"] is None
+    band = reach.within(loaded, "Aktau", [onward.total("time") + 1.0], cargo_to="GEO")
+    assert band.time_h[onward.destination] == pytest.approx(onward.total("time"))
+
+
+def test_rank_and_reach_take_the_cargo_options_on_the_command_line_and_the_api(loaded, capsys):
+    onward = api.plan("Aktau", "Baku", network=loaded, by="time", cargo_to="GEO").routes[0]
+    assert cli.main(["rank", "--from", "Aktau", "--to", "Baku", "--cargo-to", "GEO", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["cargo_to"] == "GEO"
+    assert doc["today"][f"aktau>{onward.destination}"] == pytest.approx(onward.total("time"), abs=1e-3)
+    assert cli.main(["reach", "Baku", "--from", "Aktau", "--cargo-to", "Georgia?", "--json"]) == 2
+    assert "--cargo-to: 'Georgia?' is neither a country" in capsys.readouterr().err
+    client = TestClient(server.create_app(loaded), raise_server_exceptions=False)
+    got = client.get("/v1/reach", params={"from": "Aktau", "to": "Baku", "cargo_to": "GEO"}).json()
+    assert got["places"][0]["totals"]["time_h"] == pytest.approx(onward.total("time"), abs=1e-3)
+    ranked = client.get("/v1/rank", params={"from": "Aktau", "to": "Baku", "cargo_to": "GEO"}).json()
+    assert ranked["today"] == doc["today"]
+    bad = client.get("/v1/rank", params={"cargo_from": "Georgia?"})
+    assert bad.status_code == 400 and bad.json()["error"]["parameter"] == "cargo_from"
