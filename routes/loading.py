@@ -59,7 +59,7 @@ def for_rail_service(loaded: Loaded, name: str | None) -> Loaded:
         expected = (
             f"expected {' or '.join(known)}" if known else "the network's [dwell.rail] names no services"
         )
-        msg = f"--rail-service: unknown service {name!r}; {expected}"
+        msg = f"`rail_service`: unknown service {name!r}; {expected}"
         raise QueryError(msg)
     if name not in loaded.by_service:
         costs = replace(
