@@ -206,9 +206,7 @@ def plan(
 
 def _endpoints(net: model.Network, texts: Sequence[str], snap_km: float) -> list[places.Endpoint]:
     """The origin, the via points and the destination resolved to places of the network."""
-    if not snap_km > 0:
-        msg = f"--snap-km must be a distance above 0 km, got {snap_km:g}"
-        raise QueryError(msg)
+    limits.check_snap_km(snap_km)
     return [places.resolve(net, text, snap_km=snap_km) for text in texts]
 
 
@@ -326,11 +324,11 @@ def _snap_note(e: places.Endpoint) -> str:
 def _check_modes(k: int, via: Sequence[str], pareto: Sequence[str] | None, gateways: bool) -> None:
     """Pareto sets, gateways and ``k`` alternatives are three different answers: one at a time."""
     if pareto and gateways:
-        msg = "--pareto and --gateways are different answers; ask for one at a time"
+        msg = "`pareto` and `gateways` are different answers; ask for one at a time"
         raise QueryError(msg)
     if (pareto or gateways) and k != 1:
-        msg = f"-k does not combine with {'--pareto' if pareto else '--gateways'}, which choose the routes"
+        msg = f"`k` does not combine with `{'pareto' if pareto else 'gateways'}`, which choose the routes"
         raise QueryError(msg)
     if (pareto or gateways) and via:
-        msg = f"--via does not combine with {'--pareto' if pareto else '--gateways'}"
+        msg = f"`via` does not combine with `{'pareto' if pareto else 'gateways'}`"
         raise QueryError(msg)

@@ -6,7 +6,9 @@ the command being run, and turns errors into one line and an exit status.
 
 Exit status: 0 success, 1 no route, 2 bad input (a file, an option, an unknown place).
 Only the command line prints, exits or reads ``sys.argv``, and only it reaches ``maps``. Every
-message is one line on stderr, with control and bidi characters shown as escapes.
+message is one line on stderr, with control and bidi characters shown as escapes, and names
+each option by the flag typed (``--max-stretch``) where the library names it as the Python API
+does (`max_stretch`: :func:`flag_names`).
 
 Outputs (``--map``, ``--geojson``): ``-`` is standard output; an existing ordinary file is
 replaced whole (keeping its permissions); a symbolic link, a device, a folder, and the files the
@@ -56,8 +58,30 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line on stderr (exit status 2)."""
 
     def error(self, message: str) -> NoReturn:
+        message = flag_names(message, self)
         print(f"{self.prog}: error: {terminal_safe(message)} (see `{self.prog} --help`)", file=sys.stderr)
         raise SystemExit(2)
+
+
+def flag_names(message: str, parser: argparse.ArgumentParser) -> str:
+    """``message`` with each option named as the Python API names it (`max_stretch`) named as
+    ``parser`` (a command's parser) declares it: its flag (``--max-stretch``, ``-k``) or the
+    placeholder of a positional argument (``TO``). A name the parser has not keeps its backticks."""
+    flags: dict[str, str] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) or action.dest == "help":
+            continue
+        shown = max(action.option_strings, key=len) if action.option_strings else action.metavar
+        flags.setdefault(action.dest, shown or action.dest.upper())
+    return limits.renamed(message, flags.get)
+
+
+def command_parser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser:
+    """The parser of ``command`` within the whole parser (the whole parser if there is none)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return action.choices[command]
+    return parser
 
 
 _MONTH = limits.option("month", limits.check_month, whole=True)
@@ -302,25 +326,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # text from the command line may hold lone surrogates
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")
+    parser = build_parser(command)
     try:
-        args = build_parser(command).parse_args(argv)
+        args = parser.parse_args(argv)
     except SystemExit as err:  # --help, or a usage error already printed
         return err.code if isinstance(err.code, int) else 0
     except CorridorError as err:  # an option's value out of range (see routes.limits.option)
-        _error(f"error: {err}")
+        _error(f"error: {flag_names(str(err), command_parser(parser, command))}")
         return 2
     with _warnings_to_stderr():
-        return _run(args)
+        return _run(args, command_parser(parser, args.command))
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         return command_module(args.command).run(args)
     except NoRouteError as err:
-        _error(f"no route: {err}")
+        _error(f"no route: {flag_names(str(err), parser)}")
         return 1
     except CorridorError as err:
-        _error(f"error: {err}")
+        _error(f"error: {flag_names(str(err), parser)}")
         return 2
     except BrokenPipeError:  # the reader went away (`corridors ... | head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -114,7 +114,7 @@ def check(args: argparse.Namespace) -> None:
     given = {"destination": args.destination is not None, "by": args.by is not None}
     limits.check_reach_options(within=args.within, compare=args.compare, **given)
     if args.within is not None:
-        limits.check_alone("--within", limits.WITHIN_WHY, {"--measure": args.measure})
+        limits.check_alone("within", limits.WITHIN_WHY, {"measure": args.measure})
     if args.measure and not args.map:
         msg = "--measure is what --map colours the regions by; give --map OUT.html too"
         raise QueryError(msg)

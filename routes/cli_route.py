@@ -148,7 +148,7 @@ def check(args: argparse.Namespace) -> None:
         compare=args.compare, pareto=args.pareto, gateways=args.gateways, explain=args.explain
     )
     if args.compare:
-        limits.check_alone("--compare", limits.COMPARE_WHY, {"--map": args.map, "--chart": args.chart})
+        limits.check_alone("compare", limits.COMPARE_WHY, {"map": args.map, "chart": args.chart})
     if args.sources and not args.explain:
         msg = "--sources is for --explain: the source of each figure of the itinerary"
         raise QueryError(msg)

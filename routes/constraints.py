@@ -205,7 +205,7 @@ def avoided(network: model.Network, items: Iterable[str]) -> tuple[frozenset[str
     Raises
     ------
     UnknownPlaceError
-        For an item that names nothing, led by ``--avoid``.
+        For an item that names nothing, led by `avoid`.
     QueryError
         For a sea or a ``lat,lon`` point, which are not things to avoid.
     """
@@ -216,14 +216,14 @@ def avoided(network: model.Network, items: Iterable[str]) -> tuple[frozenset[str
         try:
             endpoint = places.resolve(network, item)
         except UnknownPlaceError as err:
-            msg = f"--avoid: {err}"
+            msg = f"`avoid`: {err}"
             raise UnknownPlaceError(msg) from None
         if endpoint.kind == "country":
             countries.add(network.nodes[endpoint.node_ids[0]].country)
         elif endpoint.kind == "place":
             nodes.update(endpoint.members)
         else:
-            msg = f"--avoid {item!r}: give a country or a place, not a {endpoint.kind}"
+            msg = f"`avoid` {item!r}: give a country or a place, not a {endpoint.kind}"
             raise QueryError(msg)
     return frozenset(countries), frozenset(nodes)
 

@@ -218,12 +218,21 @@ def masked_csr(ag: ArrayGraph, constraints: Constraints) -> tuple[np.ndarray, np
     they make the matrix a scipy search runs on."""
     if constraints not in ag.masks:
         keep = edge_mask(ag, constraints)
-        indptr = np.zeros(len(ag.vertex_node) + 1, np.int64)
-        np.cumsum(np.bincount(ag.rows[keep], minlength=len(ag.vertex_node)), out=indptr[1:])
+        if keep.all():  # nothing hidden: the graph's own structure, not a copy
+            indices, indptr = ag.indices, ag.indptr
+        else:
+            indices, indptr = ag.indices[keep], np.zeros(len(ag.vertex_node) + 1, np.int64)
+            np.cumsum(np.bincount(ag.rows[keep], minlength=len(ag.vertex_node)), out=indptr[1:])
         if len(ag.masks) > 8:
             ag.masks.clear()
-        ag.masks[constraints] = (keep, ag.indices[keep], indptr)
+        ag.masks[constraints] = (keep, indices, indptr)
     return ag.masks[constraints]
+
+
+def warm(ag: ArrayGraph, constraints) -> None:
+    """Make the edge mask and masked structure of ``constraints`` now, before the first query
+    that needs them (the first query after a load then costs what the next ones do)."""
+    masked_csr(ag, constraints)
 
 
 def shortest(

@@ -3,15 +3,30 @@
 Every option a user can give is checked here once, with a message that names it: counts are
 capped so that no query runs for minutes, and fractions, factors and distances must be finite
 and in range. The command line's parser uses the same checks (:func:`option`), so an option is
-refused before anything loads, with the same message the API gives."""
+refused before anything loads, with the same message the API gives.
+
+A message names an option by its Python API name in backticks (`max_stretch`), as every module
+of the library does (:data:`OPTION_NAME`): each interface names it as its users write it, the
+command line by its flag (``--max-stretch``), the HTTP API by its query parameter."""
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from corridors.geo.errors import QueryError
+
+#: How a message names an option: its Python API name in backticks (`max_stretch`, `k`).
+OPTION_NAME = re.compile(r"`([a-z][a-z0-9_]*)`")
+
+
+def renamed(message: str, names: Callable[[str], str | None]) -> str:
+    """``message`` with each option (:data:`OPTION_NAME`) named ``names(api_name)``; a name
+    for which ``names`` gives None keeps its backticks."""
+    return OPTION_NAME.sub(lambda m: names(m.group(1)) or m.group(0), message)
+
 
 #: At most this many alternative routes (``-k``): each costs a few searches more.
 MAX_K = 10
@@ -44,7 +59,7 @@ def check_snap_km(km: Any) -> None:
     """Refuse a snapping distance that is not a finite number of km above 0."""
     _number("snap_km", km, -math.inf, 40_075.0)
     if km <= 0:
-        msg = f"--snap-km must be a distance above 0 km, got {km:g}"
+        msg = f"`snap_km` must be a distance above 0 km, got {km:g}"
         raise QueryError(msg)
 
 
@@ -127,18 +142,20 @@ WITHIN_WHY = "it measures time from one origin to every place"
 
 
 def check_alone(option: str, why: str, others: dict[str, Any]) -> None:
-    """Refuse the first of ``others`` (option name -> value given) that is set beside ``option``.
+    """Refuse the first of ``others`` (option name -> value given) that is set beside ``option``
+    (options by their Python API names, ``compare``, ``pareto``, or words that name one so).
 
     Raises
     ------
     QueryError
-        ``<option> does not combine with <other>: <why>``; its ``parameter`` is ``option``
-        without its dashes, for the server to blame.
+        ```<option>` does not combine with `<other>`: <why>``; its ``parameter`` is ``option``,
+        for the server to blame.
     """
     for name, value in others.items():
         if value:
-            err = QueryError(f"{option} does not combine with {name}: {why}")
-            err.parameter = option.lstrip("-").replace("-", "_")
+            shown = f"`{name}`" if name.isidentifier() else name
+            err = QueryError(f"`{option}` does not combine with {shown}: {why}")
+            err.parameter = option
             raise err
 
 
@@ -148,7 +165,7 @@ def check_route_options(
     """Refuse ``route --compare`` with another answer (``--pareto``, ``--gateways``) or ``--explain``."""
     if compare:
         check_alone(
-            "--compare", COMPARE_WHY, {"--pareto": pareto, "--gateways": gateways, "--explain": explain}
+            "compare", COMPARE_WHY, {"pareto": pareto, "gateways": gateways, "explain": explain}
         )
 
 
@@ -158,5 +175,5 @@ def check_reach_options(
     """Refuse ``reach --within`` with ``--compare``, a destination or ``--by`` (each given or not)."""
     if within is not None:
         check_alone(
-            "--within", WITHIN_WHY, {"--compare": compare, "a destination (TO)": destination, "--by": by}
+            "within", WITHIN_WHY, {"compare": compare, "a destination (`destination`)": destination, "by": by}
         )

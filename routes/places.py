@@ -202,7 +202,7 @@ def _nearest(network: model.Network, text: str, lat: float, lon: float, *, limit
         nearest = ", ".join(f"{name} {km:,.0f} km" for km, name, _ in near)
         msg = (
             f"{text!r} is {dist:,.0f} km from the nearest place of the network, over the "
-            f"{limit_km:g} km limit (nearest: {nearest}); give a place nearer the network, or --snap-km"
+            f"{limit_km:g} km limit (nearest: {nearest}); give a place nearer the network, or `snap_km`"
         )
         raise UnknownPlaceError(msg)
     return Endpoint(text, network.nodes[node_id].name, "point", (node_id,), snap_km=dist)

@@ -58,12 +58,12 @@ def pricing(cost_model: model.CostModel, payload_t: float | None, value_of_time:
     payload = cost_model.payload_t if payload_t is None else float(payload_t)
     low, high = PAYLOAD_RANGE_T
     if not low <= payload <= high:
-        msg = f"--payload-t must be {low:g}-{high:g} tonnes, got {payload:g}"
+        msg = f"`payload_t` must be {low:g}-{high:g} tonnes, got {payload:g}"
         raise QueryError(msg)
     vot = cost_model.value_of_time_usd_per_t_day if value_of_time is None else float(value_of_time)
     if not 0 <= vot <= MAX_VALUE_OF_TIME_USD_PER_T_DAY:
         top = MAX_VALUE_OF_TIME_USD_PER_T_DAY
-        msg = f"--value-of-time must be a number of USD per tonne per day from 0 to {top:,.0f}, got {vot:g}"
+        msg = f"`value_of_time` must be a number of USD per tonne per day from 0 to {top:,.0f}, got {vot:g}"
         raise QueryError(msg)
     return Pricing(payload, vot)
 
@@ -187,8 +187,7 @@ def _country(network: model.Network, name: str, text: str) -> str:
     code = text.strip().upper()
     if len(code) == 3 and code.isascii() and code.isalpha():
         return code
-    flag = "--" + name.replace("_", "-")
-    msg = f"{flag}: {text!r} is neither a country of the network nor an ISO3 code (e.g. GEO)"
+    msg = f"`{name}`: {text!r} is neither a country of the network nor an ISO3 code (e.g. GEO)"
     raise QueryError(msg)
 
 

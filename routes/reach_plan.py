@@ -30,20 +30,20 @@ def durations(text: str) -> list[float]:
     Raises
     ------
     QueryError
-        Naming ``--within`` and the part that is not a positive duration.
+        Naming `within` and the part that is not a positive duration.
     """
     out = []
     for part in text.split(","):
         match = _DURATION.match(part)
         if not match:
-            msg = f"--within: {part.strip()!r} is not a duration such as 3d or 36h"
+            msg = f"`within`: {part.strip()!r} is not a duration such as 3d or 36h"
             raise QueryError(msg)
         value = float(match.group(1)) * (24 if match.group(2).lower() == "d" else 1)
         if not math.isfinite(value) or value <= 0:
-            msg = f"--within: {part.strip()!r} must be a positive duration"
+            msg = f"`within`: {part.strip()!r} must be a positive duration"
             raise QueryError(msg)
         if value > MAX_WITHIN_H:
-            msg = f"--within: {part.strip()!r} is longer than {MAX_WITHIN_H / 24:g} days"
+            msg = f"`within`: {part.strip()!r} is longer than {MAX_WITHIN_H / 24:g} days"
             raise QueryError(msg)
         out.append(value)
     return sorted(set(out))
@@ -137,7 +137,7 @@ def plan_reach(
         user_files=loaded.user_files,
     )
     if compare and named.is_today:
-        msg = "`compare`: the scenario named is today's network; name projects, a year or --reopen"
+        msg = "`compare`: the scenario named is today's network; name `projects`, `year` or `reopen`"
         raise QueryError(msg)
     regions, inside = origin_regions(net, places.resolve(net, origin))
 

@@ -123,7 +123,7 @@ def resolve(
     """
     statuses = frozenset(status) if status else TODAY_STATUSES
     if unknown := statuses - set(model.LINK_STATUSES):
-        msg = f"--status: unknown status {sorted(unknown)[0]!r}; expected {', '.join(model.LINK_STATUSES)}"
+        msg = f"`status`: unknown status {sorted(unknown)[0]!r}; expected {', '.join(model.LINK_STATUSES)}"
         raise QueryError(msg)
     chosen = _projects(network, _items(projects))
     extra = {lid for links in chosen.values() for lid in links}
@@ -210,7 +210,7 @@ def _unknown(what: str, text: str, by_key: Mapping[str, str], where: str) -> str
 def _by_year(network: model.Network, year: int, notes: list[str]) -> dict[str, list[str]]:
     """The unfinished links expected by ``year``, by project (or link id); a note on the undated."""
     if not 1900 <= year <= 2200:
-        msg = f"--year: expected a year such as 2030, got {year}"
+        msg = f"`year`: expected a year such as 2030, got {year}"
         raise QueryError(msg)
     links = [network.links[lid] for lid in links_where(network, "status", UNFINISHED.__contains__)]
     undated = sorted({link.project or link.id for link in links if link.year is None})
@@ -246,7 +246,7 @@ def _crossings(network: model.Network, names: list[str]) -> dict[str, str]:
             and places.normalize(name) in map(places.normalize, (n.id, n.name, *n.aliases))
         ]
         if node_id is None and open_now:
-            msg = f"--reopen: {open_now[0]} is not suspended (its status: open today or proposed)"
+            msg = f"`reopen`: {open_now[0]} is not suspended (its status: open today or proposed)"
             raise QueryError(msg)
         if node_id is None:
             shown = {places.normalize(n.name): n.name for n in suspended.values()}

@@ -178,8 +178,8 @@ def _check_weights(weights: dict[tuple[str, str], float], pairs: list[tuple[str,
     if outside:
         o, d = outside[0]
         msg = (
-            f"--weights: {len(outside)} weighted pair(s) are not among the pairs ranked, "
-            f"for example {o} -> {d}: give --from and --to that include them, or drop those rows"
+            f"`weights`: {len(outside)} weighted pair(s) are not among the pairs ranked, "
+            f"for example {o} -> {d}: give `origin` and `destination` that include them, or drop those rows"
         )
         raise QueryError(msg)
 

@@ -48,6 +48,7 @@ from corridors.routes.server_queries import (
     check_limits,
     openapi_parameters,
     options,
+    parameter_names,
     parse,
 )
 from corridors.routes.server_queries import blame as _blame
@@ -100,9 +101,9 @@ class Planner:
                 msg = f"the query took longer than the server's limit of {self.limits.time_limit_s:g} s"
                 raise ApiError(503, msg) from None
         except NoRouteError as err:
-            raise ApiError(422, f"no route: {err}", _blame(err, query)) from None
+            raise ApiError(422, f"no route: {parameter_names(err, query)}", _blame(err, query)) from None
         except CorridorError as err:
-            raise ApiError(400, str(err), _blame(err, query)) from None
+            raise ApiError(400, parameter_names(err, query), _blame(err, query)) from None
 
     def is_cached(self, compute: Callable[[loading.Loaded, Any], Any], query: Any) -> bool:
         """Whether :meth:`cached` has the answer ready (then it is rendered on the event loop)."""

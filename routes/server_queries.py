@@ -19,7 +19,7 @@ from starlette.datastructures import QueryParams
 from corridors.geo import objectives
 from corridors.geo.errors import CorridorError, QueryError
 from corridors.routes import places
-from corridors.routes.limits import check_reach_options, check_route_options
+from corridors.routes.limits import OPTION_NAME, check_reach_options, check_route_options, renamed
 from corridors.routes.server_errors import ApiError, validation_message
 
 BY = f"objective: {', '.join(objectives.names())}"
@@ -292,6 +292,12 @@ def _shared(check: Any, **options: Any) -> None:
         raise ApiError(400, str(err), getattr(err, "parameter", None)) from None
 
 
+def parameter_names(err: CorridorError, query: _Query) -> str:
+    """The library's message with each option (`origin`) named by its request parameter (`from`)."""
+    fields = type(query).model_fields
+    return renamed(str(err), lambda name: f"`{param(query, name)}`" if name in fields else None)
+
+
 def param(query: _Query | type[_Query], name: str) -> str:
     """The request parameter of a field (``origin`` is ``from``)."""
     field = type(query).model_fields[name] if isinstance(query, _Query) else query.model_fields[name]
@@ -301,13 +307,17 @@ def param(query: _Query | type[_Query], name: str) -> str:
 def blame(err: CorridorError, query: _Query) -> str | None:
     """The request parameter an error from the library is about.
 
-    An error may say so itself (``err.parameter``); else the option it names (``--avoid``),
-    else the parameter whose value it quotes, else the parameter it names (``month must be``).
+    An error may say so itself (``err.parameter``); else the option it names (`avoid`, or
+    ``--avoid`` in the explanation of no route), else the parameter whose value it quotes, else
+    the parameter it names (``month must be``).
     """
-    if isinstance(getattr(err, "parameter", None), str):
-        return err.parameter
-    text = str(err)
     fields = list(type(query).model_fields)
+    if isinstance(getattr(err, "parameter", None), str):
+        return param(query, err.parameter) if err.parameter in fields else err.parameter
+    text = str(err)
+    named = next((m.group(1) for m in OPTION_NAME.finditer(text) if m.group(1) in fields), None)
+    if named is not None:
+        return param(query, named)
     for name in fields:
         if re.search(rf"--{name.replace('_', '-')}\b", text):
             return param(query, name)

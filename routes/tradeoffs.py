@@ -57,10 +57,10 @@ def pareto_routes(
     whether the search was capped.
     """
     if unknown := [c for c in criteria if c not in objectives.names()]:
-        msg = f"--pareto: unknown criterion {unknown[0]!r}; expected {', '.join(objectives.names())}"
+        msg = f"`pareto`: unknown criterion {unknown[0]!r}; expected {', '.join(objectives.names())}"
         raise QueryError(msg)
     if len(set(criteria)) < 2:
-        msg = f"--pareto needs two or more different criteria, got {','.join(criteria)}"
+        msg = f"`pareto` needs two or more different criteria, got {','.join(criteria)}"
         raise QueryError(msg)
     notes = []
     backend = backends.backend(G)
@@ -133,10 +133,10 @@ def gateway_routes(
     """
     crossings = gateways_into(network, targets)
     if not crossings:
-        msg = "--gateways: no border crossing leads into the destination's country"
+        msg = "`gateways`: no border crossing leads into the destination's country"
         raise QueryError(msg)
     if {network.nodes[o].country for o in origins} <= {network.nodes[t].country for t in targets}:
-        msg = "--gateways: the origin is already in the destination's country"
+        msg = "`gateways`: the origin is already in the destination's country"
         raise QueryError(msg)
     reopened = replace(constraints, include_suspended=True)
     everything = replace(reopened, statuses=frozenset(model.LINK_STATUSES))

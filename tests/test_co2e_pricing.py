@@ -99,12 +99,12 @@ def test_value_of_time_flips_the_generalised_choice(tiny):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"payload_t": 0}, "--payload-t must be 1-100 tonnes"),
-        ({"payload_t": float("nan")}, "--payload-t must be"),
-        ({"value_of_time": -1}, "--value-of-time must be"),
-        ({"value_of_time": float("inf")}, "--value-of-time must be"),
-        ({"value_of_time": float("nan")}, "--value-of-time must be"),
-        ({"value_of_time": 1e308}, "--value-of-time must be .* from 0 to 1,000,000"),
+        ({"payload_t": 0}, "`payload_t` must be 1-100 tonnes"),
+        ({"payload_t": float("nan")}, "`payload_t` must be"),
+        ({"value_of_time": -1}, "`value_of_time` must be"),
+        ({"value_of_time": float("inf")}, "`value_of_time` must be"),
+        ({"value_of_time": float("nan")}, "`value_of_time` must be"),
+        ({"value_of_time": 1e308}, "`value_of_time` must be .* from 0 to 1,000,000"),
     ],
 )
 def test_bad_payload_and_value_of_time_are_query_errors(tiny, kwargs, message):

@@ -124,3 +124,46 @@ def test_cache_serves_only_its_own_key(tmp_path, monkeypatch):
     (stored,) = tmp_path.glob("*.pickle")
     stored.rename(cache._path(tmp_path, "key two"))  # as if two keys shared a file name
     assert cache.get("key two") is None
+
+
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_loading_makes_the_mask_of_the_default_plan(tmp_path, monkeypatch, use_cache):
+    monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "MIN_EDGES", 0)
+    if use_cache:
+        loading.load(DATA / "region", array_threshold=0)  # written to the cache, read back below
+    loaded = loading.load(DATA / "region", array_threshold=0, use_cache=use_cache)
+    ag = loaded.G
+    assert list(ag.masks) != []
+    (warmed,) = ag.masks
+    keep, indices, indptr = ag.masks[warmed]
+    expected = engine.edge_mask(ag, warmed)
+    assert not expected.all()  # today's network hides the proposed links of the fixture
+    assert (keep == expected).all()
+    assert list(indices) == [int(ag.indices[e]) for e in range(len(keep)) if expected[e]]
+    assert indptr[-1] == expected.sum()
+    before = dict(ag.masks)
+    plan = api.plan("Kapa", "Pport", network=loaded)
+    assert ag.masks.keys() == before.keys() and ag.masks[warmed] is before[warmed]  # no mask made anew
+    # the same route as on a graph that made its mask for the query itself
+    fresh = loading.Loaded(loaded.network, arrays.from_rows(loaded.network, _rows(loaded.network)))
+    again = api.plan("Kapa", "Pport", network=fresh)
+    assert plan.routes[0].time_h == pytest.approx(again.routes[0].time_h)
+
+
+def test_a_mask_that_hides_nothing_shares_the_graph_structure():
+    loaded = loading.load(DATA / "region", array_threshold=0, use_cache=False)
+    ag = loaded.G
+    everything = search.Constraints(statuses=frozenset(engine.STATUSES), include_suspended=True)
+    assert engine.edge_mask(ag, everything).all()
+    _, indices, indptr = engine.masked_csr(ag, everything)
+    assert indices is ag.indices and indptr is ag.indptr
+    some = search.Constraints(modes=frozenset({"road"}))
+    _, sub_indices, sub_indptr = engine.masked_csr(ag, some)
+    assert len(sub_indices) < len(ag.indices) and sub_indptr[-1] == len(sub_indices)
+
+
+def _rows(network):
+    from corridors.routes import graph
+
+    return graph.edge_rows(network)

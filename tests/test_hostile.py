@@ -212,14 +212,19 @@ def test_unknown_tiles_are_a_clean_error(capsys, tmp_path, tiles):
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["-k", "10000"], "`k` must be a whole number from 1 to 10, got 10000"),
-        (["-k", "0"], "`k` must be a whole number from 1 to 10"),
-        (["-k", "two"], "`k` must be a whole number, got 'two'"),
-        (["--max-stretch", "inf"], "`max_stretch` must be a finite number from 1 to 100, got inf"),
-        (["--max-stretch", "-1"], "`max_stretch` must be a finite number from 1 to 100"),
-        (["--max-overlap", "nan"], "`max_overlap` must be a finite number from 0 to 1, got nan"),
-        (["--max-overlap", "1.5"], "`max_overlap` must be a finite number from 0 to 1"),
-        (["--month", "13"], "`month` must be a whole number from 1 to 12"),
+        (["-k", "10000"], "error: -k must be a whole number from 1 to 10, got 10000"),
+        (["-k", "0"], "error: -k must be a whole number from 1 to 10"),
+        (["-k", "two"], "error: -k must be a whole number, got 'two'"),
+        (["--max-stretch", "inf"], "error: --max-stretch must be a finite number from 1 to 100, got inf"),
+        (["--max-stretch", "-1"], "error: --max-stretch must be a finite number from 1 to 100"),
+        (["--max-overlap", "nan"], "error: --max-overlap must be a finite number from 0 to 1, got nan"),
+        (["--max-overlap", "1.5"], "error: --max-overlap must be a finite number from 0 to 1"),
+        (["--month", "13"], "error: --month must be a whole number from 1 to 12"),
+        (["--snap-km", "0"], "error: --snap-km must be a distance above 0 km, got 0"),
+        (["--payload-t", "0"], "error: --payload-t must be 1-100 tonnes, got 0"),
+        (["--rail-service", "express"], "error: --rail-service: unknown service 'express'"),
+        (["--gateways", "-k", "2"], "error: -k does not combine with --gateways, which choose the routes"),
+        (["--pareto", "time,speed"], "error: --pareto: unknown criterion 'speed'"),
         (["--by", "beauty"], "invalid choice"),
         ([f"--via={v}" for v in "abcdefghi"], "at most 8 places"),
     ],
@@ -253,8 +258,10 @@ def test_the_python_api_reads_a_string_as_one_list_not_letters():
     assert one.query["modes"] == ["road"]
     with pytest.raises(QueryError, match="`k` must be a whole number from 1 to 10"):
         api.plan("Kapa", "Pport", k=10_000, network=loaded)
-    with pytest.raises(QueryError, match="max_stretch"):
+    with pytest.raises(QueryError, match=r"^`max_stretch` must be a finite number from 1 to 100, got inf$"):
         api.plan("Kapa", "Pport", max_stretch=float("inf"), network=loaded)
+    with pytest.raises(QueryError, match=r"^`snap_km` must be a distance above 0 km, got 0$"):
+        api.plan("Kapa", "Pport", snap_km=0, network=loaded)
 
 
 # --- inputs ----------------------------------------------------------------------------------

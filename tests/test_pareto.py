@@ -145,9 +145,9 @@ def test_pareto_options_are_checked(region):
         api.plan("kapa", "pport", pareto=["time", "speed"], network=region)
     with pytest.raises(QueryError, match="two or more"):
         api.plan("kapa", "pport", pareto=["time"], network=region)
-    with pytest.raises(QueryError, match="-k does not combine"):
+    with pytest.raises(QueryError, match="`k` does not combine"):
         api.plan("kapa", "pport", pareto=["time", "cost"], k=3, network=region)
-    with pytest.raises(QueryError, match="--via does not combine"):
+    with pytest.raises(QueryError, match="`via` does not combine"):
         api.plan("kapa", "pport", gateways=True, via=["tcity"], network=region)
 
 

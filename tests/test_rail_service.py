@@ -116,7 +116,7 @@ def test_builtin_kazakh_block_train_hand_worked():
 
 def test_an_unknown_service_is_a_one_line_error_naming_the_services():
     with pytest.raises(
-        QueryError, match=r"--rail-service: unknown service 'express'; expected wagon or block"
+        QueryError, match=r"`rail_service`: unknown service 'express'; expected wagon or block"
     ):
         api.plan("Almaty", "Aktau", rail_service="express")
 

@@ -312,13 +312,42 @@ def test_reach_csv_and_geojson_are_the_cli_output(client, tmp_path):
         assert answer.json() == json.loads(path.read_text(encoding="utf-8"))
 
 
-def test_reach_within_error_is_the_cli_message(client):
+def test_reach_within_error_is_the_cli_message_naming_the_parameter(client):
     response = client.get("/v1/reach?within=3x")
     message = response.json()["error"]["message"]
-    assert message == "--within: '3x' is not a duration such as 3d or 36h"
+    assert message == "`within`: '3x' is not a duration such as 3d or 36h"
     done = run_cli("reach", "--within", "3x")
     assert done.returncode == 2
-    assert message in done.stderr
+    assert "--within: '3x' is not a duration such as 3d or 36h" in done.stderr
+
+
+def as_the_cli_names_it(message: str, command: str) -> str:
+    """The server's message with each option named as the command line names it (its flag)."""
+    parser = cli_module.command_parser(cli_module.build_parser(command), command)
+    return cli_module.flag_names(message, parser)
+
+
+@pytest.mark.parametrize(
+    ("query", "args", "parameter", "message"),
+    [
+        ("max_stretch=inf", ["--max-stretch", "inf"], "max_stretch", "`max_stretch` must be a finite number"),
+        ("snap_km=0", ["--snap-km", "0"], "snap_km", "`snap_km` must be a distance above 0 km, got 0"),
+        ("payload_t=0", ["--payload-t", "0"], "payload_t", "`payload_t` must be 1-100 tonnes, got 0"),
+        ("gateways=true&k=2", ["--gateways", "-k", "2"], "k", "`k` does not combine with `gateways`"),
+        ("cargo_to=Narnia", ["--cargo-to", "Narnia"], "cargo_to", "`cargo_to`: 'Narnia' is neither"),
+    ],
+)
+def test_the_server_names_its_parameter_where_the_cli_names_its_flag(client, query, args, parameter, message):
+    response = client.get(f"/v1/route?from=Almaty&to=Karachi&{query}")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["message"].startswith(message) and error["parameter"] == parameter
+    assert "--" not in error["message"]
+    status, said = cli_error("route", "Almaty", "Karachi", *args)
+    assert status == 2 and "`" not in said
+    assert said == as_the_cli_names_it(error["message"], "route")
+    flag = next(a for a in args if a.startswith("-") and a.lstrip("-").replace("-", "_") == parameter)
+    assert said.startswith(flag)
 
 
 @pytest.mark.parametrize(
@@ -349,8 +378,8 @@ def test_options_that_do_not_combine_say_what_the_cli_says(client, path, query, 
     assert response.status_code == 400
     exit_status, message = cli_error(*args)
     assert exit_status == 2
-    assert "does not combine with" in message
-    assert response.json()["error"]["message"] == message
+    assert "does not combine with" in message and "`" not in message
+    assert as_the_cli_names_it(response.json()["error"]["message"], args[0]) == message
 
 
 #: Options of the commands that write files or pages, pick the network, or choose the output:
@@ -457,7 +486,9 @@ def test_route_errors_say_what_the_cli_says(client, query, args, status, paramet
     assert response.status_code == status
     exit_status, message = cli_error("route", *args)
     assert exit_status == (1 if status == 422 else 2)
-    assert response.json() == {"error": {"message": message, "parameter": parameter}}
+    error = response.json()["error"]
+    assert error["parameter"] == parameter
+    assert as_the_cli_names_it(error["message"], "route") == message
 
 
 def test_unknown_place_suggests_names(client):
@@ -482,7 +513,7 @@ def test_unknown_place_suggests_names(client):
         (
             "from=Almaty&to=Karachi&compare=true&format=csv&explain=true",
             "compare",
-            "--compare does not combine with --explain",
+            "`compare` does not combine with `explain`",
         ),
         ("from=Almaty&to=Karachi&explain=true", "explain", "explain is for format=csv"),
         ("from=Almaty&to=Karachi&compare=maybe", "compare", "expected true or false"),
