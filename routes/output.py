@@ -138,6 +138,7 @@ def gateway_dict(g) -> dict[str, Any]:
     return {
         "node": g.node_id,
         "name": g.name,
+        "kind": g.kind,
         "from_country": g.from_country,
         "to_country": g.to_country,
         "status": g.status,

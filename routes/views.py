@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from typing import Any
 
 from corridors.geo import objectives
@@ -24,12 +25,18 @@ def pareto_title(plan: Plan) -> str:
 
 
 def gateways_table(plan: Plan, names: dict[str, str]) -> str:
-    """Each border crossing into the destination's country with its best route, best first."""
+    """Each way into the destination's country (border crossings, port calls) with its best
+    route, best first."""
     by = plan.query["by"]
     into = ", ".join(dict.fromkeys(g.to_country for g in plan.gateways))
+    ports = any(g.kind == "port" for g in plan.gateways)
+    ways = "border crossing and port call" if ports else "border crossing"
     lines = [
-        f"{plan_text.heading(plan, names) if plan.routes else plan.query['to']}: the best route by {by} "
-        f"through each border crossing into {into}",
+        *textwrap.wrap(
+            f"{plan_text.heading(plan, names) if plan.routes else plan.query['to']}: the best route by {by} "
+            f"through each {ways} into {into}",
+            width=80,
+        ),
         "",
         f"{'#':>2}  {'gateway':<16} {'from':<4}{_columns(by)}  {'borders':>7}",
     ]

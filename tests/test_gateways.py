@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from corridors.geo.errors import QueryError
-from corridors.routes import api, countries, loading
+from corridors.routes import api, countries, loading, output
 
 DATA = Path(__file__).parent / "data"
 
@@ -127,3 +127,33 @@ def test_pareto_routes_never_enter_a_country_twice(loop):
     assert [[s.link_id for s in r.segments] for r in plan.routes] == [["a_b"]]
     for r in plan.routes:
         assert countries.reentered(r, loop.network.nodes) is None
+
+
+def test_a_port_call_from_abroad_is_a_gateway_priced_as_route_prices_it():
+    """Karachi is reached by sea from Iran (Bandar Abbas, Chabahar) and the Emirates (Jebel
+    Ali): the call there, customs at Karachi, is a way into Pakistan beside the land crossings."""
+    net = loading.load()
+    plan = api.plan("Almaty", "Karachi", gateways=True, network=net)
+    port = next(g for g in plan.gateways if g.node_id == "karachi")
+    assert (port.kind, port.name, port.to_country) == ("port", "Karachi customs", "PAK")
+    # Customs on leaving the Iranian port, then on arriving at Karachi; no land crossing into PAK.
+    into = [c for c in port.route.crossings if c.countries[1] == "PAK"]
+    assert [net.network.nodes[c.node_id].country for c in into] == ["IRN", "PAK"]
+    entry = into[-1]
+    assert entry.node_id == "karachi" and entry.mode == "sea" and port.from_country == entry.countries[0]
+    # The planner's own best route once every land crossing into Pakistan is avoided.
+    land = [g.node_id for g in plan.gateways if g.kind == "crossing"]
+    assert land and all(net.network.nodes[n].is_crossing for n in land)
+    alone = api.plan("Almaty", "Karachi", avoid=land, network=net).routes[0]
+    assert port.route.total("time") == pytest.approx(alone.total("time"))
+    assert port.in_scenario
+    # Cargo going on to Afghanistan passes through Pakistan: the call is a transit declaration,
+    # named and priced as route names and prices it.
+    onward = api.plan("Almaty", "Karachi", gateways=True, cargo_to="AFG", network=net)
+    transit = next(g for g in onward.gateways if g.node_id == "karachi")
+    assert transit.name == "Karachi customs (transit)"
+    assert transit.name in [c.name for c in transit.route.crossings]
+    routed = api.plan("Almaty", "Karachi", avoid=land, cargo_to="AFG", network=net).routes[0]
+    assert transit.route.total("cost") == pytest.approx(routed.total("cost"))
+    doc = output.gateway_dict(transit)
+    assert doc["kind"] == "port" and doc["node"] == "karachi"
