@@ -22,11 +22,12 @@ T = TypeVar("T")
 
 
 def _encode(values: list[Any]) -> tuple:
-    if all(v is None or (isinstance(v, float)) for v in values) and any(v is not None for v in values):
+    # the types are read first, in one pass each (a column of a large network holds millions)
+    kinds = set(map(type, values))
+    if float in kinds and kinds <= {float, type(None)}:
         return ("float", np.array([math.nan if v is None else v for v in values], dtype=np.float64))
-    if values and all(
-        isinstance(v, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in v) for v in values
-    ):
+    points = itertools.chain.from_iterable(values) if kinds == {tuple} else ()
+    if kinds == {tuple} and set(map(type, points)) == {tuple} and _pairs(values):
         offsets = np.zeros(len(values) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, values), np.int64, len(values)), out=offsets[1:])
         points = itertools.chain.from_iterable(itertools.chain.from_iterable(values))
@@ -34,7 +35,7 @@ def _encode(values: list[Any]) -> tuple:
         return ("coords", flat, offsets)
     # 1, 1.0 and True are equal keys of a dict, as are 0.0 and -0.0: where values of several
     # types (or floats) are mixed, each is told apart by its type (and a float by its text)
-    kinds = set(map(type, values)) - {type(None)}
+    kinds -= {type(None)}
     keys = values if len(kinds) <= 1 and float not in kinds else list(map(_key, values))
     try:
         index = {k: i for i, k in enumerate(dict.fromkeys(keys))}
@@ -45,6 +46,12 @@ def _encode(values: list[Any]) -> tuple:
         dtype = np.int8 if len(table) < 128 else np.int16 if len(table) < 2**15 else np.int32
         return ("codes", np.fromiter(map(index.__getitem__, keys), dtype, len(values)), table)
     return ("list", values)
+
+
+def _pairs(values: list[tuple]) -> bool:
+    """Whether every position of every line (a tuple of tuples) is a pair, and there is one."""
+    sizes = set(map(len, itertools.chain.from_iterable(values)))
+    return sizes == {2}
 
 
 def _key(value: Any) -> Any:
@@ -77,6 +84,32 @@ def _decode(column: tuple, i: int) -> Any:
     return column[1][i]
 
 
+def column_codes(column: tuple) -> tuple[np.ndarray, list]:
+    """A column as integer codes into a table of its distinct values: ``values[i] ==
+    table[codes[i]]``. Values that cannot be told apart as keys (a dict) get a code each; a
+    missing float (NaN) reads None."""
+    kind = column[0]
+    if kind in ("codes", "ref"):
+        return column[1].astype(np.int64), list(column[2])
+    if kind == "float":
+        distinct, codes = np.unique(column[1], return_inverse=True)  # one NaN, last
+        return codes.reshape(-1).astype(np.int64), [None if math.isnan(v) else v for v in distinct.tolist()]
+    if kind != "list":
+        msg = f"a column of {kind} has no codes"
+        raise ValueError(msg)
+    values = column[1]
+    kinds = set(map(type, values)) - {type(None)}
+    keys = values if len(kinds) <= 1 and float not in kinds else list(map(_key, values))
+    try:
+        index = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+    except TypeError:  # unhashable values: each its own
+        return np.arange(len(values), dtype=np.int64), list(values)
+    table = [None] * len(index)
+    for k, v in zip(keys, values, strict=True):
+        table[index[k]] = v
+    return np.fromiter(map(index.__getitem__, keys), np.int64, len(values)), table
+
+
 class Columns(Mapping[str, T], Generic[T]):
     """A read-only mapping ``id -> object`` of one dataclass, stored column by column."""
 
@@ -87,7 +120,7 @@ class Columns(Mapping[str, T], Generic[T]):
         they are kept as positions into its ids, one shared list of strings."""
         rows = list(items)
         self.cls = cls
-        self.ids = [row.id for row in rows]
+        self.ids = list(map(operator.attrgetter("id"), rows))
         self.columns = {}
         for f in dataclasses.fields(cls):
             if f.name != "id":

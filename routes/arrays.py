@@ -16,6 +16,7 @@ import networkx as nx
 import numpy as np
 
 from corridors.geo import model, objectives
+from corridors.geo.columns import Columns, column_codes
 from corridors.routes.constraints import KINDS
 from corridors.routes.engine import MODES, SIDES, STATUSES, ArrayGraph
 
@@ -41,7 +42,11 @@ class Tables:
     def __init__(self, network: model.Network) -> None:
         self.node_ids = list(network.nodes)
         self.node_index = {n: i for i, n in enumerate(self.node_ids)}
-        self.countries = sorted({n.country for n in network.nodes.values()})
+        nodes = network.nodes
+        if isinstance(nodes, Columns):  # the distinct values of the column, no node built
+            self.countries = sorted({c for c in column_codes(nodes.columns["country"])[1]})
+        else:
+            self.countries = sorted({n.country for n in nodes.values()})
         self.country_index = {c: i for i, c in enumerate(self.countries)}
         self.link_ids = list(network.links)
         self.link_index = {lid: i for i, lid in enumerate(self.link_ids)}

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from corridors.geo import model, modes, objectives
-from corridors.routes import arrays, costs, engine, graph
+from corridors.routes import arrays, costs, engine, graph, link_columns
 
 #: A vertex as one integer: node position, layer code and side code in bits.
 _LAYER_SHIFT, _NODE_SHIFT = 3, 24
@@ -73,91 +73,50 @@ def from_network(network: model.Network) -> engine.ArrayGraph:
     customs) has its edges laid out in numpy, priced by :func:`routes.costs.link_figures` over
     the lengths of all links that share their terms (:func:`routes.costs.link_terms`); so are
     the entry and exit edges of a place (not a crossing) on a single layer. Every other edge
-    comes from the functions of :mod:`routes.graph` that make the rows.
+    comes from the functions of :mod:`routes.graph` that make the rows. What each link needs
+    is read from the network's columns (:mod:`routes.link_columns`), no link built but those
+    of the other edges and the first of each pricing group.
     """
     t = arrays.Tables(network)
     batch = _Batch(t)
+    node_cols, link_cols = link_columns.columns_of(network)
+    places = link_columns.NodeTable(node_cols, t.country_index)
+    table = link_columns.LinkTable(link_cols, places, t.mode, t.status)
+    layer_codes = np.array([batch.layer(name) for name in table.layer_names], np.int64)
+    link_layer = layer_codes[table.layer]
+    customs = table.is_mode("sea") & table.abroad & bool(network.costs.port_customs)
+    other = table.crossing_end | customs  # as graph.sea_customs tells
     nodes = network.nodes
-    n_l = len(t.link_ids)
-    ends: list[int] = []  # the node positions of every link, from and to
-    link_layer: list[int] = []
-    simple = _SimpleLinks()
     linked: set[tuple] = set()  # the (u, v) of links with a crossing at an end, as in edge_rows
-    layer_of: dict[tuple, str] = {}
-    for i, link in enumerate(network.links.values()):
+    for i in np.flatnonzero(other).tolist():
+        link = link_cols.row(i)
         a, b = nodes[link.from_id], nodes[link.to_id]
-        ends += (t.node_index[a.id], t.node_index[b.id])
-        layer = layer_of.get((link.mode, link.gauge_mm))
-        if layer is None:
-            layer = layer_of[link.mode, link.gauge_mm] = link.layer
-        link_layer.append(batch.layer(layer))
-        if not (a.is_crossing or b.is_crossing or graph.sea_customs(network, link, a, b)):
-            simple.add(i, link, nodes, t)
-            continue
         attrs = graph.link_attrs(network, link, a, b)
         if graph.sea_customs(network, link, a, b):
             batch.rows(i * _LINK_SLOTS, graph.sea_crossing_rows(network, link.id, a, b, attrs))
             if not link.oneway:
                 batch.rows(i * _LINK_SLOTS + 3, graph.sea_crossing_rows(network, link.id, b, a, attrs))
             continue
-        for k, (u, v) in enumerate(graph.directions(a, b, layer, link.oneway)):
+        for k, (u, v) in enumerate(graph.directions(a, b, link.layer, link.oneway)):
             if (u, v) in linked:
                 batch.rows(i * _LINK_SLOTS + 3 * k, graph.parallel_rows(u, v, attrs))
             else:
                 linked.add((u, v))
                 batch.rows(i * _LINK_SLOTS + 3 * k, [(u, v, attrs)])
-    ends_arr = np.array(ends, np.int64).reshape(-1, 2)
-    layers_arr = np.array(link_layer, np.int64)
-    del ends, link_layer
-    _simple_links(batch, network, ends_arr, layers_arr, simple)
-    _places(batch, network, ends_arr, layers_arr, n_l * _LINK_SLOTS)
+    ends = np.column_stack([table.a, table.b])
+    _simple_links(batch, network, ends, link_layer, table, np.flatnonzero(~other), places.country)
+    del table, other  # freed before the edges are assembled, where the memory peaks
+    _places(batch, network, ends, link_layer, len(t.link_ids) * _LINK_SLOTS, places)
+    del ends, link_layer, places
     return _assemble(network, batch)
 
 
-class _SimpleLinks:
-    """The links between plain places, column by column, and the pricing terms they share."""
-
-    def __init__(self) -> None:
-        self.index: list[int] = []
-        self.mode: list[int] = []
-        self.status: list[int] = []
-        self.months: list[int] = []
-        self.oneway: list[bool] = []
-        self.km: list[float] = []
-        self.group: list[int] = []
-        self.groups: dict[tuple, int] = {}
-        self.first: list[model.Link] = []  # the first link of each group
-
-    def add(self, i: int, link: model.Link, nodes, t: arrays.Tables) -> None:
-        key = (
-            link.mode,
-            costs.link_country(link, nodes),
-            link.speed_kmh,
-            link.usd_per_t,
-            link.usd_per_t_km,
-            link.wait_h,
-        )
-        group = self.groups.get(key)
-        if group is None:
-            group = self.groups[key] = len(self.first)
-            self.first.append(link)
-        self.index.append(i)
-        self.mode.append(t.mode[link.mode])
-        self.status.append(t.status[link.status])
-        self.months.append(arrays.month_bits(link.open_months))
-        self.oneway.append(link.oneway)
-        self.km.append(link.length_km)
-        self.group.append(group)
-
-
-def _link_values(network: model.Network, simple: _SimpleLinks, attrs: list[str]) -> np.ndarray:
+def _link_values(network: model.Network, km, group, first: list[model.Link], attrs: list[str]) -> np.ndarray:
     """The objectives' figures of the simple links, priced group by group over their lengths."""
-    km = np.array(simple.km, np.float64)
-    group = np.array(simple.group, np.int64)
     out = np.empty((len(km), len(attrs)))
     by_group = np.argsort(group, kind="stable")
-    bounds = np.searchsorted(group[by_group], np.arange(len(simple.first) + 1))
-    for g, link in enumerate(simple.first):
+    bounds = np.searchsorted(group[by_group], np.arange(len(first) + 1))
+    for g, link in enumerate(first):
         at = by_group[bounds[g] : bounds[g + 1]]
         terms = costs.link_terms(link, network.nodes, network.costs, {})
         figures = costs.link_figures(km[at], terms, network.costs)[0]
@@ -167,29 +126,28 @@ def _link_values(network: model.Network, simple: _SimpleLinks, attrs: list[str])
     return out
 
 
-def _simple_links(batch: _Batch, network, ends, link_layer, simple: _SimpleLinks) -> None:
+def _simple_links(batch: _Batch, network, ends, link_layer, table, index, country) -> None:
     """The edges of links between plain places: both directions (one if one-way), in numpy.
 
     A direction that repeats the (u, v) of an earlier link is a parallel link: it goes through a
     vertex of its own (:func:`routes.graph.parallel_rows`), built row by row.
     """
-    if not simple.index:
+    if not len(index):
         return
     t = batch.t
-    index = np.array(simple.index, np.int64)
     a, b = ends[index, 0], ends[index, 1]
     n = len(index)
-    country = np.array([t.country_index[node.country] for node in network.nodes.values()], np.int64)
-    codes = np.empty((n, len(arrays.CODE_COLUMNS) + 1), np.int64)
+    codes = np.empty((n, len(arrays.CODE_COLUMNS) + 1), np.int32)  # as _assemble keeps them
     codes[:, 0] = t.kind["link"]
-    codes[:, 1], codes[:, 2], codes[:, 3] = simple.mode, simple.status, index
+    codes[:, 1], codes[:, 2], codes[:, 3] = table.mode[index], table.status[index], index
     codes[:, 4], codes[:, 5] = a, b
     codes[:, 6], codes[:, 7] = np.minimum(country[a], country[b]), np.maximum(country[a], country[b])
-    codes[:, 8] = simple.months
-    values = _link_values(network, simple, t.attrs)
+    codes[:, 8] = table.months[index]
+    group, first = table.groups(index)
+    values = _link_values(network, table.km[index], group, first, t.attrs)
     layer = link_layer[index] << _LAYER_SHIFT
     fwd_u, fwd_v = (a << _NODE_SHIFT) | layer, (b << _NODE_SHIFT) | layer
-    back = ~np.array(simple.oneway, bool)
+    back = ~table.oneway[index]
     # the directions in row order: each link forward, then back unless one-way
     which = np.concatenate([np.arange(n), np.flatnonzero(back)])
     is_back = np.concatenate([np.zeros(n, bool), np.ones(int(back.sum()), bool)])
@@ -205,9 +163,8 @@ def _simple_links(batch: _Batch, network, ends, link_layer, simple: _SimpleLinks
     keep = ~repeat
     batch.arrays.append((slots[keep], u[keep], v[keep], codes[which[keep]], values[which[keep]]))
     if repeat.any():
-        links = list(network.links.values())
         for e in np.flatnonzero(repeat).tolist():
-            link = links[int(index[which[e]])]
+            link = table.row(int(index[which[e]]))
             x, y = network.nodes[link.from_id], network.nodes[link.to_id]
             attrs = graph.link_attrs(network, link, x, y)
             ux, vx = (y, x) if is_back[e] else (x, y)
@@ -217,7 +174,7 @@ def _simple_links(batch: _Batch, network, ends, link_layer, simple: _SimpleLinks
             )
 
 
-def _places(batch: _Batch, network: model.Network, ends, link_layer, offset: int) -> None:
+def _places(batch: _Batch, network: model.Network, ends, link_layer, offset: int, places) -> None:
     """The edges within each place, in the order of :func:`routes.graph.layers_by_node`.
 
     Places that are not crossings and have no transfer figures of their own are laid out in
@@ -238,9 +195,8 @@ def _places(batch: _Batch, network: model.Network, ends, link_layer, offset: int
     mask = np.zeros(len(t.node_ids), np.int64)
     if len(codes) <= 62:  # the layers of a place as bits
         np.bitwise_or.at(mask, seq_node, np.left_shift(1, seq_layer))
-    plain = np.array([not (n.is_crossing or n.transfer) for n in network.nodes.values()], bool)
-    plain &= mask != 0
-    country = np.array([t.country_index[n.country] for n in network.nodes.values()], np.int64)
+    plain = ~(places.crossing | places.transfer) & (mask != 0)
+    country = places.country
     for signature in np.unique(mask[plain]).tolist():
         names = sorted(batch.layers[c] for k, c in enumerate(codes.tolist()) if signature >> k & 1)
         group = np.flatnonzero(plain & (mask == signature))
@@ -263,7 +219,7 @@ def _place_group(batch: _Batch, network: model.Network, node, names: list[str], 
     origin = key | (star << _LAYER_SHIFT) | engine.SIDES.index("origin")
     dest = key | (star << _LAYER_SHIFT) | engine.SIDES.index("dest")
     zeros = np.zeros((n, len(t.attrs)))
-    codes = np.empty((n, len(arrays.CODE_COLUMNS) + 1), np.int64)
+    codes = np.empty((n, len(arrays.CODE_COLUMNS) + 1), np.int32)  # as _assemble keeps them
     codes[:, 2], codes[:, 3], codes[:, 4], codes[:, 5] = t.status["operational"], -1, node, -1
     codes[:, 6] = codes[:, 7] = country
     codes[:, 8] = 0

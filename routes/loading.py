@@ -165,18 +165,18 @@ def _ready(loaded: Loaded) -> Loaded:
 def _arrays(network: model.Network) -> Loaded:
     """The array form of a large network, with nodes and links stored column by column.
 
-    The arrays are built from the network in batches (:func:`routes.batches.from_network`),
-    without a networkx graph in between.
+    The nodes and links are put in columns first; the arrays are then built from the columns
+    in batches (:func:`routes.batches.from_network`), without a networkx graph in between.
     """
     from corridors.geo import columns
     from corridors.routes import batches
 
     with cache.no_gc():
-        loaded = Loaded(network, batches.from_network(network))
         places.name_index(network)
         network.nodes = columns.Columns(model.Node, network.nodes.values())
         refs = {"from_id": network.nodes, "to_id": network.nodes}
         network.links = columns.Columns(model.Link, network.links.values(), refs=refs)
+        loaded = Loaded(network, batches.from_network(network))  # read from the columns
         loaded.G.share_ids(network.nodes, network.links)
     return loaded
 

@@ -58,6 +58,35 @@ GOVERNED_FROM = {
         "(merged into Khyber Pakhtunkhwa in 2018)",
     ),
 }
+#: Seats the GeoNames extract predates, by the geonameid of the extract's seat: the seat's name now,
+#: the extract's record of the place (None where the extract lacks it, with its coordinates as
+#: lon, lat) and the source of the change.
+SEATS_NOW = {
+    1514027: (
+        "Nurafshon",
+        1512524,
+        None,
+        "Toytepa (GeoNames 'Tŭytepa', geonameid 1512524) was renamed Nurafshon and made the "
+        "administrative centre of Tashkent Region in August 2017 (Khovar, "
+        "https://khovar.tj/rus/2017/08/v-uzbekistane-gorod-tojtepa-pereimenovana-v-nurafshon)",
+    ),
+    1220747: (
+        "Bokhtar",
+        1220747,
+        None,
+        "Qurghonteppa, the centre of Khatlon, was renamed Bokhtar in February 2018 (Khovar, "
+        "https://khovar.tj/2018/02/r-onteppa-ba-bohtar-va-sarband-ba-levakand-tabdili-nom-kardand)",
+    ),
+    162199: (
+        "Arkadag",
+        None,
+        (58.0669, 38.0664),
+        "the Mejlis moved the administrative centre of Ahal from Anau to the new city of Arkadag in "
+        "December 2022 (UrduPoint, https://www.urdupoint.com/en/world/the-new-administrative-center-of-"
+        "the-ahal-reg-1614787.html); Arkadag is not in the extract, its coordinates are those of the "
+        "OpenStreetMap wiki (https://wiki.openstreetmap.org/wiki/Arkadag; 38.067 N 58.067 E in lv-WP)",
+    ),
+}
 #: The properties of each Natural Earth unit the build reads.
 ADMIN1_PROPERTIES = ("adm0_a3", "iso_3166_2", "adm1_code", "name_en", "type_en", "gn_a1_code")
 #: Columns of a GeoNames dump (``citiesNNNN.txt``, tab-separated).
@@ -183,13 +212,34 @@ def centre_of(row, found: list[dict], by_name: dict[str, dict]) -> tuple[dict, s
     raise SystemExit(msg)
 
 
+def seat_now(seat: dict, how: str, records: dict[int, dict]) -> tuple[dict, str]:
+    """The seat today where the extract's is out of date (``SEATS_NOW``), and how it was found."""
+    if seat["id"] not in SEATS_NOW:
+        return seat, how
+    name, record, lonlat, why = SEATS_NOW[seat["id"]]
+    was = f"{seat['name']}, geonameid {seat['id']} ({seat['code']}, {how}), is out of date: {why}"
+    if record is not None:
+        place = records[record]
+        return {**place, "name": name}, f"the extract's seat {was}"
+    lon, lat = lonlat
+    return {"id": None, "name": name, "lon": lon, "lat": lat}, f"the extract's seat {was}"
+
+
+def _centre_source(seat: dict, how: str) -> str:
+    if seat["id"] is None:
+        return f"Regional centre: {seat['name']}, not in {GN}: {how}"
+    return f"Regional centre: {GN}, geonameid {seat['id']} ({seat['code']}, {how})"
+
+
 def build(admin1: Path, cities: Path, keep: list[dict]) -> list[dict]:
     import geopandas as gpd
     import shapely
 
     table = gpd.read_file(admin1)
     _check_units(table, admin1)
-    found = seats(_pbf_cities(cities) if cities.suffix == ".pbf" else _txt_cities(cities), cities)
+    records = _pbf_cities(cities) if cities.suffix == ".pbf" else _txt_cities(cities)
+    found = seats(records, cities)
+    by_id = {c["id"]: c for c in records if "id" in c}
     by_name = {f"{c['country']}:{c['name']}": c for c in found}
     features = list(keep)
     ids = {f["properties"]["id"]: f"a {KEEP} region of the file rewritten" for f in keep}
@@ -208,7 +258,7 @@ def build(admin1: Path, cities: Path, keep: list[dict]) -> list[dict]:
             name, code = RENAMED.get(row["adm1_code"], (str(row["name_en"]), str(row["iso_3166_2"])))
             if kind == "region" and names.count(name) > 1:
                 name += " Region"
-            seat, how = centre_of(row, found, by_name)
+            seat, how = seat_now(*centre_of(row, found, by_name), by_id)
             region_id = f"{iso3.lower()}_{_slug(name)}"
             if region_id in ids:
                 problem = f"property 'id': {region_id!r} (made from name_en) also names {ids[region_id]}"
@@ -229,7 +279,7 @@ def build(admin1: Path, cities: Path, keep: list[dict]) -> list[dict]:
                         "centre_lat": round(seat["lat"], 4),
                         "source": (
                             f"{NE}; Natural Earth adm1_code {row['adm1_code']}, type {row['type_en']}. "
-                            f"Regional centre: {GN}, geonameid {seat['id']} ({seat['code']}, {how})"
+                            + _centre_source(seat, how)
                         ),
                     },
                     "geometry": {"type": geometry["type"], "coordinates": geometry["coordinates"]},

@@ -165,3 +165,18 @@ def test_a_repeated_id_in_the_file_rewritten_is_refused(tmp_path, capsys):
     _rewrite(out, lambda features: features.append(json.loads(json.dumps(features[0]))))
     message = _refused(capsys, admin1, cities, out)
     assert message == f"{out}: feature 1: property 'id': 'almaty_region' also names feature 0"
+
+
+def test_a_seat_the_extract_predates_is_replaced_with_its_source():
+    """Amir Timur -> Nurafshon (the extract's own record of Tŭytepa), Annau -> Arkadag (not in it)."""
+    tuytepa = {"id": 1512524, "name": "Tŭytepa", "code": "PPL", "lon": 69.36, "lat": 41.03}
+    amir_timur = {"id": 1514027, "name": "Amir Timur", "code": "PPLA", "lon": 68.94, "lat": 41.02}
+    seat, how = build_regions.seat_now(amir_timur, "GeoNames admin-1 code", {1512524: tuytepa})
+    assert (seat["name"], seat["id"], seat["lon"], seat["lat"]) == ("Nurafshon", 1512524, 69.36, 41.03)
+    assert "Amir Timur, geonameid 1514027" in how and "khovar.tj" in how
+    annau = {"id": 162199, "name": "Annau", "code": "PPLA", "lon": 58.52, "lat": 37.89}
+    seat, how = build_regions.seat_now(annau, "GeoNames admin-1 code", {})
+    assert (seat["name"], seat["id"], seat["lon"], seat["lat"]) == ("Arkadag", None, 58.0669, 38.0664)
+    assert "Annau" in how and "openstreetmap" in how
+    other = {"id": 1000, "name": "Seat UZB", "code": "PPLA", "lon": 60.5, "lat": 30.5}
+    assert build_regions.seat_now(other, "inside the outline", {}) == (other, "inside the outline")

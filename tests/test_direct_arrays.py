@@ -107,3 +107,77 @@ def test_columns_keep_equal_values_of_other_types_apart():
     assert table.columns["value"][0] == "codes"
     got = [row.value for row in table.values()]
     assert [(type(v), repr(v)) for v in got] == [(type(v), repr(v)) for v in values]
+
+
+def _in_columns(network):
+    """The network as :func:`routes.loading._arrays` keeps it: nodes and links in columns."""
+    from corridors.geo import columns, model
+
+    nodes = columns.Columns(model.Node, network.nodes.values())
+    links = columns.Columns(model.Link, network.links.values(), refs={"from_id": nodes, "to_id": nodes})
+    return dataclasses.replace(network, nodes=nodes, links=links)
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda f: f.name)
+def test_batches_read_from_columns_equal_the_rows(folder):
+    network = io.read_network(folder)
+    from_columns = batches.from_network(_in_columns(network))
+    _assert_equal(from_columns, arrays.from_rows(network, graph.edge_rows(network)), by_name=True)
+
+
+def test_batches_from_columns_with_parallel_links_and_several_groups(tmp_path):
+    from benchmarks import generate
+
+    generate.generate(tmp_path, 2_000)
+    network = io.read_network(tmp_path)
+    links = dict(network.links)
+    some = list(links.values())[:40]
+    for k, link in enumerate(some[:10]):  # parallel and one-way links, each priced its own way
+        links[f"p{k}"] = dataclasses.replace(link, id=f"p{k}", speed_kmh=50.0 + k, oneway=k % 2 == 0)
+    for k, link in enumerate(some[10:20]):
+        links[link.id] = dataclasses.replace(
+            link, usd_per_t_km=0.02 * (k % 3 + 1), open_months=frozenset({k % 12 + 1})
+        )
+    network.links = links
+    expected = arrays.from_rows(network, graph.edge_rows(network))
+    _assert_equal(batches.from_network(_in_columns(network)), expected, by_name=False)
+    _assert_equal(batches.from_network(network), expected, by_name=False)
+    on_links = expected.kind == engine.KINDS.index("link")
+    hours, km = expected.values["time_h"][on_links], expected.values["distance_km"][on_links]
+    assert len(set((hours / km).round(9))) > 2  # groups priced apart: the test can fail
+
+
+def test_column_codes_give_back_every_value():
+    from corridors.geo import columns
+
+    @dataclasses.dataclass(frozen=True)
+    class Row:
+        id: str
+        mode: str
+        km: float | None
+        table: dict
+        speed: object
+
+    rows = [
+        Row(f"r{i}", ("road", "rail")[i % 2], None if i % 3 == 0 else i / 7, {"k": i % 2} if i % 4 else {}, v)
+        for i, v in enumerate([1, 1.0, True, None, 2.5, 2.5, "x", 1] * 50)
+    ]
+    table = columns.Columns(Row, rows)
+    kinds = {name: col[0] for name, col in table.columns.items()}
+    assert kinds == {"mode": "codes", "km": "float", "table": "list", "speed": "codes"}
+    for name, column in table.columns.items():
+        codes, values = columns.column_codes(column)
+        got = [values[c] for c in codes.tolist()]
+        want = [getattr(r, name) for r in rows]
+        assert [(type(v), repr(v)) for v in got] == [(type(v), repr(v)) for v in want], name
+    codes, values = columns.column_codes(table.columns["km"])
+    assert len(values) == len({r.km for r in rows})  # one code a distinct value, None once
+
+
+def test_pricing_groups_as_rows_equal_those_as_numbers(monkeypatch):
+    from corridors.routes import link_columns
+
+    network = io.read_network(DATA / "eastafrica")
+    expected = batches.from_network(network)
+    monkeypatch.setattr(link_columns, "RADIX_LIMIT", 0)  # each link's terms as a row of codes
+    _assert_equal(batches.from_network(network), expected, by_name=False)
