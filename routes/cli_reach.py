@@ -21,7 +21,8 @@ def durations(text: str) -> list[float]:
     try:
         return reach_plan.durations(text)
     except QueryError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
+        # argparse names the option itself ("argument --within: ...").
+        raise argparse.ArgumentTypeError(str(err).removeprefix("`within`: ")) from None
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

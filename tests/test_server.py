@@ -318,7 +318,8 @@ def test_reach_within_error_is_the_cli_message_naming_the_parameter(client):
     assert message == "`within`: '3x' is not a duration such as 3d or 36h"
     done = run_cli("reach", "--within", "3x")
     assert done.returncode == 2
-    assert "--within: '3x' is not a duration such as 3d or 36h" in done.stderr
+    assert "argument --within: '3x' is not a duration such as 3d or 36h" in done.stderr
+    assert done.stderr.count("--within") == 1
 
 
 def as_the_cli_names_it(message: str, command: str) -> str:
