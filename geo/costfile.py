@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from corridors.geo import emissions, model, modes, safeio, spans, validate
+from corridors.geo import crews, emissions, model, modes, safeio, spans, validate
 from corridors.geo.errors import FileAccessError, NetworkDataError
 
 #: A cost model is a page of TOML; anything larger is not one.
@@ -95,6 +95,11 @@ def read_costs(path: str | Path) -> model.CostModel:
     if not isinstance(per_shipment, list) or not set(per_shipment) <= known:
         msg = f"{file}: [payload] per_shipment: expected a list of {', '.join(sorted(known))}"
         raise NetworkDataError(msg)
+    dwell = spans.read_dwell(file, data.get("dwell") or {}, table)
+    road = (data.get("dwell") or {}).get("road")
+    road_rest = crews.read_road_rest(file, road, table) if crews.has_crews(road) else None
+    if road_rest is not None:
+        dwell["road"] = crews.dwell(road_rest)
     return model.CostModel(
         payload_t=float(payload["t"]),
         line_haul=line_haul,
@@ -107,7 +112,8 @@ def read_costs(path: str | Path) -> model.CostModel:
         per_shipment=tuple(per_shipment),
         value_of_time_usd_per_t_day=float(vot["usd_per_t_day"]),
         value_of_time_source=vot["source"],
-        dwell=spans.read_dwell(file, data.get("dwell") or {}, table),
+        dwell=dwell,
+        road_rest=road_rest,
         port_customs=_read_port_customs(data.get("port_customs"), table),
         port_transit=_read_port_transit(file, (data.get("port_customs") or {}).get("transit"), table),
     )

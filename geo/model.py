@@ -6,6 +6,7 @@ countries are whatever a network's files hold.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,6 +114,88 @@ class Dwell:
         other = self.services[name]
         by_country = {**self.by_country, **other.by_country}
         return Dwell(other.span, other.source, by_country, name)
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """How a truck's crew drives: at most ``driving_h`` hours, then ``standing_h`` hours standing."""
+
+    driving_h: float
+    standing_h: float
+
+    @property
+    def rate(self) -> float:
+        """Hours standing per hour driving over a long trip."""
+        return self.standing_h / self.driving_h
+
+    def stops(self, driving_h: float) -> int:
+        """How many times a crew stands on a trip of ``driving_h`` hours of driving: once for
+        each full ``driving_h`` of the cycle that is followed by more driving."""
+        return max(0, math.ceil(driving_h / self.driving_h - 1e-9) - 1)
+
+
+@dataclass(frozen=True)
+class Crew:
+    """A crew of ``drivers``: its cycle at the low, central and high end of the range."""
+
+    drivers: int
+    low: Cycle
+    central: Cycle
+    high: Cycle
+    source: str
+
+
+@dataclass(frozen=True)
+class RoadRest:
+    """Road rest by driving day (``[dwell.road.drivers.<n>]``): the crews a truck may have.
+
+    ``drivers`` is the crew a query names; None (unknown) spans every crew: the low end is the
+    crew that stands least, the high end the one that stands most, the central the
+    ``default_drivers`` crew's central cycle.
+    """
+
+    crews: dict[int, Crew]
+    default_drivers: int
+    source: str
+    drivers: int | None = None
+
+    def cycles(self) -> tuple[tuple[Cycle, ...], Cycle, tuple[Cycle, ...]]:
+        """The cycles the low end chooses from, the central one, those the high end chooses from."""
+        if self.drivers is not None:
+            c = self.crews[self.drivers]
+            return (c.low,), c.central, (c.high,)
+        crews = self.crews.values()
+        return (
+            tuple(c.low for c in crews),
+            self.crews[self.default_drivers].central,
+            tuple(c.high for c in crews),
+        )
+
+    def rates(self) -> Span:
+        """Hours standing per hour driving over a long trip: what the search prices a road link by."""
+        low, central, high = self.cycles()
+        return Span(min(c.rate for c in low), central.rate, max(c.rate for c in high))
+
+    def standing_h(self, driving: Span) -> Span:
+        """Hours standing on a trip of ``driving`` hours of driving (low, central, high)."""
+        low, central, high = self.cycles()
+        return Span(
+            min(c.stops(driving.low) * c.standing_h for c in low),
+            central.stops(driving.central) * central.standing_h,
+            max(c.stops(driving.high) * c.standing_h for c in high),
+        )
+
+    def cycle_at(self, end: str, driving_h: float) -> Cycle:
+        """The cycle that gives the ``end`` (low, central, high) of a trip of ``driving_h`` hours."""
+        low, central, high = self.cycles()
+        if end == "central":
+            return central
+        pick = min if end == "low" else max
+        return pick(low if end == "low" else high, key=lambda c: c.stops(driving_h) * c.standing_h)
+
+    def for_drivers(self, drivers: int | None) -> RoadRest:
+        """The same rules for a crew of ``drivers`` (None: unknown)."""
+        return RoadRest(self.crews, self.default_drivers, self.source, drivers)
 
 
 @dataclass(frozen=True)
@@ -253,6 +336,8 @@ class CostModel:
     #: clears customs. Its ``usd_per_t`` is NaN when the table gives none (the port's clearance
     #: cost then applies).
     port_transit: Figure | None = None
+    #: Road rest by driving day (``[dwell.road.drivers.<n>]``); None: rest per moving hour only.
+    road_rest: RoadRest | None = None
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from corridors.geo import model, modes
+from corridors.geo import crews, model, modes
 from corridors.geo.errors import NetworkDataError
 
 
@@ -58,7 +58,7 @@ def read_dwell(file: str, data: dict, table) -> dict[str, model.Dwell]:
     """The optional ``[dwell.<mode>]`` tables (older cost files have none: no dwell)."""
     out = {}
     for mode, name in ((m.name, m.dwell_field) for m in modes.MODES if m.dwell_field):
-        if mode not in data:
+        if mode not in data or (mode == "road" and crews.has_crews(data[mode])):
             continue
         key = f"dwell.{mode}"
         t = table(key, data[mode], [])

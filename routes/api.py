@@ -65,6 +65,7 @@ def plan(
     rail_service: str | None = None,
     cargo_from: str | None = None,
     cargo_to: str | None = None,
+    drivers: int | None = None,
 ) -> Plan:
     """Plan routes from ``origin`` to ``destination``.
 
@@ -129,6 +130,9 @@ def plan(
         The country the cargo starts or ends in where the route does not (goods in transit:
         ``cargo_to="GEO"`` for containers going on beyond Baku pay transit customs there): a
         country of the network by name or ISO3, or the ISO3 code of one beyond it.
+    drivers
+        The truck's crew, ``1`` or ``2`` drivers (the crews of ``[dwell.road]``): its
+        driving-time rules give the road rest. Default unknown: the range spans every crew.
 
     Returns
     -------
@@ -141,7 +145,7 @@ def plan(
     modes, status = limits.names(modes, "modes"), limits.names(status, "status")
     limits.check_plan(k=k, via=via, max_overlap=max_overlap, max_stretch=max_stretch, month=month)
     loaded = network if isinstance(network, loading.Loaded) else loading.load(network, extra=extra)
-    loaded = loading.for_rail_service(loaded, rail_service)
+    loaded = loading.for_drivers(loading.for_rail_service(loaded, rail_service), drivers)
     net = loaded.network
     endpoints = _endpoints(net, (origin, *via, destination), snap_km)
     named = scenario.resolve(
@@ -193,6 +197,7 @@ def plan(
         "payload_t": priced.payload_t,
         "value_of_time_usd_per_t_day": priced.value_of_time_usd_per_t_day,
         "rail_service": loaded.rail_service,
+        "drivers": net.costs.road_rest.drivers if net.costs.road_rest else None,
         "cargo_countries": [sorted(c) for c in ends],
         "endpoints": [_endpoint_query(e) for e in endpoints],
     }

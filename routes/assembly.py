@@ -4,7 +4,7 @@ and port customs) with their figures, sources and the countries they pass."""
 from __future__ import annotations
 
 from corridors.geo import model, objectives
-from corridors.routes import costs, graph
+from corridors.routes import costs, graph, rest
 from corridors.routes.route import Crossing, Route, Segment, Step, Transfer
 
 
@@ -140,7 +140,12 @@ def path_route(network: model.Network, path: list[tuple], edges: list[dict], *, 
 
 
 def route(network: model.Network, steps: list[Step], ends: list[tuple[str, str]], by: str) -> Route:
-    """The route made of ``steps``, from the first of ``ends`` to the last (one pair per leg)."""
+    """The route made of ``steps``, from the first of ``ends`` to the last (one pair per leg).
+
+    Road rest is counted by driving day over the whole route where the cost model gives crews
+    (:mod:`routes.rest`).
+    """
+    steps = rest.by_driving_day(steps, network.costs.road_rest)
     return Route(
         origin=ends[0][0],
         destination=ends[-1][1],

@@ -101,6 +101,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="rail yard and waiting times for: wagon (wagonload, default) or block (container block train)",
     )
+    r.add_argument(
+        "--drivers",
+        type=int,
+        metavar="N",
+        help="the truck's crew, 1 or 2 drivers: its driving-time rules give the road rest (default unknown)",
+    )
     cli._cargo_options(r)
     r.add_argument("--explain", action="store_true", help="itinerary leg by leg")
     r.add_argument("--sources", action="store_true", help="with --explain: the source of each figure")
@@ -182,6 +188,7 @@ def run(args: argparse.Namespace) -> int:
         payload_t=args.payload_t,
         value_of_time=args.value_of_time,
         rail_service=args.rail_service,
+        drivers=args.drivers,
         cargo_from=args.cargo_from,
         cargo_to=args.cargo_to,
     )

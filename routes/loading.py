@@ -1,5 +1,6 @@
 """Load a network once for many queries: its graph (in array form for large networks), cached
-between runs (:mod:`routes.cache`), and the same network priced for another rail service."""
+between runs (:mod:`routes.cache`), and the same network priced for another rail service or
+truck crew."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ class Loaded:
     user_files: tuple[str, ...] = ()
     #: The same network built for another rail service, by service name (filled on first use).
     by_service: dict[str, Loaded] = field(default_factory=dict)
+    #: The same network built for a crew of so many drivers (filled on first use).
+    by_drivers: dict[int, Loaded] = field(default_factory=dict)
 
     @property
     def rail_service(self) -> str | None:
@@ -65,14 +68,46 @@ def for_rail_service(loaded: Loaded, name: str | None) -> Loaded:
         costs = replace(
             loaded.network.costs, dwell={**loaded.network.costs.dwell, "rail": dwell.for_service(name)}
         )
-        network = replace(loaded.network, costs=costs)
-        if isinstance(loaded.G, nx.DiGraph):
-            built = Loaded(network, graph.build_graph(network), loaded.user_files)
-        else:
-            built = _arrays(network)
-            built.user_files = loaded.user_files
-        loaded.by_service[name] = built
+        loaded.by_service[name] = _rebuilt(loaded, replace(loaded.network, costs=costs))
     return loaded.by_service[name]
+
+
+def for_drivers(loaded: Loaded, drivers: int | None) -> Loaded:
+    """``loaded`` priced for a truck crew of ``drivers`` (None: unknown, as loaded); built once
+    per crew. The crew's cycles give the road rest (:class:`corridors.geo.model.RoadRest`).
+
+    Raises
+    ------
+    QueryError
+        If the network's ``[dwell.road]`` gives no crew of that many drivers.
+    """
+    rest = loaded.network.costs.road_rest
+    if drivers is None or (rest is not None and rest.drivers == drivers):
+        return loaded
+    known = tuple(rest.crews) if rest else ()
+    if isinstance(drivers, bool) or drivers not in known:
+        expected = (
+            f"expected {' or '.join(map(str, known))}"
+            if known
+            else "the network's [dwell.road] gives no crews ([dwell.road.drivers.<n>])"
+        )
+        msg = f"--drivers: no crew of {drivers!r} drivers; {expected}"
+        raise QueryError(msg)
+    if drivers not in loaded.by_drivers:
+        crew = rest.for_drivers(drivers)
+        dwell = {**loaded.network.costs.dwell, "road": model.Dwell(crew.rates(), rest.source)}
+        costs = replace(loaded.network.costs, dwell=dwell, road_rest=crew)
+        loaded.by_drivers[drivers] = _rebuilt(loaded, replace(loaded.network, costs=costs))
+    return loaded.by_drivers[drivers]
+
+
+def _rebuilt(loaded: Loaded, network: model.Network) -> Loaded:
+    """``network`` (``loaded``'s, priced otherwise) with its graph built as ``loaded``'s was."""
+    if isinstance(loaded.G, nx.DiGraph):
+        return Loaded(network, graph.build_graph(network), loaded.user_files)
+    built = _arrays(network)
+    built.user_files = loaded.user_files
+    return built
 
 
 def load(

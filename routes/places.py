@@ -41,6 +41,11 @@ class Endpoint:
 @functools.lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Fold case and accents and squeeze punctuation: ``"Bandar-e Abbās"`` -> ``"bandar e abbas"``."""
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
+    """:func:`normalize` without its cache (a million names, each once, would only churn it)."""
     if not text.isascii():  # ASCII has nothing to decompose
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -74,12 +79,20 @@ def _country_names(path: str, _mtime_ns: int) -> dict[str, str]:
 def name_index(network: model.Network) -> dict[str, str | tuple[str, ...]]:
     """Normalised id, name and alias -> node id (a string), or ids (a tuple); built once per network."""
     if network.name_index is None:
-        index: dict[str, set[str]] = {}
+        index: dict[str, str | set[str]] = {}  # one id as a string, more as a set
         for node in network.nodes.values():
+            node_id = node.id
             for name in _names(node):
-                index.setdefault(normalize(name), set()).add(node.id)
+                key = _fold(name)
+                hit = index.get(key)
+                if hit is None:
+                    index[key] = node_id
+                elif type(hit) is set:
+                    hit.add(node_id)
+                elif hit != node_id:
+                    index[key] = {hit, node_id}
         # one id alone as a string: a million one-element tuples would slow every cached load
-        network.name_index = {k: next(iter(v)) if len(v) == 1 else tuple(sorted(v)) for k, v in index.items()}
+        network.name_index = {k: v if type(v) is str else tuple(sorted(v)) for k, v in index.items()}
     return network.name_index
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from corridors.geo import geodesy, model, objectives
 from corridors.geo.errors import CorridorError, QueryError
-from corridors.routes import assembly, backends, places, pricing, search
+from corridors.routes import assembly, backends, places, pricing, rest, search
 from corridors.routes.loading import Loaded
 from corridors.routes.route import Crossing, Route
 
@@ -219,7 +219,8 @@ def within(
 
     ``link_time_h`` gives, for each link used by a best route, the time at which the route
     has crossed it, so that maps can colour links by band. ``cargo_from`` and ``cargo_to``
-    price the customs at ports as for :func:`reach`.
+    price the customs at ports as for :func:`reach`. Times count road rest by driving day over
+    each route, as :func:`corridors.plan` does (:mod:`routes.rest`).
     """
     if not bands_h or any(not math.isfinite(b) or b <= 0 for b in bands_h):
         msg = "`within`: time bands must be positive, finite durations"
@@ -229,12 +230,14 @@ def within(
     start = places.resolve(net, origin).node_ids
     given = pricing.cargo_given(net, cargo_from, cargo_to)
     trees: dict[tuple, dict] = {}
+    # The search prices road rest at its long-run rate, at most one stop more than a route's
+    # rest by driving day (routes.rest): search that much farther.
+    road_rest = net.costs.road_rest
+    cutoff = max(bands_h) + (road_rest.cycles()[1].standing_h if road_rest else 0.0)
     for ends in {pricing.ends_of(net, start, [n], given) for n in net.nodes}:
         # One search per country the cargo ends in: a port there pays import clearance.
         G = pricing.query_graph(loaded.G, net, ends)
-        trees[ends] = backends.backend(G).tree(
-            start, attr="time_h", constraints=constraints, cutoff=max(bands_h)
-        )
+        trees[ends] = backends.backend(G).tree(start, attr="time_h", constraints=constraints, cutoff=cutoff)
     time_h: dict[str, float] = {}
     link_time_h: dict[str, float] = {}
     for node_id in net.nodes:
@@ -242,7 +245,7 @@ def within(
         if found is None or node_id in start:
             continue
         edges = found[1]
-        elapsed = list(itertools.accumulate(d["time_h"] for d in edges))
+        elapsed = list(itertools.accumulate(rest.central_edge_hours(edges, net)))
         time_h[node_id] = elapsed[-1] if elapsed else 0.0
         for d, t in zip(edges, elapsed, strict=True):
             if d["kind"] == "link":

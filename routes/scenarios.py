@@ -243,6 +243,8 @@ def rank(
     projects are added to, as for :func:`corridors.plan`; projects wholly in it are not ranked.
     ``cargo_from`` and ``cargo_to`` are the countries the cargo starts and ends in, where not
     each pair's (the customs regime at ports, as for :func:`corridors.plan`).
+    Times are those the search minimises: road rest at its long-run rate per moving hour, at
+    most one stop more than the route planner's rest by driving day (:mod:`routes.rest`).
     """
     attr = objectives.get(by).attr
     net = loaded.network

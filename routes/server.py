@@ -71,8 +71,11 @@ class Planner:
         countries = convert.countries_geojson(loaded.network)
         self.countries_json = json_bytes(countries) if countries else None
         dwell = loaded.network.costs.dwell.get("rail")
-        for service in dwell.service_names() if dwell else ():
-            loading.for_rail_service(loaded, service)  # each service's graph built now, not by a request
+        rest = loaded.network.costs.road_rest
+        for service in dwell.service_names() if dwell else (None,):
+            priced = loading.for_rail_service(loaded, service)  # each graph built now, not by a request
+            for drivers in rest.crews if rest else ():
+                loading.for_drivers(priced, drivers)
         self.pool = concurrent.futures.ThreadPoolExecutor(limits.workers, thread_name_prefix="corridors")
         self._cache: OrderedDict[tuple, concurrent.futures.Future] = OrderedDict()
         self._cache_lock = threading.Lock()

@@ -92,6 +92,9 @@ class RouteQuery(_Query):
     rail_service: str | None = Field(
         None, description="rail yard and waiting times for: wagon (wagonload, default) or block (block train)"
     )
+    drivers: int | None = Field(
+        None, description="the truck's crew, 1 or 2 drivers: its driving-time rules give the road rest"
+    )
     cargo_from: str | None = Field(None, description="the country the cargo starts in, if not the origin's")
     cargo_to: str | None = Field(None, description="the country the cargo ends in, if not the destination's")
     explain: bool = Field(False, description="with format=csv: one row per step of each route")

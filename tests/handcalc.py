@@ -9,7 +9,11 @@ when the code prices a step differently from what the data says:
   ``speed_kmh``, else the ``[line_haul.<mode>.country.<ISO3>]`` speed of the country that
   prices it, else the mode's default; plus the dwell of ``[dwell.<mode>]`` (or its country
   table): rest hours per moving hour on roads, yard hours per 100 km on rail, a flat wait at
-  sea (the link's own ``wait_h`` first; central values); with a rail service other than
+  sea (the link's own ``wait_h`` first; central values), or where ``[dwell.road]`` gives crews
+  (``drivers`` tables) road rest by driving day over the whole route: the central cycle of the
+  ``default_drivers`` crew (or of the crew asked for), ``ceil(driving / driving_h) - 1`` stops
+  of ``standing_h`` over the route's central road moving time, shared among its road segments
+  by moving time; with a rail service other than
   ``default_service``, the ``[dwell.rail.service.<name>]`` figure for the country, else
   ``[dwell.rail.country.<ISO3>]``, else the service's own figure; and ``usd_per_t``, else the
   length times ``usd_per_t_km`` chosen in the same order as the speed;
@@ -72,9 +76,12 @@ def _chord_km(a: list[float], b: list[float]) -> float:
 class Fixture:
     """A network folder read straight from its files."""
 
-    def __init__(self, folder: str | Path, rail_service: str | None = None) -> None:
+    def __init__(
+        self, folder: str | Path, rail_service: str | None = None, drivers: int | None = None
+    ) -> None:
         folder = Path(folder)
         self.rail_service = rail_service
+        self.drivers = drivers
         self.nodes = {f["properties"]["id"]: f for f in _features(folder / "nodes.geojson")}
         self.links = {}
         for path in sorted((folder / "links").glob("*.geojson")):
@@ -132,7 +139,7 @@ class Fixture:
 
     def _dwell(self, mode: str, country: str, moving_h: float, km: float) -> float:
         table = self.costs.get("dwell", {}).get(mode)
-        if table is None:
+        if table is None or (mode == "road" and "drivers" in table):  # by driving day: :meth:`steps`
             return 0.0
         field = {"road": "rest_h_per_moving_h", "rail": "yard_h_per_100km", "sea": "wait_h"}[mode]
         service = self.rail_service if mode == "rail" else None
@@ -202,12 +209,36 @@ class Fixture:
 
         return country(first), country(last)
 
+    def steps(self, route, cargo: tuple = ((), ())) -> list[Figures]:
+        """The figures of every step of ``route``, road rest by driving day where the cost file
+        gives crews."""
+        figs = [self.step(s, cargo) for s in route.steps]
+        table = self.costs.get("dwell", {}).get("road", {})
+        road = [
+            i
+            for i, s in enumerate(route.steps)
+            if type(s).__name__ == "Segment" and s.mode == "road" and "wait_h" not in self._props(s.link_id)
+        ]
+        if "drivers" not in table or not road:
+            return figs
+        cycle = table["drivers"][str(self.drivers or table["default_drivers"])]["central"]
+        driving = math.fsum(figs[i].hours for i in road)
+        stops = max(0, math.ceil(driving / cycle["driving_h"] - 1e-9) - 1)
+        rest = stops * cycle["standing_h"]
+        for i in road:
+            f = figs[i]
+            figs[i] = Figures(f.km, f.hours + rest * f.hours / driving, f.usd_per_t, f.co2e_kg_per_t)
+        return figs
+
+    def _props(self, link_id: str) -> dict:
+        return self.links[link_id]["properties"]
+
     def route(self, route, cargo: tuple | None = None) -> Figures:
         """A route's totals, summed from the recomputed figures of its steps (``cargo``: the
         countries the cargo starts and ends in, default :meth:`cargo`)."""
         if cargo is None:
             cargo = self.cargo(route) if route.steps else ((), ())
-        figs = [self.step(s, cargo) for s in route.steps]
+        figs = self.steps(route, cargo)
         fields = ("km", "hours", "usd_per_t", "co2e_kg_per_t")
         return Figures(*(math.fsum(getattr(f, a) for f in figs) for a in fields))
 
@@ -229,8 +260,7 @@ def _features(path: Path) -> list[dict]:
 def assert_priced_as_the_data_says(route, fixture: Fixture, *, rel: float = 1e-9) -> None:
     """Every step's km, hours, USD and kg CO2e per tonne equal the ones recomputed from the files."""
     cargo = fixture.cargo(route) if route.steps else ((), ())
-    for step in route.steps:
-        want = fixture.step(step, cargo)
+    for step, want in zip(route.steps, fixture.steps(route, cargo), strict=True):
         got = (step.distance_km, step.time_h, step.cost_usd_per_t, step.values["co2e_kg_per_t"])
         where = getattr(step, "link_id", None) or f"{type(step).__name__} at {step.node_id}"
         wanted = (want.km, want.hours, want.usd_per_t, want.co2e_kg_per_t)

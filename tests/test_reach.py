@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -219,7 +220,7 @@ def test_durations_parse_days_and_hours():
     assert cli_reach.durations("3d, 36h,12") == [12.0, 36.0, 72.0]
     assert cli_reach.durations("365d") == [8760.0]
     for bad in ("0d", "x", "-2d", "366d", "8761h", "1000000000000000000000000h"):
-        with pytest.raises(Exception, match="`within`"):
+        with pytest.raises(argparse.ArgumentTypeError, match=f"^{bad!r} (is not|must be|is longer)"):
             cli_reach.durations(bad)
 
 

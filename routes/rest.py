@@ -1,0 +1,95 @@
+"""Road rest by driving day: the stops a truck's crew makes, counted over the whole route.
+
+A search prices a road link's rest at the crews' long-run rate (hours standing per hour
+moving, :meth:`corridors.geo.model.RoadRest.rates`) so that a route's time stays a sum over its
+edges. The route found is then given the rest its crew really takes over the route's whole
+driving time (:meth:`corridors.geo.model.RoadRest.standing_h`): the crew drives at most
+``driving_h`` hours, then stands ``standing_h`` hours, and stands no more once the driving is
+done, so a trip shorter than one driving day stands nowhere and one of three driving days
+stands twice. Each end of the range counts with the moving time at that end; for an unknown
+crew the low end takes the crew that stands least on this trip, the high end the one that
+stands most.
+
+The route's rest is shared among its road segments in proportion to their moving time, so
+the segments still add up to the route and each keeps low <= central <= high (where a
+cost file's crews would give a low end's share above the central one's, or a high end's below
+it, the share is the central one's: the range only widens).
+
+The rest so counted is never more than the long-run rate's: ``--by time`` and
+``--by time-high`` minimise the long-run figures, which bound the reported ones from above.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from corridors.geo import model
+from corridors.routes.route import Segment, Step
+
+ENDS = model.SPAN_ENDS
+#: The ``values`` keys of the three ends, in :data:`ENDS` order.
+ATTRS = ("time_h_low", "time_h", "time_h_high")
+
+
+def by_driving_day(steps: list[Step], rest: model.RoadRest | None) -> list[Step]:
+    """``steps`` with the rest of their road segments counted by driving day over the route
+    (``rest`` None: as they are, rest per moving hour). Segments with a wait of their own
+    (``wait_h`` on the link) keep it."""
+    road = [
+        i
+        for i, s in enumerate(steps)
+        if isinstance(s, Segment) and s.mode == "road" and "wait_h" not in s.sources
+    ]
+    if rest is None or not road:
+        return steps
+    moving = [model.Span(*steps[i].time_parts["moving"]) for i in road]
+    driving = model.Span(*(math.fsum(getattr(m, e) for m in moving) for e in ENDS))
+    standing = rest.standing_h(driving)
+    low, central, high = (
+        getattr(standing, e) / getattr(driving, e) if getattr(driving, e) > 0 else 0.0 for e in ENDS
+    )
+    share = model.Span(min(low, central), central, max(high, central))
+    out = list(steps)
+    for i, m in zip(road, moving, strict=True):
+        out[i] = _with_rest(steps[i], (m.low * share.low, m.central * share.central, m.high * share.high))
+    return out
+
+
+def _with_rest(seg: Segment, rest: tuple[float, float, float]) -> Segment:
+    """The segment with ``rest`` hours (low, central, high) standing in place of its rest part."""
+    old = seg.time_parts["rest"]
+    values = dict(seg.values)
+    for attr, was, now in zip(ATTRS, old, rest, strict=True):
+        values[attr] = values[attr] - was + now
+    was_h, cost = seg.values["time_h"], seg.values["cost_usd_per_t"]
+    if was_h > 0:  # generalised = cost + time x value of time: the same value of time
+        per_h = (seg.values["generalised_usd_per_t"] - cost) / was_h
+        values["generalised_usd_per_t"] = cost + values["time_h"] * per_h
+    parts = {**seg.time_parts, "rest": rest}
+    return dataclasses.replace(seg, values=values, time_parts=parts)
+
+
+def central_edge_hours(edges: list[dict], network: model.Network) -> list[float]:
+    """The central hours of each edge of a graph path, road rest by driving day over the path
+    (as :func:`by_driving_day` gives a route: the central cycle, shared by moving time).
+
+    A road link's edge carries ``moving x (1 + rate)`` hours at the long-run central rate; a
+    link with a wait of its own keeps its edge's hours.
+    """
+    hours = [d["time_h"] for d in edges]
+    rest = network.costs.road_rest
+    if rest is None:
+        return hours
+    rate = rest.rates().central
+    links = [network.links[d["link"]] if d["kind"] == "link" else None for d in edges]
+    road = [i for i, link in enumerate(links) if link and link.mode == "road" and link.wait_h is None]
+    moving = {i: hours[i] / (1 + rate) for i in road}
+    driving = math.fsum(moving.values())
+    if driving <= 0:
+        return hours
+    cycle = rest.cycle_at("central", driving)
+    share = cycle.stops(driving) * cycle.standing_h / driving
+    for i, m in moving.items():
+        hours[i] = m * (1 + share)
+    return hours

@@ -1,0 +1,41 @@
+"""The index of place names equals the one made name by name, for shared names and aliases too."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from corridors.geo import io, paths
+from corridors.routes import places
+
+DATA = Path(__file__).parent / "data"
+
+
+def _by_sets(network) -> dict:
+    """The index as the place search defines it: every normalised id, name and alias -> its ids."""
+    index: dict[str, set[str]] = {}
+    for node in network.nodes.values():
+        for name in (node.id, node.name, *node.aliases):
+            index.setdefault(places.normalize(name), set()).add(node.id)
+    return {k: next(iter(v)) if len(v) == 1 else tuple(sorted(v)) for k, v in index.items()}
+
+
+@pytest.mark.parametrize("folder", [paths.builtin_folder(), DATA / "eastafrica", DATA / "region"])
+def test_name_index_of_each_network(folder):
+    network = io.read_network(folder)
+    assert places.name_index(network) == _by_sets(network)
+
+
+def test_shared_names_and_aliases_list_every_place_once():
+    network = io.read_network(DATA / "region")
+    nodes = dict(network.nodes)
+    first, second, *_ = nodes.values()
+    nodes[first.id] = dataclasses.replace(first, name="Bandar-e Abbās", aliases=("Twin", first.id.upper()))
+    nodes[second.id] = dataclasses.replace(second, name="bandar e abbas", aliases=("TWIN", "twin"))
+    network.nodes = nodes
+    index = places.name_index(network)
+    assert index == _by_sets(network)
+    assert index["bandar e abbas"] == index["twin"] == tuple(sorted((first.id, second.id)))
+    assert index[places.normalize(first.id)] == first.id  # its id and an alias alike: once
