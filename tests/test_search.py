@@ -116,7 +116,7 @@ def test_today_uses_no_proposed_link(region):
 
 
 def test_avoiding_the_destination_country_says_so(region):
-    with pytest.raises(NoRouteError, match="Pport lies in PAK, which --avoid excludes"):
+    with pytest.raises(NoRouteError, match="Pport lies in PAK, which `avoid` excludes"):
         api.plan("Kapa", "Pport", avoid=["PAK"], network=region)
 
 
