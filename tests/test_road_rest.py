@@ -151,3 +151,46 @@ def test_cli_drivers(crews, tmp_path):
     bad = subprocess.run([*run, "--drivers", "4"], capture_output=True, text=True)
     assert bad.returncode != 0
     assert bad.stderr.strip().count("\n") == 0 and "--drivers: no crew of 4 drivers" in bad.stderr
+
+
+def test_the_http_api_takes_drivers(crews):
+    from fastapi.testclient import TestClient
+
+    from corridors.routes import server
+
+    client = TestClient(server.create_app(crews), raise_server_exceptions=False)
+    got = client.get("/v1/route", params={"from": "Aqsu", "to": "Chenggu", "modes": "road", "drivers": "1"})
+    assert got.status_code == 200
+    totals = got.json()["routes"][0]["totals"]
+    assert (totals["time_h_low"], totals["time_h"], totals["time_h_high"]) == (18.6, 36.6, 81.45)
+    assert got.json()["query"]["drivers"] == 1
+    bad = client.get("/v1/route", params={"from": "Aqsu", "to": "Chenggu", "drivers": "3"})
+    assert bad.status_code == 400 and bad.json()["error"]["parameter"] == "drivers"
+
+
+def test_the_built_in_crews_count_stops_by_driving_day():
+    """The seeds' cycles, read here from costs.toml: a route's rest at each end is whole stops
+    of its crew over the route's driving time."""
+    import tomllib
+
+    from corridors.geo import paths
+
+    folder = paths.builtin_folder()
+    road = tomllib.loads((Path(folder) / "costs.toml").read_text(encoding="utf-8"))["dwell"]["road"]
+    crews = road["drivers"]
+    default = crews[str(road["default_drivers"])]["central"]
+    loaded = loading.load()
+    for origin, destination in (("Tashkent", "Andijan"), ("Tashkent", "Kashgar"), ("Almaty", "Karachi")):
+        route = api.plan(origin, destination, **ROAD, network=loaded).routes[0]
+        road_steps = [s for s in route.segments if s.mode == "road"]
+        driving = [math.fsum(s.time_parts["moving"][e] for s in road_steps) for e in range(3)]
+        rest = [math.fsum(s.time_parts["rest"][e] for s in road_steps) for e in range(3)]
+
+        def stood(cycle, hours):
+            return max(0, math.ceil(hours / cycle["driving_h"] - 1e-9) - 1) * cycle["standing_h"]
+
+        assert math.isclose(rest[1], stood(default, driving[1]), abs_tol=1e-9)
+        assert math.isclose(rest[0], min(stood(c["low"], driving[0]) for c in crews.values()), abs_tol=1e-9)
+        assert math.isclose(rest[2], max(stood(c["high"], driving[2]) for c in crews.values()), abs_tol=1e-9)
+        if driving[2] < min(c["high"]["driving_h"] for c in crews.values()):
+            assert rest == [0.0, 0.0, 0.0]
