@@ -14,7 +14,7 @@ from corridors.geo import objectives
 from corridors.maps import escape, features, style
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_STOP_NAMES = {"border_crossing": "Border crossing", "transfer": "Transfer"}
+_STOP_NAMES = {"border_crossing": "Border crossing", "port_call": "Port customs", "transfer": "Transfer"}
 
 
 def quantity(value: object, unit: str = "", *, digits: int = 1) -> str:
@@ -218,6 +218,7 @@ def itinerary(route: features.Route) -> str:
         ("Countries", _joined(info.get("countries"), ", ")),
         ("Modes", _joined(info.get("modes"), ", ")),
         ("Border crossings", _joined(info.get("border_crossings"), ", ")),
+        ("Port customs", _joined(info.get("port_calls"), ", ")),
         ("Relies on (not open today)", _joined(info.get("relies_on"), "; ")),
         ("Warnings", _joined(info.get("warnings"), "; ")),
     ]

@@ -317,7 +317,7 @@ def _stops(route: features.Route) -> list[tuple[features.LatLng, str, str]]:
             (route.segments[-1].parts[-1][-1], "endpoint", labels.endpoint_tooltip(route, "destination"))
         )
     for stop in route.stops:
-        kind = _known(stop.props.get("kind"), ("border_crossing", "transfer"))
+        kind = _known(stop.props.get("kind"), ("border_crossing", "port_call", "transfer"))
         stops.append((stop.latlng, kind, labels.stop_tooltip(route, stop.props)))
     return stops
 

@@ -118,6 +118,8 @@ def _port_customs(
         values=_figures(d),
         lon=node.lon,
         lat=node.lat,
+        kind="port",
+        country=node.country,
         **_sourced(costs.price_port_customs(node, network.costs, transit=transit)),
     )
 

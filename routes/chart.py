@@ -104,7 +104,7 @@ def figure(routes: Sequence[Route], names: dict[str, str], *, title: str = ""):
 
 
 def _legend(route: Route, names: dict[str, str]) -> str:
-    borders = ", ".join(c.name for c in route.crossings) or "no border"
+    borders = ", ".join(c.name for c in route.borders) or "no border"
     totals = f"{route.distance_km:,.0f} km, {route.time_h / 24:.1f} d, {route.cost_usd_per_t:,.0f} $/t"
     return f"{_title(route, names)} via {borders}: {totals}"
 

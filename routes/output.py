@@ -79,9 +79,22 @@ def crossing_dict(c: Crossing) -> dict[str, Any]:
         "to_country": c.countries[1],
         "mode": c.mode,
         "status": c.status,
+        "kind": c.kind,
+        "country": c.country,
         **_figures(c),
         "sources": c.sources,
     }
+
+
+def port_call(c: Crossing) -> str:
+    """``"Bandar Abbas customs (IRN, transit)"``: a port call's customs and its one country."""
+    transit = c.name.endswith(" (transit)")
+    return f"{c.name.removesuffix(' (transit)')} ({c.country}{', transit' if transit else ''})"
+
+
+def border(c: Crossing) -> str:
+    """``"Korday (KAZ→KGZ)"``: a border crossing and the way it is crossed."""
+    return f"{c.name} ({c.countries[0]}→{c.countries[1]})"
 
 
 def need_dict(need: Need) -> dict[str, Any]:
@@ -149,6 +162,10 @@ def gateway_dict(g) -> dict[str, Any]:
     }
 
 
+#: A crossing's feature kind in GeoJSON: a border crossing, or a port call's customs.
+_STOP_KINDS = {"crossing": "border_crossing", "port": "port_call"}
+
+
 def route_geojson(route: Route, names: dict[str, str] | None = None) -> dict[str, Any]:
     """A route as an RFC 7946 FeatureCollection: its segments as LineStrings, transfers and
     crossings as Points; the route's summary in the foreign member ``route``."""
@@ -160,7 +177,7 @@ def route_geojson(route: Route, names: dict[str, str] | None = None) -> dict[str
             geometry = {"type": "LineString", "coordinates": [list(p) for p in step.coords]}
         else:
             base = transfer_dict(step) if isinstance(step, Transfer) else crossing_dict(step)
-            kind = "transfer" if isinstance(step, Transfer) else "border_crossing"
+            kind = "transfer" if isinstance(step, Transfer) else _STOP_KINDS[step.kind]
             props = {**base, "kind": kind, "rank": route.rank, "detail": step_detail(step)}
             if isinstance(step, Transfer):
                 props["transfer"] = step.kind
@@ -178,7 +195,8 @@ def route_geojson(route: Route, names: dict[str, str] | None = None) -> dict[str
             "objective": route.objective,
             **{k: summary[k] for k in ("totals", "countries", "modes", "corridors", "warnings")},
             "relies_on": [n.describe() for n in route.needs],
-            "border_crossings": [c.name for c in route.crossings],
+            "border_crossings": [c.name for c in route.borders],
+            "port_calls": [port_call(c) for c in route.port_calls],
         },
         "features": features,
     }
@@ -198,6 +216,8 @@ def plan_geojson(plan: Plan, names: dict[str, str] | None = None) -> dict[str, A
 def step_detail(step: Step) -> str:
     if isinstance(step, Transfer):
         return f"{_layer(step.from_layer)} → {_layer(step.to_layer)} ({step.kind.replace('_', ' ')})"
+    if isinstance(step, Crossing) and step.kind == "port":
+        return f"in {step.country}, sea {step.countries[0]} → {step.countries[1]}"
     if isinstance(step, Crossing):
         return f"{step.countries[0]} → {step.countries[1]}, {step.mode}"
     return f"{step.from_name} → {step.to_name}"

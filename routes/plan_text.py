@@ -54,16 +54,13 @@ def table(plan: Plan, names: dict[str, str], *, title: str | None = None) -> str
     lines = [head, *_scenario_lines(plan), "", f"{'#':>2}{columns}  {'borders':>7}  modes"]
     for r in plan.routes:
         figures = "".join(f"  {o.text(r.total(o.name)):>{o.width}}" + range_cell(o, r) for o in shown)
-        lines.append(f"{r.rank:>2}{figures}  {len(r.crossings):>7}  {'+'.join(r.modes)}")
+        lines.append(f"{r.rank:>2}{figures}  {len(r.borders):>7}  {'+'.join(r.modes)}")
         if len({r.origin for r in plan.routes} | {r.destination for r in plan.routes}) > 2:
             lines += wrap(
                 "from", f"{names.get(r.origin, r.origin)} to {names.get(r.destination, r.destination)}"
             )
         lines += wrap("via", ", ".join(r.corridors))
-        if r.crossings:
-            lines += wrap(
-                "borders", ", ".join(f"{c.name} ({c.countries[0]}→{c.countries[1]})" for c in r.crossings)
-            )
+        lines += crossings_lines(r)
         changes = [f"{t.name} ({output.step_detail(t).split(' (')[0]})" for t in r.transfers]
         if changes:
             lines += wrap("changes", ", ".join(changes))
@@ -71,6 +68,14 @@ def table(plan: Plan, names: dict[str, str], *, title: str | None = None) -> str
             lines += wrap("needs", "; ".join(n.describe() for n in r.needs))
     lines += [f"note: {n}" for n in plan.notes]
     return "\n".join(lines)
+
+
+def crossings_lines(r: Route) -> list[str]:
+    """The borders a route crosses, then its port calls (customs, each in one country)."""
+    lines = wrap("borders", ", ".join(output.border(c) for c in r.borders)) if r.borders else []
+    if r.port_calls:
+        lines += wrap("ports", ", ".join(output.port_call(c) for c in r.port_calls))
+    return lines
 
 
 #: Width of the time range column that follows the time column of the table.
@@ -132,7 +137,7 @@ def _explain_step(step: Step) -> str:
             f"{step.corridor} ({step.status.replace('_', ' ')}{gauge})"
             + (f"\n                   {parts}" if parts else "")
         )
-    label = "change" if isinstance(step, Transfer) else "border"
+    label = "change" if isinstance(step, Transfer) else "border" if step.kind == "crossing" else "port"
     return f"  {label:<6} {step.name}: {output.step_detail(step)}\n                   {figures}"
 
 
@@ -146,7 +151,7 @@ def compare(today: Plan, future: Plan, names: dict[str, str]) -> str:
         if o.name == "time":
             ranges = (time_range(a.time_h_low, a.time_h_high), time_range(b.time_h_low, b.time_h_high))
             rows.append(("range", *ranges, ""))
-    rows.append(("borders", str(len(a.crossings)), str(len(b.crossings)), ""))
+    rows.append(("borders", str(len(a.borders)), str(len(b.borders)), ""))
     lines = [*_scenario_lines(future), ""]
     lines += [f"{r[0]:<10}{r[1]:>16}{r[2]:>16}{r[3]:>14}".rstrip() for r in rows]
     lines += ["", "today:", *wrap("via", ", ".join(a.corridors))]

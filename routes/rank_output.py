@@ -121,7 +121,7 @@ def ranking_table(ranking, names: dict[str, str]) -> str:
         )
         if r.best_pair and r.best_route:
             before = ranking.values["today"][r.best_pair]
-            crossings = ", ".join(c.name for c in r.best_route.crossings) or "no border"
+            crossings = ", ".join(c.name for c in r.best_route.borders) or "no border"
             lines += plan_text.wrap(
                 "best",
                 f"{_pair(r.best_pair, names)}: {before:,.1f} → "

@@ -92,7 +92,9 @@ class Transfer(_Figures):
 
 @dataclass(frozen=True)
 class Crossing(_Figures):
-    """A border crossing passed by ``mode``, from one country to the other."""
+    """A border crossing passed by ``mode``, from one country to the other; or (``kind``
+    ``port``) customs at a port for a sea link to or from another country: a customs step in
+    the port's ``country``, ``countries`` the sea link's."""
 
     seq: int
     node_id: str
@@ -108,6 +110,10 @@ class Crossing(_Figures):
     #: Where the time goes: part name (``moving``, ``rest``, ``yard``, ``dwell``...) -> hours
     #: as (low, central, high).
     time_parts: Mapping[str, tuple[float, float, float]] = field(default_factory=dict)
+    #: ``crossing`` (a border between two countries) or ``port`` (a port call's customs).
+    kind: str = "crossing"
+    #: The country of a port call's customs (None at a border crossing).
+    country: str | None = None
 
 
 Step = Segment | Transfer | Crossing
@@ -158,7 +164,18 @@ class Route:
 
     @property
     def crossings(self) -> list[Crossing]:
+        """The border crossings and the port calls' customs: every step that crosses no ground."""
         return [s for s in self.steps if isinstance(s, Crossing)]
+
+    @property
+    def borders(self) -> list[Crossing]:
+        """The borders crossed, from one country into another."""
+        return [c for c in self.crossings if c.kind == "crossing"]
+
+    @property
+    def port_calls(self) -> list[Crossing]:
+        """Customs at ports, each in one country, for the sea links to or from another."""
+        return [c for c in self.crossings if c.kind == "port"]
 
     @property
     def distance_km(self) -> float:

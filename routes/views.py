@@ -8,7 +8,7 @@ import textwrap
 from typing import Any
 
 from corridors.geo import objectives
-from corridors.routes import plan_text
+from corridors.routes import output, plan_text
 from corridors.routes.api import Plan
 from corridors.routes.route import Crossing, Segment, Step, Transfer
 
@@ -50,10 +50,9 @@ def gateways_table(plan: Plan, names: dict[str, str]) -> str:
             f"  {o.text(r.total(o.name)):>{o.width}}" + plan_text.range_cell(o, r)
             for o in objectives.shown(by)
         )
-        lines.append(f"{r.rank:>2}  {g.name[:16]:<16} {g.from_country:<4}{figures}  {len(r.crossings):>7}")
+        lines.append(f"{r.rank:>2}  {g.name[:16]:<16} {g.from_country:<4}{figures}  {len(r.borders):>7}")
         lines += plan_text.wrap("via", ", ".join(r.corridors))
-        crossings = ", ".join(f"{c.name} ({c.countries[0]}→{c.countries[1]})" for c in r.crossings)
-        lines += plan_text.wrap("borders", crossings)
+        lines += plan_text.crossings_lines(r)
         if g.needs:
             lines += plan_text.wrap("needs", ", ".join(g.needs))
         if not g.in_scenario:
@@ -85,6 +84,7 @@ def _route_columns() -> list[str]:
     return [
         "rank", "origin", "destination", "gateway", *objectives.attrs(), "borders",
         "countries", "modes", "border_crossings", "transfers", "corridors", "relies_on", "warnings",
+        "port_calls",
     ]  # fmt: skip
 
 
@@ -112,14 +112,15 @@ def _route_rows(plan: Plan, names: dict[str, str]) -> list[list[Any]]:
                 names.get(r.destination, r.destination),
                 gateway.get(r.rank, ""),
                 *(o.rounded(r.total(o.name)) for o in objectives.OBJECTIVES),
-                len(r.crossings),
+                len(r.borders),
                 " > ".join(r.countries),
                 "; ".join(r.modes),
-                "; ".join(f"{c.name} ({c.countries[0]}>{c.countries[1]})" for c in r.crossings),
+                "; ".join(f"{c.name} ({c.countries[0]}>{c.countries[1]})" for c in r.borders),
                 "; ".join(f"{t.name} ({t.kind})" for t in r.transfers),
                 "; ".join(r.corridors),
                 "; ".join(r.relies_on),
                 "; ".join(r.warnings),
+                "; ".join(output.port_call(c) for c in r.port_calls),
             ]
         )
     return rows
@@ -155,4 +156,6 @@ def _step_cells(step: Step) -> list[Any]:
     if isinstance(step, Transfer):
         return ["transfer", step.name, step.from_layer, step.to_layer, "", step.kind, "operational"]
     assert isinstance(step, Crossing)
+    if step.kind == "port":  # customs in one country, for the sea link between the two
+        return ["port", step.name, step.countries[0], step.countries[1], step.mode, "", step.status]
     return ["border", step.name, step.countries[0], step.countries[1], step.mode, "", step.status]

@@ -19,6 +19,8 @@ Aport (KAZ), 200 + 100 km at sea = 15 h, 3 $/t:
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -132,8 +134,9 @@ def test_a_sea_link_within_one_country_has_no_customs(caspian):
 
 def test_explain_itemises_the_port_customs(caspian):
     res = run_cli("route", "Aport", "Bport", "--explain", "--network", caspian)
-    assert "border Aport customs: KAZ → AZE, sea" in res.stdout
-    assert "border Bport customs: KAZ → AZE, sea" in res.stdout
+    assert "port   Aport customs: in KAZ, sea KAZ → AZE" in res.stdout
+    assert "port   Bport customs: in AZE, sea KAZ → AZE" in res.stdout
+    assert "border" not in res.stdout
 
 
 def test_builtin_ferry_aktau_baku_pays_customs_at_both_ports():
@@ -165,9 +168,9 @@ def test_transit_ports_match_the_hand_calculation(caspian):
 
 def test_explain_names_a_transit_call(caspian):
     res = run_cli("route", "Bport", "Dport", "--explain", "--network", caspian)
-    assert "border Aport customs (transit): AZE → KAZ, sea" in res.stdout
-    assert "border Aport customs (transit): KAZ → TKM, sea" in res.stdout
-    assert "border Dport customs: KAZ → TKM, sea" in res.stdout
+    assert "port   Aport customs (transit): in KAZ, sea AZE → KAZ" in res.stdout
+    assert "port   Aport customs (transit): in KAZ, sea KAZ → TKM" in res.stdout
+    assert "port   Dport customs: in TKM, sea KAZ → TKM" in res.stdout
 
 
 def test_the_array_form_prices_the_regime_as_the_graph_does(caspian):
@@ -236,3 +239,36 @@ def test_an_unknown_cargo_country_is_a_one_line_error(caspian):
     assert res.returncode == 2
     assert res.stderr.strip().count("\n") == 0
     assert "--cargo-to: 'Narnia' is neither a country of the network nor an ISO3 code" in res.stderr
+
+
+def test_a_port_call_is_customs_in_one_country_not_a_border(caspian):
+    """Aport (KAZ) → Bport (AZE) by sea crosses no land border: two customs steps, one in each
+    port's country, in the table, JSON, CSV, GeoJSON and the map's tooltips."""
+    table = run_cli("route", "Aport", "Bport", "--network", caspian).stdout
+    row = next(line for line in table.splitlines() if line.startswith(" 1 "))
+    assert row.split()[-2] == "0"  # the borders column
+    assert "    ports Aport customs (KAZ), Bport customs (AZE)" in table
+    assert "    borders " not in table  # no line of borders crossed
+    r = route(caspian, "Aport", "Bport")
+    assert [(c["kind"], c["country"]) for c in r["border_crossings"]] == [("port", "KAZ"), ("port", "AZE")]
+    rows = list(
+        csv.DictReader(
+            io.StringIO(run_cli("route", "Aport", "Bport", "--csv", "-", "--network", caspian).stdout)
+        )
+    )
+    assert (rows[0]["borders"], rows[0]["border_crossings"]) == ("0", "")
+    assert rows[0]["port_calls"] == "Aport customs (KAZ); Bport customs (AZE)"
+    doc = json.loads(run_cli("route", "Aport", "Bport", "--geojson", "-", "--network", caspian).stdout)
+    stops = [f["properties"] for f in doc["features"] if f["geometry"]["type"] == "Point"]
+    assert [(p["kind"], p["detail"]) for p in stops] == [
+        ("port_call", "in KAZ, sea KAZ → AZE"),
+        ("port_call", "in AZE, sea KAZ → AZE"),
+    ]
+    assert doc["routes"][0]["border_crossings"] == []
+    assert doc["routes"][0]["port_calls"] == ["Aport customs (KAZ)", "Bport customs (AZE)"]
+    from corridors.maps import features, labels
+
+    shown = features.read_routes(doc)[0]
+    assert "Port customs at Aport customs" in labels.stop_tooltip(shown, stops[0])
+    assert "<b>Port customs:</b> Aport customs (KAZ), Bport customs (AZE)" in labels.itinerary(shown)
+    assert "Border crossing" not in labels.itinerary(shown)

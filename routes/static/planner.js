@@ -316,7 +316,7 @@
         el("td", { class: "num" }, duration(r.totals.time_h)),
         el("td", { class: "num range" }, "time_h_low" in r.totals ? timeRange(r.totals.time_h_low, r.totals.time_h_high) : ""),
         el("td", { class: "num" }, `${number(r.totals.cost_usd_per_t, 0)} $/t`),
-        el("td", { class: "num" }, r.border_crossings.length),
+        el("td", { class: "num" }, r.border_crossings.filter((c) => c.kind !== "port").length),
         el("td", {}, r.modes.join("+")));
       row.addEventListener("click", () => select(r.rank));
       row.addEventListener("keydown", (e) => { if (e.key === "Enter") select(r.rank); });
@@ -359,7 +359,9 @@
         bounds.extend(path.getBounds());
       }
       const stops = [
-        ...route.border_crossings.map((c) => ["border_crossing", c.node, `${c.name}: ${c.from_country} → ${c.to_country}`]),
+        ...route.border_crossings.map((c) => c.kind === "port"
+          ? ["port_call", c.node, `${c.name}: in ${c.country}, sea ${c.from_country} → ${c.to_country}`]
+          : ["border_crossing", c.node, `${c.name}: ${c.from_country} → ${c.to_country}`]),
         ...route.transfers.map((t) => ["transfer", t.node, `${t.name}: ${layerName(t.from_layer)} → ${layerName(t.to_layer)}`]),
         ["endpoint", route.origin, null], ["endpoint", route.destination, null],
       ];
@@ -433,7 +435,9 @@
           el("span", { class: "figures" }, figures)));
       } else if (step.step === "border") {
         list.append(el("li", { class: "step border" },
-          el("span", { class: "what" }, `border ${step.name}: ${step.from_country} → ${step.to_country}, ${step.mode}`),
+          el("span", { class: "what" }, step.kind === "port"
+            ? `port ${step.name}: in ${step.country}, sea ${step.from_country} → ${step.to_country}`
+            : `border ${step.name}: ${step.from_country} → ${step.to_country}, ${step.mode}`),
           el("span", { class: "figures" }, figures)));
       } else {
         list.append(el("li", { class: "step transfer" },
