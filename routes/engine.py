@@ -85,16 +85,16 @@ class ArrayGraph:
         self._index()
 
     def __getstate__(self) -> dict:
-        return {
-            k: getattr(self, k)
-            for k in self.__slots__
-            if k not in ("node_index", "link_index", "masks", "query_terms")
-        }
+        # the masks made so far go with the arrays (a mask that hides nothing shares them)
+        kept = [k for k in self.__slots__ if k not in ("node_index", "link_index", "query_terms")]
+        return {k: getattr(self, k) for k in kept}
 
     def __setstate__(self, state: dict) -> None:
+        masks = state.pop("masks", {})
         for k, v in state.items():
             setattr(self, k, v)
         self._index()
+        self.masks = masks
 
     def number_of_edges(self) -> int:
         return len(self.indices)

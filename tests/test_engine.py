@@ -126,13 +126,22 @@ def test_cache_serves_only_its_own_key(tmp_path, monkeypatch):
     assert cache.get("key two") is None
 
 
+edge_mask = engine.edge_mask
+
+
 @pytest.mark.parametrize("use_cache", [False, True])
 def test_loading_makes_the_mask_of_the_default_plan(tmp_path, monkeypatch, use_cache):
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(cache, "MIN_EDGES", 0)
     if use_cache:
         loading.load(DATA / "region", array_threshold=0)  # written to the cache, read back below
+
+        def refuse(*args):
+            raise AssertionError("the cache entry holds the mask of the default plan")
+
+        monkeypatch.setattr(engine, "edge_mask", refuse)
     loaded = loading.load(DATA / "region", array_threshold=0, use_cache=use_cache)
+    monkeypatch.setattr(engine, "edge_mask", edge_mask)
     ag = loaded.G
     assert list(ag.masks) != []
     (warmed,) = ag.masks
