@@ -5,10 +5,11 @@ discharged and cleared there; cargo that goes on by sea to a country beyond the 
 port (``cargo_to``) has yet to be cleared and loaded. A route from such a port starts in its
 sea layer, past the customs of an inbound sea link from abroad, so it pays that customs as the
 query's regime prices it (:func:`routes.pricing.customs_regime`: import clearance where the
-cargo ends in the port's country, a transit declaration otherwise) and the port transfer to the
-layer it leaves by, exactly as a port call in mid-route does. A route to such a port pays the
-transfer to the sea layer and the customs of an outbound sea link (export clearance, or
-transit). Where the cost model has no port customs, the port transfer alone.
+cargo ends in the port's country, a transit declaration otherwise) and, if it leaves by land,
+the port transfer to the layer it leaves by, exactly as a port call in mid-route does (a ship
+that sails on pays the customs of its departure too). A route to such a port pays the transfer
+to the sea layer if it arrives by land, and the customs of an outbound sea link (export
+clearance, or transit). Where the cost model has no port customs, the port transfer alone.
 
 The cargo is at sea at a port (:func:`at_sea`) when its country is not the port's and shares no
 land border with it (India or the Emirates at Chabahar, Azerbaijan at Aktau); cargo from or to a
@@ -135,7 +136,7 @@ def _start_at_sea(edit: _Edit, network: model.Network, port: str, cargo: frozens
     for v in G._succ[sea]:
         if G.edges[sea, v]["kind"] == "transfer":
             edit.join(landed, v, _marked(G.edges[sea, v]))
-    edit.join(landed, sea, _access(port))
+    edit.join(landed, sea, _access(port))  # or sails on, as from a port call in mid-route
 
 
 def _end_at_sea(edit: _Edit, network: model.Network, port: str, cargo: frozenset[str]) -> None:
@@ -146,7 +147,7 @@ def _end_at_sea(edit: _Edit, network: model.Network, port: str, cargo: frozenset
     for u in G._pred[sea]:
         if G.edges[u, sea]["kind"] == "transfer":
             edit.join(u, loading, _marked(G.edges[u, sea]))
-    edit.join(sea, loading, _access(port))
+    edit.join(sea, loading, _access(port))  # or arrives by sea and sails on
     calls = _calls(G, network, port, graph.DEPART, cargo)
     for departed in calls:
         call = (port, departed[1], CALL_OUT)
