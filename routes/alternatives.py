@@ -87,7 +87,7 @@ def best_route(
         return best, []
     backend = backends.backend(G)
     if len(stops) > 2 or backend.large:
-        return best, [f"the best route enters {again} twice (not avoided with --via or on large networks)"]
+        return best, [f"the best route enters {again} twice (not avoided with `via` or on large networks)"]
     from corridors.routes import pareto  # the exact search, for the rare route that re-enters a country
 
     attr = objectives.get(by).attr
@@ -207,5 +207,5 @@ def _notes(
         reason = "no other route exists under the constraints"
     return [
         f"found {found} of {k} routes after {tries} further searches: {reason} "
-        "(see --max-overlap and --max-stretch)"
+        "(see `max_overlap` and `max_stretch`)"
     ]

@@ -306,7 +306,7 @@ def _pricing_notes(
         vot = priced.value_of_time_usd_per_t_day
         notes.append(
             f"generalised cost = cost + time x {vot:g} USD per tonne per day"
-            + ("" if vot else " (no --value-of-time given: it equals the cost)")
+            + ("" if vot else " (no `value_of_time` given: it equals the cost)")
         )
     return notes
 
@@ -317,7 +317,7 @@ def _service_notes(net: model.Network, routes: Sequence[Route]) -> list[str]:
     if not dwell or not dwell.service or not any("rail" in r.modes for r in routes):
         return []
     others = [n for n in dwell.service_names() if n != dwell.service]
-    rest = f" (--rail-service {' or '.join(others)} for another)" if others else ""
+    rest = f" (`rail_service` {' or '.join(others)} for another)" if others else ""
     return [f"rail times are for the {dwell.service!r} service{rest}"]
 
 

@@ -24,7 +24,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import NoReturn
@@ -74,6 +74,12 @@ def flag_names(message: str, parser: argparse.ArgumentParser) -> str:
         shown = max(action.option_strings, key=len) if action.option_strings else action.metavar
         flags.setdefault(action.dest, shown or action.dest.upper())
     return limits.renamed(message, flags.get)
+
+
+def flags_of(command: str) -> Callable[[str], str]:
+    """A message (a note) -> the message with each option named by ``command``'s flag."""
+    parser = command_parser(build_parser(command), command)
+    return lambda message: flag_names(message, parser)
 
 
 def command_parser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser:

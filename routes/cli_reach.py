@@ -80,9 +80,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _plan(args: argparse.Namespace, loaded):
-    from corridors.routes import reach_plan
+    from corridors.routes import cli, reach_plan, wording
 
-    return reach_plan.plan_reach(
+    planned = reach_plan.plan_reach(
         loaded,
         args.destination or "Arabian Sea",
         origin=args.origin,
@@ -99,6 +99,7 @@ def _plan(args: argparse.Namespace, loaded):
         cargo_from=args.cargo_from,
         cargo_to=args.cargo_to,
     )
+    return wording.reach_plan(planned, cli.flags_of("reach"))
 
 
 def check(args: argparse.Namespace) -> None:

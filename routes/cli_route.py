@@ -164,7 +164,7 @@ def check(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``corridors route``; return the exit status."""
-    from corridors.routes import output, route_plan
+    from corridors.routes import output, route_plan, wording
 
     check(args)
     loaded = cli._load(args)
@@ -192,6 +192,7 @@ def run(args: argparse.Namespace) -> int:
         cargo_from=args.cargo_from,
         cargo_to=args.cargo_to,
     )
+    planned = wording.route_plan(planned, cli.flags_of("route"))
     result, today = planned.result, planned.today
     names = {n.id: n.name for n in loaded.network.nodes.values()}
     for path in (args.geojson, args.map, args.csv, args.chart):

@@ -32,15 +32,15 @@ def diagnose(
             where = sorted({network.nodes[n].country for n in stop})
             return (
                 f"{network.nodes[stop[0]].name if len(stop) == 1 else 'every candidate endpoint'} "
-                f"lies in {', '.join(where)}, which --avoid excludes"
+                f"lies in {', '.join(where)}, which `avoid` excludes"
             )
     lifts = {
-        "avoided countries (--avoid)": replace(constraints, avoid_countries=frozenset()),
-        "avoided places (--avoid)": replace(constraints, avoid_nodes=frozenset()),
-        "the allowed modes (--modes)": replace(constraints, modes=frozenset(model.MODES)),
-        "today's network (add projects with --projects)": replace(constraints, statuses=PLANNED_STATUSES),
-        "the month's seasonal closures (--month)": replace(constraints, month=None),
-        "suspended links and crossings (--reopen all)": replace(constraints, include_suspended=True),
+        "avoided countries (`avoid`)": replace(constraints, avoid_countries=frozenset()),
+        "avoided places (`avoid`)": replace(constraints, avoid_nodes=frozenset()),
+        "the allowed modes (`modes`)": replace(constraints, modes=frozenset(model.MODES)),
+        "today's network (add projects with `projects`)": replace(constraints, statuses=PLANNED_STATUSES),
+        "the month's seasonal closures (`month`)": replace(constraints, month=None),
+        "suspended links and crossings (`reopen` all)": replace(constraints, include_suspended=True),
     }
     culprits = []
     for label, lifted in lifts.items():

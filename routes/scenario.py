@@ -216,8 +216,8 @@ def _by_year(network: model.Network, year: int, notes: list[str]) -> dict[str, l
     undated = sorted({link.project or link.id for link in links if link.year is None})
     if undated:
         notes.append(
-            f"no expected year for {', '.join(undated)}: not counted in --year {year} "
-            "(add it with --projects)"
+            f"no expected year for {', '.join(undated)}: not counted in `year` {year} "
+            "(add it with `projects`)"
         )
     out: dict[str, list[str]] = {}
     for link in sorted(links, key=lambda x: (x.project or x.id, x.id)):

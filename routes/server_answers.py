@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi.responses import Response
 
-from corridors.routes import loading, output, rank_output, scenarios
+from corridors.routes import loading, output, rank_output, scenarios, wording
 from corridors.routes.server_errors import json_response
-from corridors.routes.server_queries import RankQuery, ReachQuery, RouteQuery, options
+from corridors.routes.server_queries import RankQuery, ReachQuery, RouteQuery, options, parameter_names
 
 if TYPE_CHECKING:
     from corridors.routes.server import Planner
@@ -26,6 +26,7 @@ def route_response(planner: Planner, query: RouteQuery) -> Response:
     from corridors.routes import route_plan, views
 
     planned = route_plan.plan_route(planner.loaded, query.origin, query.destination, **options(query))
+    planned = wording.route_plan(planned, lambda note: parameter_names(note, query))
     result, today, names = planned.result, planned.today, planner.names
     if query.format == "geojson":
         doc = (
@@ -92,6 +93,7 @@ def reach_response(planner: Planner, query: ReachQuery) -> Response:
         if query.format == "csv":
             return Response(reach_output.within_csv(planned.result, net), media_type=CSV)
         return json_response(reach_output.within_dict(planned.result, net))
+    planned = wording.reach_plan(planned, lambda note: parameter_names(note, query))
     result, today = planned.result, planned.today
     if query.format == "csv" and today is not None:
         return Response(reach_output.compare_csv(today, result, net), media_type=CSV)

@@ -292,8 +292,9 @@ def _shared(check: Any, **options: Any) -> None:
         raise ApiError(400, str(err), getattr(err, "parameter", None)) from None
 
 
-def parameter_names(err: CorridorError, query: _Query) -> str:
-    """The library's message with each option (`origin`) named by its request parameter (`from`)."""
+def parameter_names(err: CorridorError | str, query: _Query) -> str:
+    """The library's message (an error or a note) with each option (`origin`) named by its
+    request parameter (`from`)."""
     fields = type(query).model_fields
     return renamed(str(err), lambda name: f"`{param(query, name)}`" if name in fields else None)
 
@@ -307,8 +308,8 @@ def param(query: _Query | type[_Query], name: str) -> str:
 def blame(err: CorridorError, query: _Query) -> str | None:
     """The request parameter an error from the library is about.
 
-    An error may say so itself (``err.parameter``); else the option it names (`avoid`, or
-    ``--avoid`` in the explanation of no route), else the parameter whose value it quotes, else
+    An error may say so itself (``err.parameter``); else the option it names (`avoid`, as
+    the explanation of no route does), else the parameter whose value it quotes, else
     the parameter it names (``month must be``).
     """
     fields = list(type(query).model_fields)

@@ -105,7 +105,7 @@ def _no_front(G, network, origins, targets, criteria, constraints, front, max_la
     if front.capped:
         return (
             f"the Pareto search stopped at {max_labels:,} labels before it finished a route on a "
-            f"network this large; ask for --by {criteria[0]} -k N instead"
+            f"network this large; ask for `by` {criteria[0]} `k` N instead"
         )
     stops = [list(origins), list(targets)]
     return diagnosis.diagnose(G, network, stops, by=criteria[0], constraints=constraints)
@@ -232,7 +232,7 @@ def _gateway(
 def _why_none(node: model.Node, constraints: search.Constraints) -> str:
     countries = set(node.border.countries) if node.is_crossing else {node.country}
     if node.id in constraints.avoid_nodes or constraints.avoid_countries & countries:
-        return "avoided (--avoid)"
+        return "avoided (`avoid`)"
     return "no route reaches it, even with every project and suspended crossing open"
 
 

@@ -86,7 +86,7 @@ def test_reverse_costs_agree_on_the_region(request):
 
 
 def test_diagnosis_names_the_constraint_on_either_backend(projects):
-    with pytest.raises(NoRouteError, match=r"allowed modes \(--modes\)"):
+    with pytest.raises(NoRouteError, match=r"allowed modes \(`modes`\)"):
         api.plan("Oskel", "Portu", modes=["sea"], network=projects)
 
 

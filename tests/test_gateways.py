@@ -54,7 +54,7 @@ def test_one_route_per_gateway_with_what_each_needs(region):
 def test_an_avoided_gateway_has_no_route_and_says_why(region):
     plan = api.plan("Kapa", "Pport", gateways=True, avoid=["AFG"], network=region)
     khyber = next(g for g in plan.gateways if g.name == "Khybergate")
-    assert khyber.route is None and khyber.reason == "avoided (--avoid)"
+    assert khyber.route is None and khyber.reason == "avoided (`avoid`)"
     assert len(plan.routes) == 2
 
 

@@ -107,7 +107,7 @@ def test_modes_filter(tiny):
 
 
 def test_avoiding_the_only_neighbour_names_the_constraint(tiny):
-    with pytest.raises(NoRouteError, match="Chenggu lies in CHN, which --avoid excludes"):
+    with pytest.raises(NoRouteError, match="Chenggu lies in CHN, which `avoid` excludes"):
         api.plan("Aqsu", "Chenggu", avoid=["CHN"], network=tiny)
 
 

@@ -99,7 +99,7 @@ def test_avoid_country_never_enters_it(region):
 
 
 def test_suspended_crossing_is_closed_unless_asked_for(region):
-    with pytest.raises(NoRouteError, match="--reopen all"):
+    with pytest.raises(NoRouteError, match="`reopen` all"):
         api.plan("Kapa", "Pport", avoid=["CHN", "IRN"], network=region)
     route = api.plan("Kapa", "Pport", avoid=["CHN", "IRN"], include_suspended=True, network=region).routes[0]
     assert "ap" in crossing_ids(route)
@@ -116,7 +116,7 @@ def test_today_uses_no_proposed_link(region):
 
 
 def test_avoiding_the_destination_country_says_so(region):
-    with pytest.raises(NoRouteError, match="Pport lies in PAK, which --avoid excludes"):
+    with pytest.raises(NoRouteError, match="Pport lies in PAK, which `avoid` excludes"):
         api.plan("Kapa", "Pport", avoid=["PAK"], network=region)
 
 

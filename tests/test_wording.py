@@ -1,0 +1,68 @@
+"""Notes, gateway reasons and explanations of no route name each option as the interface's users
+write it: the Python API by its keyword in backticks, the command line by its flag, the HTTP API
+by its query parameter; in every output (table, JSON, CSV)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+import corridors
+from corridors.geo.errors import NoRouteError
+from corridors.routes import loading, server
+from tests.test_server import cli, cli_error, cli_json
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return loading.load()
+
+
+@pytest.fixture(scope="module")
+def client(loaded):
+    return TestClient(server.create_app(loaded), raise_server_exceptions=False)
+
+
+def test_notes_of_alternatives_name_max_overlap_and_max_stretch_per_interface(loaded, client):
+    api_notes = corridors.plan("Almaty", "Karachi", k=3, max_overlap=0.1, network=loaded).notes
+    assert any(n.endswith("(see `max_overlap` and `max_stretch`)") for n in api_notes)
+    assert any("(`rail_service` block for another)" in n for n in api_notes)
+    http = client.get("/v1/route?from=Almaty&to=Karachi&k=3&max_overlap=0.1").json()["notes"]
+    assert http == api_notes  # the query parameters are the keywords here
+    said = cli_json("route", "Almaty", "Karachi", "-k", "3", "--max-overlap", "0.1")["notes"]
+    assert any(n.endswith("(see --max-overlap and --max-stretch)") for n in said)
+    assert any("(--rail-service block for another)" in n for n in said)
+    assert not any("`" in n for n in said)
+    _, table, _ = cli("route", "Almaty", "Karachi", "-k", "3", "--max-overlap", "0.1")
+    assert "(see --max-overlap and --max-stretch)" in table and "`" not in table
+    csv = client.get("/v1/route?from=Almaty&to=Karachi&format=csv").text
+    assert "--" not in csv
+
+
+def test_scenario_notes_name_year_and_projects_per_interface(client):
+    http = client.get("/v1/reach?year=2030").json()["notes"]
+    assert any("not counted in `year` 2030 (add it with `projects`)" in n for n in http)
+    _, table, _ = cli("reach", "--year", "2030")
+    assert "not counted in --year 2030 (add it with --projects)" in table
+
+
+def test_the_explanation_of_no_route_names_the_parameters_over_http(loaded, client):
+    with pytest.raises(NoRouteError, match=r"avoided countries \(`avoid`\).*\(`reopen` all\)"):
+        corridors.plan("Almaty", "Karachi", avoid=["CHN", "IRN"], modes=["road"], network=loaded)
+    response = client.get("/v1/route?from=Almaty&to=Karachi&avoid=CHN,IRN&modes=road")
+    assert response.status_code == 422
+    message = response.json()["error"]["message"]
+    assert "avoided countries (`avoid`)" in message and "(`reopen` all)" in message
+    assert "--" not in message
+    status, said = cli_error("route", "Almaty", "Karachi", "--avoid", "CHN,IRN", "--modes", "road")
+    assert status == 1
+    assert "avoided countries (--avoid)" in said and "(--reopen all)" in said and "`" not in said
+
+
+def test_a_gateway_avoided_says_so_per_interface(client):
+    query = "from=Almaty&to=PAK&gateways=true&avoid=Torkham"
+    reasons = {g["name"]: g["reason"] for g in client.get(f"/v1/route?{query}").json()["gateways"]}
+    assert "avoided (`avoid`)" in reasons.values()
+    said = cli_json("route", "Almaty", "PAK", "--gateways", "--avoid", "Torkham")["gateways"]
+    assert "avoided (--avoid)" in [g["reason"] for g in said]
+    assert not any("`" in (g["reason"] or "") for g in said)
