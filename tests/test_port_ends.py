@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -27,12 +28,11 @@ from tests.conftest import run_cli
 from tests.test_sea_customs_cli import caspian  # noqa: F401  (the fixture)
 
 ROAD_KM = 100
+SEED_COSTS = Path(__file__).resolve().parent.parent / "seeds" / "costs.toml"
 
 
 @pytest.fixture
 def inland(caspian):  # noqa: F811
-    from pathlib import Path
-
     net = Path(caspian)
     nodes = json.loads((net / "nodes.geojson").read_text())
     nodes["features"].append(
@@ -70,8 +70,6 @@ def inland(caspian):  # noqa: F811
 
 
 def _costs(network: str) -> dict:
-    from pathlib import Path
-
     return tomllib.loads((Path(network) / "costs.toml").read_text())
 
 
@@ -137,3 +135,38 @@ def test_explain_shows_the_port_call_at_the_start(inland):
     lines = [line.strip() for line in res.stdout.splitlines()]
     customs = lines.index("border Aport customs: AZE → KAZ, sea")
     assert lines[customs + 2] == "change Aport: sea → road (port)"
+
+
+def test_builtin_indian_cargo_at_chabahar_pays_transit_and_the_port_transfer():
+    """Chabahar → Zaranj by road, cargo landed from a ship from India (beyond the network, no
+    land border with Iran): the transit declaration and the port transfer of ``seeds/costs.toml``
+    come first, and nothing else moves."""
+    from corridors.routes import api, loading
+    from corridors.routes.route import Crossing, Transfer
+
+    c = tomllib.loads(SEED_COSTS.read_text())
+    call_h = c["port_customs"]["transit"]["hours"] + c["transfer"]["port"]["hours"]
+    loaded = loading.load()
+    plain = api.plan("Chabahar", "Zaranj", modes=["road"], network=loaded).routes[0]
+    landed = api.plan("Chabahar", "Zaranj", modes=["road"], cargo_from="IND", network=loaded).routes[0]
+    first, second = landed.steps[:2]
+    assert (
+        isinstance(first, Crossing) and first.countries == ("IND", "IRN") and first.name.endswith("(transit)")
+    )
+    assert isinstance(second, Transfer) and (second.from_layer, second.to_layer) == ("sea", "road")
+    assert landed.time_h == pytest.approx(plain.time_h + call_h)
+    assert landed.distance_km == plain.distance_km
+
+
+def test_builtin_cargo_landed_at_karachi_starts_at_the_terminal_with_a_sea_link():
+    """Karachi names the port and Port Qasim, which has no sea link in the network: cargo landed
+    from the Emirates starts at the port, cleared for import there (Pakistan, cargo ends there)."""
+    from corridors.routes import api, loading
+    from corridors.routes.route import Crossing
+
+    loaded = loading.load()
+    assert api.plan("Karachi", "Quetta", network=loaded).routes[0].origin == "port_qasim"
+    r = api.plan("Karachi", "Quetta", cargo_from="ARE", network=loaded).routes[0]
+    assert r.origin == "karachi"
+    c = tomllib.loads(SEED_COSTS.read_text())["port_customs"]["country"]["PAK"]
+    assert isinstance(r.steps[0], Crossing) and r.steps[0].values["time_h"] == c["hours"]
