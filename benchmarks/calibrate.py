@@ -33,6 +33,7 @@ COLUMNS = (
     "origin",
     "destination",
     "end_crossing",
+    "cargo_from",
     "cargo_to",
     "via",
     "modes",
@@ -58,6 +59,9 @@ class Trip:
     destination: str
     #: ``excluded``: the report stops on arrival at the crossing it ends at (no dwell there).
     end_crossing: str
+    #: The country the cargo came from where the source says it did not start at the origin
+    #: (ISO3: cargo landed from a ship at the origin port pays the port call there), blank otherwise.
+    cargo_from: str
     #: The country the cargo went on to where the source says it did not end at the destination
     #: (ISO3; it passes the last port in transit), blank otherwise.
     cargo_to: str
@@ -159,6 +163,7 @@ def _trip(row: dict[str, str]) -> Trip:
         origin=row["origin"],
         destination=row["destination"],
         end_crossing=row["end_crossing"].strip(),
+        cargo_from=row["cargo_from"].strip(),
         cargo_to=row["cargo_to"].strip(),
         via=tuple(v.strip() for v in row["via"].split(";") if v.strip()),
         modes=tuple(row["modes"].split("+")),
@@ -200,6 +205,7 @@ def model_trip(trip: Trip, loaded) -> Result:
             include_suspended=True,
             network=loaded,
             rail_service=trip.rail_service or None,
+            cargo_from=trip.cargo_from or None,
             cargo_to=trip.cargo_to or None,
         )
         r = plan.routes[0]

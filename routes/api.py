@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING
 
 from corridors.geo import model, objectives
 from corridors.geo.errors import QueryError
-from corridors.routes import alternatives, constraints, limits, loading, places, pricing, scenario, search
+from corridors.routes import (
+    alternatives,
+    constraints,
+    limits,
+    loading,
+    places,
+    port_ends,
+    pricing,
+    scenario,
+    search,
+)
 from corridors.routes.route import Route
 
 if TYPE_CHECKING:
@@ -161,8 +171,9 @@ def plan(
     stops = _stops(endpoints, rules.avoid_nodes)
     _check_modes(k, via, pareto, gateways)
     priced = pricing.pricing(net.costs, payload_t, value_of_time)
-    ends = pricing.cargo_ends(net, stops, cargo_from, cargo_to)
-    G = pricing.query_graph(loaded.G, net, ends, priced)
+    given = pricing.cargo_given(net, cargo_from, cargo_to)
+    ends = pricing.ends_of(net, stops[0], stops[-1], given)
+    G = port_ends.sea_ends(pricing.query_graph(loaded.G, net, ends, priced), net, stops[0], stops[-1], given)
     routes, found_notes, gates = _routes(
         G,
         net,

@@ -102,6 +102,7 @@ def _port_customs(
 ) -> Crossing:
     """Customs at a port for a sea link to or from another country, as a border crossing.
 
+    A port call at a route's end (:mod:`routes.port_ends`) names the cargo's countries (``way``).
     The edge's figures say the regime it was priced at: a transit declaration where they are
     those of ``[port_customs.transit]`` (:func:`routes.pricing.customs_regime`), else clearance.
     """
@@ -112,7 +113,7 @@ def _port_customs(
         seq=seq,
         node_id=node.id,
         name=f"{node.name} customs" + (" (transit)" if transit else ""),
-        countries=graph.sea_crossing(network, u, v),
+        countries=d.get("way") or graph.sea_crossing(network, u, v),
         mode="sea",
         status="operational",
         values=_figures(d),

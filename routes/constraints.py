@@ -133,14 +133,24 @@ class Constraints:
     def edge_filter(self) -> Callable[[dict], bool]:
         """A fast test of an edge's networkx data, with the active rules bound once."""
         checks = [
-            (rule.kinds, exempt, crossings, _FIELDS[rule.field], _TESTS[rule.test], value)
+            (
+                rule.kinds,
+                exempt,
+                crossings,
+                _FIELDS[rule.field],
+                _TESTS[rule.test],
+                value,
+                rule.value == "modes",
+            )
             for rule, value, exempt, crossings in _active(self)
         ]
 
         def allows(d: dict) -> bool:
             kind = d["kind"]
-            for kinds, exempt, crossings, read, test, value in checks:
+            for kinds, exempt, crossings, read, test, value, modal in checks:
                 if kind not in kinds or (exempt and d.get("link") in exempt):
+                    continue
+                if modal and d.get("port_call"):  # the ship's call at a route's end (routes.port_ends)
                     continue
                 if crossings and kind == "border" and d["node"] in crossings:
                     continue

@@ -211,26 +211,45 @@ def test_transit_hours_out_of_order_are_a_one_line_error(caspian):
 
 def test_cargo_going_on_beyond_the_destination_passes_its_port_in_transit(caspian):
     """Aport → Bport for cargo bound on to Georgia: Kazakh export 20 h, 6 $/t + 10 h, 2 $/t at
-    sea + transit at Bport 1 h, 0.5 $/t = 31 h, 8.5 $/t (40 h, 12 $/t for cargo for Azerbaijan)."""
+    sea + transit at Bport 1 h, 0.5 $/t = 31 h, 8.5 $/t (40 h, 12 $/t for cargo for Azerbaijan).
+    Georgia borders Azerbaijan (:func:`_georgia_beside_azerbaijan`), so the cargo goes on by land:
+    no ship is loaded at Bport (:mod:`routes.port_ends`)."""
+    _georgia_beside_azerbaijan(caspian)
     r = route(caspian, "Aport", "Bport", "--cargo-to", "GEO")
     t = r["totals"]
     assert (t["time_h"], t["cost_usd_per_t"]) == (31, 8.5)
     assert [(c["node"], c["time_h"]) for c in r["border_crossings"]] == [("pa", 20), ("pb", 1)]
 
 
+def _georgia_beside_azerbaijan(network: str) -> None:
+    """Country outlines for the fixture: Azerbaijan and Georgia share a border (and vertices)."""
+    from pathlib import Path
+
+    def square(iso3: str, lon: float) -> dict:
+        ring = [[lon, 41.0], [lon + 1, 41.0], [lon + 1, 43.0], [lon, 43.0], [lon, 41.0]]
+        geometry = {"type": "Polygon", "coordinates": [ring]}
+        return {"type": "Feature", "properties": {"iso3": iso3, "name": iso3}, "geometry": geometry}
+
+    outlines = {"type": "FeatureCollection", "features": [square("AZE", 47.5), square("GEO", 46.5)]}
+    (Path(network) / "countries.geojson").write_text(json.dumps(outlines))
+
+
 def test_cargo_from_a_country_abroad_passes_the_first_port_in_transit(caspian):
-    """Bport → Aport for cargo from Turkmenistan (ISO3, any case): transit at
-    Bport 1 h + 10 h at sea + Kazakh import 20 h = 31 h."""
+    """Bport → Aport for cargo from Georgia (ISO3, any case), which borders Azerbaijan: transit
+    at Bport 1 h + 10 h at sea + Kazakh import 20 h = 31 h. Cargo from Turkmenistan, which does
+    not, came by ship: transit at Bport on its arrival too, 32 h (:mod:`routes.port_ends`)."""
     from corridors.routes import api, loading
     from tests.handcalc import Fixture
 
-    res = run_cli("route", "Bport", "Aport", "--cargo-from", "tkm", "--json", "--network", caspian)
+    _georgia_beside_azerbaijan(caspian)
+    res = run_cli("route", "Bport", "Aport", "--cargo-from", "geo", "--json", "--network", caspian)
     doc = json.loads(res.stdout)
     assert doc["routes"][0]["totals"]["time_h"] == 31
-    assert doc["query"]["cargo_countries"] == [["TKM"], ["KAZ"]]
-    plan = api.plan("Bport", "Aport", cargo_from="TKM", network=loading.load(caspian, use_cache=False))
+    assert doc["query"]["cargo_countries"] == [["GEO"], ["KAZ"]]
+    assert route(caspian, "Bport", "Aport", "--cargo-from", "TKM")["totals"]["time_h"] == 32
+    plan = api.plan("Bport", "Aport", cargo_from="GEO", network=loading.load(caspian, use_cache=False))
     fixture = Fixture(caspian)
-    assert fixture.route(plan.routes[0], cargo=(("TKM",), ("KAZ",))).hours == 31
+    assert fixture.route(plan.routes[0], cargo=(("GEO",), ("KAZ",))).hours == 31
     assert fixture.route(plan.routes[0]).hours == 40  # cargo from Azerbaijan clears at Bport
 
 
