@@ -133,7 +133,7 @@ def test_explain_shows_the_port_call_at_the_start(inland):
     res = run_cli("route", "Aport", "Inland", "--cargo-from", "AZE", "--explain", "--network", inland)
     assert res.returncode == 0, res.stderr
     lines = [line.strip() for line in res.stdout.splitlines()]
-    customs = lines.index("border Aport customs: AZE → KAZ, sea")
+    customs = lines.index("port   Aport customs: in KAZ, sea AZE → KAZ")
     assert lines[customs + 2] == "change Aport: sea → road (port)"
 
 
