@@ -91,7 +91,7 @@ def for_drivers(loaded: Loaded, drivers: int | None) -> Loaded:
             if known
             else "the network's [dwell.road] gives no crews ([dwell.road.drivers.<n>])"
         )
-        msg = f"--drivers: no crew of {drivers!r} drivers; {expected}"
+        msg = f"`drivers`: no crew of {drivers!r} drivers; {expected}"
         raise QueryError(msg)
     if drivers not in loaded.by_drivers:
         crew = rest.for_drivers(drivers)

@@ -133,7 +133,7 @@ def test_bad_crews_are_refused_in_one_line(tmp_path):
 
 
 def test_an_unknown_crew_is_a_query_error(crews):
-    with pytest.raises(QueryError, match=r"^--drivers: no crew of 3 drivers; expected 1 or 2$"):
+    with pytest.raises(QueryError, match=r"^`drivers`: no crew of 3 drivers; expected 1 or 2$"):
         api.plan("Aqsu", "Chenggu", **ROAD, network=crews, drivers=3)
     with pytest.raises(QueryError, match=r"gives no crews"):
         api.plan("Aqsu", "Chenggu", **ROAD, network=loading.load(RANGES), drivers=1)

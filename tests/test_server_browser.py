@@ -157,7 +157,7 @@ def expected_rows(plan: dict) -> list[list[str]]:
             plan_text.duration(r["totals"]["time_h"]),
             plan_text.time_range(r["totals"]["time_h_low"], r["totals"]["time_h_high"]),
             f"{r['totals']['cost_usd_per_t']:,.0f} $/t",
-            str(len(r["border_crossings"])),
+            str(sum(c["kind"] == "crossing" for c in r["border_crossings"])),  # port calls are no border
             "+".join(r["modes"]),
         ]
         for r in plan["routes"]

@@ -66,3 +66,16 @@ def test_a_gateway_avoided_says_so_per_interface(client):
     said = cli_json("route", "Almaty", "PAK", "--gateways", "--avoid", "Torkham")["gateways"]
     assert "avoided (--avoid)" in [g["reason"] for g in said]
     assert not any("`" in (g["reason"] or "") for g in said)
+
+
+def test_an_unknown_crew_names_drivers_per_interface(client):
+    response = client.get("/v1/route?from=Almaty&to=Karachi&drivers=3")
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "message": "`drivers`: no crew of 3 drivers; expected 1 or 2",
+        "parameter": "drivers",
+    }
+    assert cli_error("route", "Almaty", "Karachi", "--drivers", "3") == (
+        2,
+        "--drivers: no crew of 3 drivers; expected 1 or 2",
+    )
