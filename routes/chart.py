@@ -183,10 +183,10 @@ def write(routes: Sequence[Route], names: dict[str, str], path: str | Path, *, t
     """
     suffix = Path(path).suffix.lower()
     if suffix not in SUFFIXES:
-        msg = f"--chart {path}: expected a file ending in {', '.join(SUFFIXES)}"
+        msg = f"`chart` {path}: expected a file ending in {', '.join(SUFFIXES)}"
         raise QueryError(msg)
     if not routes:
-        msg = "--chart: no route to draw"
+        msg = "`chart`: no route to draw"
         raise QueryError(msg)
     if suffix == ".html":
         return page(routes, names, title=title).encode("utf-8")

@@ -120,11 +120,11 @@ def pair_weights(path: str | Path, network: model.Network) -> dict[tuple[str, st
     try:
         text = safeio.read_bytes(path, max_bytes=MAX_WEIGHTS_BYTES).decode("utf-8-sig")
     except FileAccessError as err:
-        raise QueryError(f"--weights {err}") from None
+        raise QueryError(f"`weights` {err}") from None
     except UnicodeDecodeError as err:
-        msg = f"--weights {path}: not UTF-8 text (byte {err.start}): save the file as UTF-8 CSV"
+        msg = f"`weights` {path}: not UTF-8 text (byte {err.start}): save the file as UTF-8 CSV"
         raise QueryError(msg) from None
-    return parse_weights(text, network, f"--weights {path}")
+    return parse_weights(text, network, f"`weights` {path}")
 
 
 def parse_weights(text: str, network: model.Network, source: str = "weights") -> dict[tuple[str, str], float]:

@@ -320,9 +320,6 @@ def blame(err: CorridorError, query: _Query) -> str | None:
     if named is not None:
         return param(query, named)
     for name in fields:
-        if re.search(rf"--{name.replace('_', '-')}\b", text):
-            return param(query, name)
-    for name in fields:
         value = getattr(query, name)
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str) and any(repr(part.strip()) in text for part in [item, *item.split(",")]):

@@ -49,6 +49,12 @@ def cli_json(*args: str):
     return json.loads(out)
 
 
+def as_the_cli_names_it(message: str, command: str) -> str:
+    """The server's message with each option named as the command line names it (its flag)."""
+    parser = cli_module.command_parser(cli_module.build_parser(command), command)
+    return cli_module.flag_names(message, parser)
+
+
 def as_the_cli_says(doc, command: str):
     """A server's JSON document with its notes and reasons naming options as the command line
     does (its flags), where the server names its query parameters."""
@@ -337,12 +343,6 @@ def test_reach_within_error_is_the_cli_message_naming_the_parameter(client):
     assert done.returncode == 2
     assert "argument --within: '3x' is not a duration such as 3d or 36h" in done.stderr
     assert done.stderr.count("--within") == 1
-
-
-def as_the_cli_names_it(message: str, command: str) -> str:
-    """The server's message with each option named as the command line names it (its flag)."""
-    parser = cli_module.command_parser(cli_module.build_parser(command), command)
-    return cli_module.flag_names(message, parser)
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,16 @@ by its query parameter; in every output (table, JSON, CSV)."""
 
 from __future__ import annotations
 
+import ast
+import re
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
 import corridors
-from corridors.geo.errors import NoRouteError
-from corridors.routes import loading, server
+from corridors.geo.errors import NoRouteError, QueryError
+from corridors.routes import chart, loading, scenarios, server
 from tests.test_server import cli, cli_error, cli_json
 
 
@@ -79,3 +83,57 @@ def test_an_unknown_crew_names_drivers_per_interface(client):
         2,
         "--drivers: no crew of 3 drivers; expected 1 or 2",
     )
+
+
+def test_chart_errors_name_chart_per_interface(tmp_path):
+    target = tmp_path / "chart.pdf"
+    expected = rf"^`chart` {re.escape(str(target))}: expected a file ending in .svg"
+    with pytest.raises(QueryError, match=expected):
+        chart.write([], {}, target)
+    with pytest.raises(QueryError, match=r"^`chart`: no route to draw$"):
+        chart.write([], {}, tmp_path / "chart.svg")
+    status, said = cli_error("route", "Almaty", "Karachi", "--chart", str(target))
+    assert status == 2
+    assert said.startswith(f"--chart {target}: expected a file ending in .svg") and "`" not in said
+
+
+def test_weights_file_errors_name_weights_per_interface(loaded, tmp_path):
+    latin = tmp_path / "w.csv"
+    latin.write_bytes("origin,destination,weight\nAlmaty,Karachi,1\nKöln,Karachi,1\n".encode("latin-1"))
+    missing = tmp_path / "none.csv"
+    for path, text in ((latin, ": not UTF-8 text (byte "), (missing, "")):
+        with pytest.raises(QueryError, match=rf"^`weights` [^`]*{re.escape(path.name + text)}"):
+            scenarios.pair_weights(path, loaded.network)
+        status, said = cli_error("rank", "--weights", str(path))
+        assert status == 2
+        assert said.startswith("--weights ") and str(path) + text in said and "`" not in said
+    bad = tmp_path / "bad.csv"
+    bad.write_text("origin,destination,weight\nAlmaty,Atlantis,1\n")
+    with pytest.raises(QueryError, match=rf"^`weights` {re.escape(str(bad))}: line 2: expected"):
+        scenarios.pair_weights(bad, loaded.network)
+    assert cli_error("rank", "--weights", str(bad))[1].startswith(f"--weights {bad}: line 2: expected")
+
+
+def _messages(tree: ast.AST):
+    """The string parts of each error raised or message (``msg = ...``) built in a module."""
+    for node in ast.walk(tree):
+        is_msg = isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "msg" for t in node.targets)
+        if isinstance(node, ast.Raise) or is_msg:
+            for part in ast.walk(node):
+                if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    yield part.lineno, part.value
+
+
+def test_the_library_names_no_flag_in_its_errors():
+    """Only the command line speaks of flags (and a message that says which command to run); the
+    server finds the parameter of an error by the option it names in backticks, not by a flag."""
+    root = Path(__file__).resolve().parent.parent
+    found = [
+        f"{path.relative_to(root)}:{line}: {text!r}"
+        for package in ("geo", "routes", "maps")
+        for path in sorted((root / package).rglob("*.py"))
+        if not path.name.startswith("cli")
+        for line, text in _messages(ast.parse(path.read_text(encoding="utf-8")))
+        if re.search(r"(?<![\w-])--[a-z]", text) and "`corridors " not in text  # a command to run
+    ]
+    assert not found, found
