@@ -81,7 +81,7 @@ def test_reach_from_and_to_a_port_with_the_cargo_at_sea_gives_the_route_figures(
     assert reach.within(graph, "Kabul", [onward + 1.0]).time_h["chabahar"] == pytest.approx(plain)
 
 
-def test_the_cli_and_the_api_reach_give_the_route_figures(graph, capsys):
+def test_the_cli_and_the_api_reach_and_rank_give_the_route_figures(graph, capsys):
     landed = _time(graph, "Chabahar", "Zaranj", cargo_from="IND")
     assert cli.main(["reach", "Zaranj", "--from", "Chabahar", "--cargo-from", "IND", "--json"]) == 0
     (place,) = json.loads(capsys.readouterr().out)["places"]
@@ -90,6 +90,11 @@ def test_the_cli_and_the_api_reach_give_the_route_figures(graph, capsys):
     params = {"from": "Chabahar", "to": "Zaranj", "cargo_from": "IND"}
     got = client.get("/v1/reach", params=params).json()
     assert got["places"][0]["totals"]["time_h"] == pytest.approx(landed, abs=1e-3)
+    minimised = _time(_searched(graph), "Chabahar", "Zaranj", cargo_from="IND")
+    assert cli.main(["rank", "--from", "Chabahar", "--to", "Zaranj", "--cargo-from", "IND", "--json"]) == 0
+    ranked = json.loads(capsys.readouterr().out)["today"]
+    assert ranked == {"chabahar>zaranj": pytest.approx(minimised, abs=1e-3)}
+    assert client.get("/v1/rank", params=params).json()["today"] == ranked
 
 
 @pytest.mark.parametrize(
