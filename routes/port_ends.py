@@ -22,8 +22,8 @@ The call is the ship's, not the route's: it is priced on copies of the port's cu
 transfer edges marked ``port_call``, which the query's allowed modes do not hide
 (:meth:`routes.constraints.Constraints.edge_filter`), so ``--modes road`` from a port still pays
 it. The query's copy shares the graph's places and edges but for the adjacency of the vertices it
-adds or changes; the graph itself is never changed. The array form (large networks) is left as
-it is.
+adds or changes; the graph itself is never changed. The array form (large networks) does not
+price the call: a query that would make one there is refused (:class:`QueryError`).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from corridors.geo import convert, model, objectives
+from corridors.geo.errors import QueryError
 from corridors.routes import graph
 
 SEA = "sea"
@@ -49,6 +50,18 @@ def at_sea(network: model.Network, node_id: str, cargo: frozenset[str] | None) -
     if cargo is None or node.is_crossing or node.country in cargo:
         return False
     return not cargo & land_neighbours(network, node.country)
+
+
+def ports_at_sea(network: model.Network, node_ids: Iterable[str], cargo: frozenset[str] | None) -> list[str]:
+    """The ports (places with a sea link) of ``node_ids`` where the cargo came or goes on by sea
+    (:func:`at_sea`): the route's ends there are port calls (:func:`sea_ends`)."""
+    if cargo is None:
+        return []
+    candidates = [n for n in dict.fromkeys(node_ids) if at_sea(network, n, cargo)]
+    if not candidates:
+        return []
+    ports = {n for link in network.links.values() if link.mode == SEA for n in (link.from_id, link.to_id)}
+    return [n for n in candidates if n in ports]
 
 
 def land_neighbours(network: model.Network, country: str) -> frozenset[str]:
@@ -96,13 +109,18 @@ def sea_ends(
 ) -> nx.DiGraph:
     """A copy of ``G`` whose origin ports start, and destination ports end, with the port call
     where the cargo came or goes on by sea (:func:`at_sea`); ``G`` itself when no end changes."""
-    if not isinstance(G, nx.DiGraph):
-        return G
     cargo_from, cargo_to = given
-    starts = [n for n in dict.fromkeys(origins) if (n, SEA, "") in G and at_sea(network, n, cargo_from)]
-    ends = [n for n in dict.fromkeys(destinations) if (n, SEA, "") in G and at_sea(network, n, cargo_to)]
+    starts, ends = ports_at_sea(network, origins, cargo_from), ports_at_sea(network, destinations, cargo_to)
     if not starts and not ends:
         return G
+    if not isinstance(G, nx.DiGraph):
+        port = network.nodes[(starts or ends)[0]].name
+        which = "cargo_from" if starts else "cargo_to"
+        msg = (
+            f"`{which}`: the port call at {port} (cargo {'landed from' if starts else 'loaded on'} a ship) "
+            "is not priced on a network this large (array form); give no cargo country beyond the sea"
+        )
+        raise QueryError(msg)
     edit = _Edit(G)
     for n in starts:
         _start_at_sea(edit, network, n, cargo_from)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from corridors.geo import geodesy, model, objectives
 from corridors.geo.errors import CorridorError, QueryError
-from corridors.routes import assembly, backends, places, pricing, rest, search
+from corridors.routes import assembly, backends, places, port_ends, pricing, rest, search
 from corridors.routes.loading import Loaded
 from corridors.routes.route import Crossing, Route
 
@@ -114,12 +114,15 @@ def reach(
         says otherwise): a port there pays export clearance, a port of any other country on the
         way a transit declaration."""
         ends = pricing.ends_of(net, [node_id], targets, given)
-        if ends not in trees:
+        # A port where the cargo was landed from a ship starts with the call (routes.port_ends).
+        key = (ends, tuple(port_ends.ports_at_sea(net, [node_id], given[0])))
+        if key not in trees:
             G = pricing.query_graph(loaded.G, net, ends)
-            trees[ends] = backends.backend(G).tree(
+            G = port_ends.sea_ends(G, net, key[1], targets, given)
+            trees[key] = backends.backend(G).tree(
                 targets, attr=objectives.get(by).attr, constraints=constraints, reverse=True
             )
-        return trees[ends]
+        return trees[key]
 
     def place(node_id: str) -> PlaceReach:
         path = tree(node_id).get(node_id)
@@ -234,9 +237,14 @@ def within(
     # rest by driving day (routes.rest): search that much farther.
     road_rest = net.costs.road_rest
     cutoff = max(bands_h) + (road_rest.cycles()[1].standing_h if road_rest else 0.0)
-    for ends in {pricing.ends_of(net, start, [n], given) for n in net.nodes}:
-        # One search per country the cargo ends in: a port there pays import clearance.
+    ends_by_node = {n: pricing.ends_of(net, start, [n], given) for n in net.nodes}
+    for ends in set(ends_by_node.values()):
+        # One search per country the cargo ends in: a port there pays import clearance; a port
+        # where the cargo goes on by ship ends with the call (routes.port_ends), which only
+        # routes ending there pass, so one graph holds the calls of them all.
         G = pricing.query_graph(loaded.G, net, ends)
+        calls = port_ends.ports_at_sea(net, [n for n, e in ends_by_node.items() if e == ends], given[1])
+        G = port_ends.sea_ends(G, net, start, calls, given)
         trees[ends] = backends.backend(G).tree(start, attr="time_h", constraints=constraints, cutoff=cutoff)
     time_h: dict[str, float] = {}
     link_time_h: dict[str, float] = {}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from corridors.geo import model, objectives
 from corridors.geo.errors import QueryError, UnknownPlaceError
-from corridors.routes import backends, constraints, places, pricing, scenario, search
+from corridors.routes import backends, constraints, places, port_ends, pricing, scenario, search
 from corridors.routes.loading import Loaded
 from corridors.routes.route import Route
 
@@ -207,14 +207,23 @@ def _regime_graphs(
     G: search.SearchGraph, net, given: pricing.Given
 ) -> Callable[[str, str], search.SearchGraph]:
     """The graph of each pair's customs regime (:func:`routes.pricing.query_graph`), one per
-    pair of countries the cargo starts and ends in (those ``given``, else the pair's)."""
+    pair of countries the cargo starts and ends in (those ``given``, else the pair's), with the
+    port call at an end where the cargo is at sea there (:func:`routes.port_ends.sea_ends`), as
+    :func:`corridors.plan` searches it."""
+    regimes: dict[tuple, search.SearchGraph] = {}
     made: dict[tuple, search.SearchGraph] = {}
+    keys: dict[tuple[str, str], tuple] = {}
 
     def graph_of(o: str, d: str) -> search.SearchGraph:
-        ends = pricing.ends_of(net, [o], [d], given)
-        if ends not in made:
-            made[ends] = pricing.query_graph(G, net, ends)
-        return made[ends]
+        if (o, d) not in keys:
+            ends = pricing.ends_of(net, [o], [d], given)
+            if ends not in regimes:
+                regimes[ends] = pricing.query_graph(G, net, ends)
+            at_sea = (tuple(port_ends.ports_at_sea(net, [n], c)) for n, c in zip((o, d), given, strict=True))
+            keys[o, d] = key = (ends, *at_sea)
+            if key not in made:
+                made[key] = port_ends.sea_ends(regimes[ends], net, [o], [d], given)
+        return made[keys[o, d]]
 
     return graph_of
 
