@@ -85,6 +85,7 @@ def stops_section() -> str:
     rows = [
         (circle_swatch(style.stop_style("endpoint", colour)), "Origin or destination"),
         (circle_swatch(style.stop_style("border_crossing", colour)), "Border crossing"),
+        (circle_swatch(style.stop_style("port_call", colour)), "Port customs (where a ship calls)"),
         (circle_swatch(style.stop_style("transfer", colour)), "Transfer (mode or gauge change)"),
     ]
     return section("On the route", rows)

@@ -182,7 +182,8 @@ def stop_style(kind: str, colour: str) -> dict[str, Any]:
     Parameters
     ----------
     kind
-        ``border_crossing``, ``transfer`` or ``endpoint``.
+        ``border_crossing``, ``port_call`` (customs where a ship calls: filled as a port is
+        among the places), ``transfer`` or ``endpoint``.
     colour
         The route's colour.
 
@@ -193,6 +194,8 @@ def stop_style(kind: str, colour: str) -> dict[str, Any]:
     """
     if kind == "border_crossing":
         return {"radius": 6, "color": "#222222", "fill_color": colour, "weight": 2}
+    if kind == "port_call":
+        return {"radius": 7, "color": colour, "fill_color": NODE_STYLES["port"]["fill_color"], "weight": 3}
     if kind == "endpoint":
         return {"radius": 8, "color": "#FFFFFF", "fill_color": colour, "weight": 3}
     return {"radius": 6, "color": colour, "fill_color": "#FFFFFF", "weight": 3}

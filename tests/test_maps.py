@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -242,6 +243,47 @@ def test_transfers_crossings_and_ends_are_marked(routes):
             if c.endswith(f"corridors-stop-{rank}")
         )
         assert mine == sorted([*kinds, "endpoint", "endpoint"])
+
+
+def with_a_port_call(routes: list[dict]) -> list[dict]:
+    """The routes with route 3 going on by sea from Gwadar: a port call at its end, as
+    ``route --cargo-to`` writes it (the last step, customs in the port's country)."""
+    out = copy.deepcopy(routes)
+    props = {"kind": "port_call", "rank": 3, "seq": 9, "node": "gwadar", "name": "Gwadar customs"}
+    props |= {"detail": "in PAK, sea PAK → OMN", "time_h": 24.0, "cost_usd_per_t": 6.0}
+    point = {"type": "Point", "coordinates": [62.33, 25.12]}
+    out[2]["features"].append({"type": "Feature", "geometry": point, "properties": props})
+    return out
+
+
+def test_port_calls_have_their_own_marker_and_legend_row(routes):
+    html = page(maps.routes_map(with_a_port_call(routes), tiles=None))
+    drawn = circles(html)
+    (call,) = [c for c in drawn if "corridors-stop-port_call" in c["className"]]
+    # the route's colour around the fill of a port among the places; bigger than a border's
+    assert (call["color"], call["fillColor"]) == ("#009E73", "#88CCEE")
+    assert (call["radius"], call["weight"]) == (7, 3)
+    others = {(c["color"], c["fillColor"], c["radius"]) for c in drawn if c is not call}
+    assert (call["color"], call["fillColor"], call["radius"]) not in others
+    (tip,) = [t for t in tooltips(html) if "Port customs at" in t]
+    said = "<b>Route 3: Almaty → Gwadar</b><br>Port customs at Gwadar customs<br>in PAK, sea PAK → OMN"
+    assert tip.startswith(said)
+    rows = re.findall(r'<div class="corridors-legend-row">(.*?)</div>', legend_of(html))
+    (row,) = [r for r in rows if "Port customs" in r]
+    assert row == (
+        '<svg width="34" height="20" aria-hidden="true"><circle cx="17" cy="10" r="7" '
+        'stroke="#555555" stroke-width="3" fill="#88CCEE"/></svg>'
+        "<span>Port customs (where a ship calls)</span>"
+    )
+
+
+def test_text_of_a_port_call_is_escaped(routes):
+    html = page(maps.routes_map(maps_fixtures.hostile(with_a_port_call(routes)), tiles=None))
+    assert "corridors-stop-port_call" in html
+    for payload in maps_fixtures.PAYLOADS:
+        assert payload not in html
+    (tip,) = [t for t in tooltips(html) if "Port customs at" in t]
+    assert "Gwadar customs" in tip and "<img" not in tip and "<svg" not in tip
 
 
 def test_itinerary_popup_lists_every_step_and_the_totals(routes):

@@ -14,6 +14,7 @@ import pytest
 from corridors import maps
 from tests import browser as chromium
 from tests import maps_fixtures
+from tests.test_maps import with_a_port_call
 
 ROUTE_COLOURS = {1: "#0072B2", 2: "#D55E00", 3: "#009E73"}
 
@@ -32,6 +33,7 @@ def pages(tmp_path_factory) -> dict[str, Path]:
         "routes": (maps.routes_map(routes, network=network, countries=countries), False),
         "network": (maps.network_map(network, countries=countries, tiles=None), False),
         "hostile": (maps.routes_map(bad_routes, m=bad_map), False),
+        "port_call": (maps.routes_map(with_a_port_call(routes), tiles=None), False),
         "offline": (offline_map, True),
         "offline_tiles": (maps.routes_map(routes, countries=countries), True),
     }
@@ -226,3 +228,14 @@ def test_the_cli_map_of_kazakhstan_to_the_arabian_sea(open_page, tmp_path):
     for route in routes:
         assert f"{route['totals']['distance_km']:,.0f} km" in legend
     assert log.blocked == []
+
+
+def test_a_port_call_is_its_own_marker_with_its_tooltip_and_legend_row(open_page, pages):
+    page, _ = open_page(pages["port_call"])
+    selector = "path.corridors-stop-port_call"
+    assert count(page, selector) == 1
+    assert page.get_attribute(selector, "fill") == "#88CCEE"
+    lines = hover(page, selector).splitlines()
+    assert lines[:2] == ["Route 3: Almaty → Gwadar", "Port customs at Gwadar customs"]
+    assert lines[2].startswith("in PAK, sea PAK → OMN")
+    assert "Port customs (where a ship calls)" in page.locator(".corridors-legend").inner_text()
