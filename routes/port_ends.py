@@ -21,9 +21,9 @@ such a port; every place of a query that names no cargo country keeps its entrie
 The call is the ship's, not the route's: it is priced on copies of the port's customs and
 transfer edges marked ``port_call``, which the query's allowed modes do not hide
 (:meth:`routes.constraints.Constraints.edge_filter`), so ``--modes road`` from a port still pays
-it. The query's copy shares the graph's places and edges but for the adjacency of the vertices it
-adds or changes; the graph itself is never changed. The array form (large networks) does not
-price the call: a query that would make one there is refused (:class:`QueryError`).
+it. The query's copy is an :class:`routes.overlay.Overlay` of the graph, which is never
+changed. The array form (large networks) does not price the call: a query that would make
+one there is refused (:class:`QueryError`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import networkx as nx
 
 from corridors.geo import convert, model, objectives
 from corridors.geo.errors import QueryError
-from corridors.routes import graph
+from corridors.routes import graph, overlay
 
 SEA = "sea"
 #: Sides of the vertices of a port call at a route's start and at its end.
@@ -121,7 +121,7 @@ def sea_ends(
             "is not priced on a network this large (array form); give no cargo country beyond the sea"
         )
         raise QueryError(msg)
-    edit = _Edit(G)
+    edit = overlay.Overlay(G)
     for n in starts:
         _start_at_sea(edit, network, n, cargo_from)
     for n in ends:
@@ -139,7 +139,7 @@ def sea_ends(
     return edit.graph()
 
 
-def _start_at_sea(edit: _Edit, network: model.Network, port: str, cargo: frozenset[str]) -> None:
+def _start_at_sea(edit: overlay.Overlay, network: model.Network, port: str, cargo: frozenset[str]) -> None:
     G, sea, entry = edit.G, (port, SEA, ""), (port, "*", "origin")
     for v in list(G._succ[entry]):
         edit.cut(entry, v)
@@ -157,7 +157,7 @@ def _start_at_sea(edit: _Edit, network: model.Network, port: str, cargo: frozens
     edit.join(landed, sea, _access(port))  # or sails on, as from a port call in mid-route
 
 
-def _end_at_sea(edit: _Edit, network: model.Network, port: str, cargo: frozenset[str]) -> None:
+def _end_at_sea(edit: overlay.Overlay, network: model.Network, port: str, cargo: frozenset[str]) -> None:
     G, sea, exit_ = edit.G, (port, SEA, ""), (port, "*", "dest")
     for u in list(G._pred[exit_]):
         edit.cut(u, exit_)
@@ -216,35 +216,3 @@ def _access(node_id: str) -> dict:
         "countries": frozenset(),
         **dict.fromkeys(objectives.attrs(), 0.0),
     }
-
-
-class _Edit:
-    """Edges cut from and added to a graph, on copies of the adjacency of the vertices touched."""
-
-    def __init__(self, G: nx.DiGraph) -> None:
-        self.G = G
-        self.succ, self.pred, self.nodes = dict(G._succ), dict(G._pred), dict(G._node)
-
-    def _own(self, table: dict, shared: dict, vertex: tuple) -> dict:
-        if vertex not in table:
-            table[vertex] = {}
-            self.nodes[vertex] = {}
-            (self.pred if table is self.succ else self.succ).setdefault(vertex, {})
-        elif vertex in shared and table[vertex] is shared[vertex]:
-            table[vertex] = dict(shared[vertex])
-        return table[vertex]
-
-    def cut(self, u: tuple, v: tuple) -> None:
-        del self._own(self.succ, self.G._succ, u)[v]
-        del self._own(self.pred, self.G._pred, v)[u]
-
-    def join(self, u: tuple, v: tuple, d: dict) -> None:
-        self._own(self.succ, self.G._succ, u)[v] = d
-        self._own(self.pred, self.G._pred, v)[u] = d
-
-    def graph(self) -> nx.DiGraph:
-        H = self.G.__class__()
-        H.graph, H._node = self.G.graph, self.nodes
-        H._succ = H._adj = self.succ  # networkx resets its cached views when these are set
-        H._pred = self.pred
-        return H

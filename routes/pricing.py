@@ -25,7 +25,7 @@ import networkx as nx
 
 from corridors.geo import model, modes
 from corridors.geo.errors import QueryError
-from corridors.routes import costs, graph, search
+from corridors.routes import costs, graph, overlay, search
 
 #: Payloads outside this range are not freight loads of one vehicle or wagon.
 PAYLOAD_RANGE_T = (1.0, 100.0)
@@ -310,22 +310,12 @@ def _customs_regime(
 
 
 def _with_edges(G: nx.DiGraph, changed: dict[tuple, dict]) -> nx.DiGraph:
-    """A graph that shares ``G``'s places, attributes and edges but for the ``changed`` edges'
-    data: only the adjacency of the ends of those edges is copied (``G.copy()`` copies every
-    edge's data, which took longer than the search itself on the built-in network). Neither
-    graph may be changed afterwards; :func:`reprice` makes a whole copy before it prices."""
-    succ, pred = dict(G._succ), dict(G._pred)
+    """A graph that shares ``G``'s places and edges but for the ``changed`` edges' data
+    (:class:`routes.overlay.Overlay`); :func:`reprice` makes a whole copy before it prices."""
+    edit = overlay.Overlay(G)
     for (u, v), d in changed.items():
-        if succ[u] is G._succ[u]:
-            succ[u] = dict(G._succ[u])
-        if pred[v] is G._pred[v]:
-            pred[v] = dict(G._pred[v])
-        succ[u][v] = pred[v][u] = d
-    H = G.__class__()
-    H.graph, H._node = G.graph, G._node
-    H._succ = H._adj = succ  # networkx resets its cached views when these are set
-    H._pred = pred
-    return H
+        edit.join(u, v, d)
+    return edit.graph()
 
 
 def _reprice_arrays(ag, cm: model.CostModel, p: Pricing):
