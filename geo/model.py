@@ -177,13 +177,15 @@ class RoadRest:
         return Span(min(c.rate for c in low), central.rate, max(c.rate for c in high))
 
     def standing_h(self, driving: Span) -> Span:
-        """Hours standing on a trip of ``driving`` hours of driving (low, central, high)."""
-        low, central, high = self.cycles()
-        return Span(
-            min(c.stops(driving.low) * c.standing_h for c in low),
-            central.stops(driving.central) * central.standing_h,
-            max(c.stops(driving.high) * c.standing_h for c in high),
-        )
+        """Hours standing on a trip of ``driving`` hours of driving (low, central, high), each end
+        by the cycle that gives it (:meth:`cycle_at`)."""
+
+        def at(end: str) -> float:
+            hours = getattr(driving, end)
+            cycle = self.cycle_at(end, hours)
+            return cycle.stops(hours) * cycle.standing_h
+
+        return Span(*(at(end) for end in SPAN_ENDS))
 
     def cycle_at(self, end: str, driving_h: float) -> Cycle:
         """The cycle that gives the ``end`` (low, central, high) of a trip of ``driving_h`` hours."""

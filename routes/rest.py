@@ -88,8 +88,7 @@ def central_edge_hours(edges: list[dict], network: model.Network) -> list[float]
     driving = math.fsum(moving.values())
     if driving <= 0:
         return hours
-    cycle = rest.cycle_at("central", driving)
-    share = cycle.stops(driving) * cycle.standing_h / driving
+    share = rest.standing_h(model.Span(driving, driving, driving)).central / driving
     for i, m in moving.items():
         hours[i] = m * (1 + share)
     return hours
