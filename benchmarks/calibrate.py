@@ -38,6 +38,7 @@ COLUMNS = (
     "via",
     "modes",
     "rail_service",
+    "drivers",
     "route",
     "year",
     "days_reported",
@@ -69,6 +70,8 @@ class Trip:
     modes: tuple[str, ...]
     #: The rail service the trip used (``block``, ``wagon``), blank for a trip without rail.
     rail_service: str
+    #: The crew's number of drivers where the trip's source names it, None where unknown.
+    drivers: int | None
     route: str
     year: int
     days_reported: float | None
@@ -142,14 +145,22 @@ def read_trips(path: str | Path = TRIPS) -> list[Trip]:
     Raises
     ------
     ValueError
-        If the header differs or a trip gives neither a reported time nor a low and high.
+        If the header differs, a trip's ``drivers`` is not a number of drivers, or a trip gives
+        neither a reported time nor a low and high.
     """
     with open(path, encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
         if tuple(reader.fieldnames or ()) != COLUMNS:
             msg = f"{path}: expected the columns {', '.join(COLUMNS)}"
             raise ValueError(msg)
-        trips = [_trip(row) for row in reader]
+        trips = []
+        for row in reader:
+            drivers = row["drivers"].strip()
+            if drivers and not (drivers.isdigit() and 1 <= int(drivers) <= 9):
+                want = "a number of drivers from 1 to 9 or blank"
+                msg = f"{path}: trip {row['id']!r} drivers: expected {want}, got {drivers!r}"
+                raise ValueError(msg)
+            trips.append(_trip(row))
     for t in trips:
         if t.days_reported is None and (t.days_low is None or t.days_high is None):
             msg = f"{path}: trip {t.id!r} gives no time (days_reported, or days_low and days_high)"
@@ -168,6 +179,7 @@ def _trip(row: dict[str, str]) -> Trip:
         via=tuple(v.strip() for v in row["via"].split(";") if v.strip()),
         modes=tuple(row["modes"].split("+")),
         rail_service=row["rail_service"].strip(),
+        drivers=int(row["drivers"]) if row["drivers"].strip() else None,
         route=row["route"],
         year=int(row["year"]),
         days_reported=_number(row["days_reported"]),
@@ -181,8 +193,8 @@ def _trip(row: dict[str, str]) -> Trip:
 
 
 def model_trip(trip: Trip, loaded) -> Result:
-    """Route a trip as reported (its places in order, its modes, its rail service, operational
-    links).
+    """Route a trip as reported (its places in order, its modes, its rail service, its crew
+    where the source names it, operational links).
 
     A trip that stops on arrival at the crossing it ends at (``end_crossing = excluded``) is
     routed to its last ``via`` place and then along the direct link from there to the crossing,
@@ -205,6 +217,7 @@ def model_trip(trip: Trip, loaded) -> Result:
             include_suspended=True,
             network=loaded,
             rail_service=trip.rail_service or None,
+            drivers=trip.drivers,
             cargo_from=trip.cargo_from or None,
             cargo_to=trip.cargo_to or None,
         )

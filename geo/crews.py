@@ -5,6 +5,9 @@
 ``{driving_h, standing_h}``: the crew drives at most ``driving_h`` hours, then stands
 ``standing_h`` hours, and stands no more once the trip's driving is done. ``default_drivers``
 names the crew of the central end when a query does not name one (:class:`model.RoadRest`).
+``[dwell.road.waits_as_rest.<kind>]`` (kind ``border``, ``transfer`` or ``sea``) gives the
+waits after which the driving clock starts again: ``min_h``, the shortest that is a daily rest,
+and ``ends``, the ends of the range (``low``, ``central``, ``high``) at which it counts.
 """
 
 from __future__ import annotations
@@ -51,12 +54,32 @@ def read_road_rest(file: str, road: dict, table) -> model.RoadRest:
         given = ", ".join(str(n) for n in sorted(crews))
         msg = f"{file}: [dwell.road] default_drivers: expected one of the crews ({given}), got {default!r}"
         raise NetworkDataError(msg)
-    rest = model.RoadRest(dict(sorted(crews.items())), default, t["source"])
+    waits = _waits(file, t.get("waits_as_rest", {}), table)
+    rest = model.RoadRest(dict(sorted(crews.items())), default, t["source"], None, waits)
     rates = rest.rates()
     if not rates.low <= rates.central <= rates.high:
         msg = f"{file}: [dwell.road] the default crew's central rest is outside the crews' low and high ends"
         raise NetworkDataError(msg)
     return rest
+
+
+def _waits(file: str, tables: Any, table) -> dict[str, model.RestWait]:
+    if not isinstance(tables, dict):
+        msg = f"{file}: [dwell.road] waits_as_rest: expected tables [dwell.road.waits_as_rest.<kind>]"
+        raise NetworkDataError(msg)
+    waits = {}
+    for kind, sub in tables.items():
+        key = f"dwell.road.waits_as_rest.{kind}"
+        if kind not in model.REST_WAIT_KINDS:
+            msg = f"{file}: [{key}] expected a kind of wait, one of {', '.join(model.REST_WAIT_KINDS)}"
+            raise NetworkDataError(msg)
+        w = table(key, sub, ["min_h"])
+        ends = w.get("ends")
+        if not isinstance(ends, list) or not set(ends) <= set(ENDS) or len(set(ends)) != len(ends):
+            msg = f"{file}: [{key}] ends: expected a list of {', '.join(ENDS)}, got {ends!r}"
+            raise NetworkDataError(msg)
+        waits[kind] = model.RestWait(float(w["min_h"]), frozenset(ends), w["source"])
+    return waits
 
 
 def _cycle(file: str, key: str, end: str, value: Any, table) -> model.Cycle:

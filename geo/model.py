@@ -145,19 +145,40 @@ class Crew:
     source: str
 
 
+#: The kinds of wait ``[dwell.road.waits_as_rest.<kind>]`` names: a border crossing, a transfer
+#: or port call (the truck unloads or stands in port), a sea leg.
+REST_WAIT_KINDS = ("border", "transfer", "sea")
+
+
+@dataclass(frozen=True)
+class RestWait:
+    """A wait that counts as the crew's daily rest: at least ``min_h`` hours, at the ``ends``
+    (low, central, high) named; the driving clock starts again after it."""
+
+    min_h: float
+    ends: frozenset[str]
+    source: str
+
+    def resets(self, end: str, hours: float) -> bool:
+        """Whether a wait of ``hours`` at ``end`` is a daily rest."""
+        return end in self.ends and hours >= self.min_h
+
+
 @dataclass(frozen=True)
 class RoadRest:
     """Road rest by driving day (``[dwell.road.drivers.<n>]``): the crews a truck may have.
 
     ``drivers`` is the crew a query names; None (unknown) spans every crew: the low end is the
     crew that stands least, the high end the one that stands most, the central the
-    ``default_drivers`` crew's central cycle.
+    ``default_drivers`` crew's central cycle. ``waits`` (kind -> :class:`RestWait`) are the
+    waits after which the crew's driving clock starts again.
     """
 
     crews: dict[int, Crew]
     default_drivers: int
     source: str
     drivers: int | None = None
+    waits: Mapping[str, RestWait] = field(default_factory=dict)
 
     def cycles(self) -> tuple[tuple[Cycle, ...], Cycle, tuple[Cycle, ...]]:
         """The cycles the low end chooses from, the central one, those the high end chooses from."""
@@ -176,28 +197,42 @@ class RoadRest:
         low, central, high = self.cycles()
         return Span(min(c.rate for c in low), central.rate, max(c.rate for c in high))
 
+    def resets(self, kind: str, end: str, hours: float) -> bool:
+        """Whether a wait of ``kind`` lasting ``hours`` at ``end`` restarts the driving clock."""
+        wait = self.waits.get(kind)
+        return wait is not None and wait.resets(end, hours)
+
     def standing_h(self, driving: Span) -> Span:
-        """Hours standing on a trip of ``driving`` hours of driving (low, central, high), each end
-        by the cycle that gives it (:meth:`cycle_at`)."""
+        """Hours standing on a trip of ``driving`` hours of driving in one stretch (low, central,
+        high), each end by the cycle that gives it (:meth:`cycle_at`)."""
+        return self.standing_h_runs({end: (getattr(driving, end),) for end in SPAN_ENDS})
+
+    def standing_h_runs(self, runs: Mapping[str, tuple[float, ...]]) -> Span:
+        """Hours standing on a trip driven in stretches (``runs[end]``: the hours of driving
+        between waits that restart the clock, at each end): each stretch stands whole stops of
+        the one cycle the end takes for the whole trip (:meth:`cycle_at`)."""
 
         def at(end: str) -> float:
-            hours = getattr(driving, end)
-            cycle = self.cycle_at(end, hours)
-            return cycle.stops(hours) * cycle.standing_h
+            cycle = self.cycle_at(end, runs[end])
+            return math.fsum(cycle.stops(h) * cycle.standing_h for h in runs[end])
 
         return Span(*(at(end) for end in SPAN_ENDS))
 
-    def cycle_at(self, end: str, driving_h: float) -> Cycle:
-        """The cycle that gives the ``end`` (low, central, high) of a trip of ``driving_h`` hours."""
+    def cycle_at(self, end: str, driving_h: float | tuple[float, ...]) -> Cycle:
+        """The cycle that gives the ``end`` (low, central, high) of a trip of ``driving_h`` hours
+        of driving (or stretches of driving)."""
         low, central, high = self.cycles()
         if end == "central":
             return central
+        runs = (driving_h,) if isinstance(driving_h, int | float) else driving_h
         pick = min if end == "low" else max
-        return pick(low if end == "low" else high, key=lambda c: c.stops(driving_h) * c.standing_h)
+        return pick(
+            low if end == "low" else high, key=lambda c: math.fsum(c.stops(h) * c.standing_h for h in runs)
+        )
 
     def for_drivers(self, drivers: int | None) -> RoadRest:
         """The same rules for a crew of ``drivers`` (None: unknown)."""
-        return RoadRest(self.crews, self.default_drivers, self.source, drivers)
+        return RoadRest(self.crews, self.default_drivers, self.source, drivers, self.waits)
 
 
 @dataclass(frozen=True)

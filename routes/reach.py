@@ -233,10 +233,10 @@ def within(
     start = places.resolve(net, origin).node_ids
     given = pricing.cargo_given(net, cargo_from, cargo_to)
     trees: dict[tuple, dict] = {}
-    # The search prices road rest at its long-run rate, at most one stop more than a route's
-    # rest by driving day (routes.rest): search that much farther.
+    # The search prices road rest at its long-run rate, at most one stop more per stretch of
+    # driving than a route's rest by driving day (routes.rest): search that much farther.
     road_rest = net.costs.road_rest
-    cutoff = max(bands_h) + (road_rest.cycles()[1].standing_h if road_rest else 0.0)
+    cutoff = max(bands_h) + rest.search_margin_h(road_rest, max(bands_h))
     ends_by_node = {n: pricing.ends_of(net, start, [n], given) for n in net.nodes}
     for ends in set(ends_by_node.values()):
         # One search per country the cargo ends in: a port there pays import clearance; a port

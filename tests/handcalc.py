@@ -10,10 +10,12 @@ when the code prices a step differently from what the data says:
   prices it, else the mode's default; plus the dwell of ``[dwell.<mode>]`` (or its country
   table): rest hours per moving hour on roads, yard hours per 100 km on rail, a flat wait at
   sea (the link's own ``wait_h`` first; central values), or where ``[dwell.road]`` gives crews
-  (``drivers`` tables) road rest by driving day over the whole route: the central cycle of the
+  (``drivers`` tables) road rest by driving day over the route: the central cycle of the
   ``default_drivers`` crew (or of the crew asked for), ``ceil(driving / driving_h) - 1`` stops
-  of ``standing_h`` over the route's central road moving time, shared among its road segments
-  by moving time; with a rail service other than
+  of ``standing_h`` over each stretch of the route's central road moving time between waits
+  of ``[dwell.road.waits_as_rest.<kind>]`` (a crossing ``border``, a transfer or port call's
+  customs ``transfer``, a sea leg ``sea``) whose central hours reach ``min_h`` where ``ends``
+  names ``central``, shared among its road segments by moving time; with a rail service other than
   ``default_service``, the ``[dwell.rail.service.<name>]`` figure for the country, else
   ``[dwell.rail.country.<ISO3>]``, else the service's own figure; and ``usd_per_t``, else the
   length times ``usd_per_t_km`` chosen in the same order as the speed;
@@ -223,7 +225,18 @@ class Fixture:
             return figs
         cycle = table["drivers"][str(self.drivers or table["default_drivers"])]["central"]
         driving = math.fsum(figs[i].hours for i in road)
-        stops = max(0, math.ceil(driving / cycle["driving_h"] - 1e-9) - 1)
+        waits = table.get("waits_as_rest", {})
+        stretches, run = [], 0.0
+        for i, s in enumerate(route.steps):
+            kind = _wait_kind(s)
+            rule = waits.get(kind) if kind else None
+            if i in road:
+                run += figs[i].hours
+            elif rule and "central" in rule["ends"] and figs[i].hours >= rule["min_h"]:
+                stretches.append(run)
+                run = 0.0
+        stretches.append(run)
+        stops = sum(max(0, math.ceil(h / cycle["driving_h"] - 1e-9) - 1) for h in stretches)
         rest = stops * cycle["standing_h"]
         for i in road:
             f = figs[i]
@@ -241,6 +254,17 @@ class Fixture:
         figs = self.steps(route, cargo)
         fields = ("km", "hours", "usd_per_t", "co2e_kg_per_t")
         return Figures(*(math.fsum(getattr(f, a) for f in figs) for a in fields))
+
+
+def _wait_kind(step) -> str | None:
+    """A border crossing is a ``border`` wait; a transfer or a port call's customs a
+    ``transfer`` wait; a sea leg a ``sea`` wait."""
+    kind = type(step).__name__
+    if kind == "Crossing":
+        return "border" if step.kind == "crossing" else "transfer"
+    if kind == "Transfer":
+        return "transfer"
+    return "sea" if kind == "Segment" and step.mode == "sea" else None
 
 
 @functools.lru_cache(maxsize=1)
