@@ -28,6 +28,8 @@ PUBLISHED = [
     ("Jalalabad", "Torkham", "road", 73.67, WITH_SUSPENDED),
     # ru-WP / National Encyclopedia of Uzbekistan: Zarafshan tract Samarkand–Turkmen border 365 km.
     ("Samarkand", "alat_farap", "road", 365, OPERATIONAL),
+    # ariananet province guide (Jowzjan): Sheberghan 135 km from Mazar-i-Sharif.
+    ("Sheberghan", "Mazar-i-Sharif", "road", 135, OPERATIONAL),
 ]
 
 
