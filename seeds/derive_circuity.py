@@ -4,7 +4,9 @@ A link's circuity is its published ``length_km`` divided by the geodesic length 
 (through its waypoints). The factor of a mode (``road``, ``rail``, ``sea``) and of its mountain
 terrain (``road_mountain``, ``rail_mountain``: links with ``terrain: mountain``) is the median
 over every link with a published length, whatever its status, and no ``length_estimated`` flag
-(a share of a total or another estimate would feed the factor back into itself).
+(a share of a total or another estimate would feed the factor back into itself). A factor is at
+least 1: the network loader refuses less (a route is no shorter than its drawn line), so a median
+below 1 (the few published sea routes, which the drawn sea lines slightly overstate) gives 1.
 
     python seeds/derive_circuity.py [--network seeds]        # print the table
     python seeds/derive_circuity.py --toml                   # print the [circuity] values only
@@ -43,8 +45,11 @@ def ratios(folder: Path) -> dict[str, list[tuple[float, str]]]:
 
 
 def factors(folder: Path) -> dict[str, float]:
-    """The median circuity per factor key, rounded to two decimals as ``costs.toml`` gives it."""
-    return {key: round(statistics.median(r for r, _ in rows), 2) for key, rows in ratios(folder).items()}
+    """The circuity per factor key as ``costs.toml`` gives it: the median, rounded to two decimals,
+    and at least 1."""
+    return {
+        key: max(1.0, round(statistics.median(r for r, _ in rows), 2)) for key, rows in ratios(folder).items()
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = sorted(found[key])
         median = statistics.median(r for r, _ in rows)
         if args.toml:
-            print(f"{key} = {median:.2f}")
+            print(f"{key} = {max(1.0, round(median, 2)):.2f}")
             continue
         low, high = rows[0], rows[-1]
         print(
