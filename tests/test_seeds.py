@@ -426,3 +426,11 @@ def test_heartland_rail_projects(loaded, project, status, year):
     assert {link.status for link in links} == {status}
     assert {link.year for link in links} == {year}
     assert all(link.gauge_mm in (1520, 1435) for link in links)
+
+
+def test_circuity_is_the_median_the_published_lengths_give():
+    from seeds import derive_circuity
+
+    costs = loading.load().network.costs
+    derived = derive_circuity.factors(SEEDS)
+    assert {key: costs.circuity[key] for key in derived} == derived
