@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import statistics
 import sys
 from collections.abc import Sequence
@@ -44,6 +45,8 @@ COLUMNS = (
     "days_reported",
     "days_low",
     "days_high",
+    "departed",
+    "arrived",
     "distance_km",
     "source_url",
     "source_use",
@@ -77,17 +80,44 @@ class Trip:
     days_reported: float | None
     days_low: float | None
     days_high: float | None
+    #: The calendar days of departure and arrival, where the source gives the time only by dates.
+    departed: dt.date | None
+    arrived: dt.date | None
     distance_km: float | None
     source_url: str
     source_use: str
     note: str
 
     @property
+    def date_days(self) -> int | None:
+        """Calendar days from departure to arrival, where the source gives dates."""
+        if self.departed is None or self.arrived is None:
+            return None
+        return (self.arrived - self.departed).days
+
+    @property
     def reported_h(self) -> float:
-        """The reported time in hours: the figure given, else the middle of the reported range."""
+        """The reported time in hours: the figure given, else the days between the dates, else the
+        middle of the reported range."""
         if self.days_reported is not None:
             return self.days_reported * 24
+        if self.date_days is not None:
+            return self.date_days * 24
         return (self.days_low + self.days_high) / 2 * 24
+
+    @property
+    def reported_range_h(self) -> tuple[float, float] | None:
+        """The span the reported time may lie in (hours), None for a single figure.
+
+        A trip reported by its dates left at some hour of the first day and arrived at some hour
+        of the last, so it took between one day less and one day more than the days between the
+        dates; a trip reported as a range (``days_low``, ``days_high``) took that range.
+        """
+        if self.date_days is not None:
+            return max(self.date_days - 1, 0) * 24, (self.date_days + 1) * 24
+        if self.days_low is not None and self.days_high is not None:
+            return self.days_low * 24, self.days_high * 24
+        return None
 
 
 @dataclass(frozen=True)
@@ -110,13 +140,13 @@ class Result:
     def inside(self) -> bool:
         """Whether the reported time lies inside the model's range.
 
-        A trip reported as a range (``days_low``, ``days_high``, no single figure) is inside
+        A trip reported as a range or by its dates (:attr:`Trip.reported_range_h`) is inside
         when the two ranges overlap.
         """
-        t = self.trip
-        if t.days_reported is None:
-            return self.low_h <= t.days_high * 24 and t.days_low * 24 <= self.high_h
-        return self.low_h <= t.reported_h <= self.high_h
+        span = self.trip.reported_range_h
+        if span is not None:
+            return self.low_h <= span[1] and span[0] <= self.high_h
+        return self.low_h <= self.trip.reported_h <= self.high_h
 
     @property
     def close(self) -> bool:
@@ -139,6 +169,16 @@ def _number(text: str) -> float | None:
     return float(text) if text.strip() else None
 
 
+def _date(row: dict[str, str], column: str) -> dt.date | None:
+    text = row[column].strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{column}: expected a date YYYY-MM-DD, got {text!r}") from None
+
+
 def read_trips(path: str | Path = TRIPS) -> list[Trip]:
     """The trips of a CSV file with the :data:`COLUMNS` header.
 
@@ -146,7 +186,9 @@ def read_trips(path: str | Path = TRIPS) -> list[Trip]:
     ------
     ValueError
         If the header differs, a trip's ``drivers`` is not a number of drivers, or a trip gives
-        neither a reported time nor a low and high.
+        neither a reported time nor a low and high nor its dates, gives one date without the other,
+        a date that is not YYYY-MM-DD, an arrival before its departure, or a low and high or a
+        reported time beside dates that disagree with them.
     """
     with open(path, encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
@@ -160,12 +202,33 @@ def read_trips(path: str | Path = TRIPS) -> list[Trip]:
                 want = "a number of drivers from 1 to 9 or blank"
                 msg = f"{path}: trip {row['id']!r} drivers: expected {want}, got {drivers!r}"
                 raise ValueError(msg)
-            trips.append(_trip(row))
+            try:
+                trips.append(_trip(row))
+            except ValueError as err:
+                msg = f"{path}: trip {row['id']!r}: {err}"
+                raise ValueError(msg) from None
     for t in trips:
-        if t.days_reported is None and (t.days_low is None or t.days_high is None):
-            msg = f"{path}: trip {t.id!r} gives no time (days_reported, or days_low and days_high)"
-            raise ValueError(msg)
+        problem = _time_problem(t)
+        if problem:
+            raise ValueError(f"{path}: trip {t.id!r} {problem}")
     return trips
+
+
+def _time_problem(t: Trip) -> str | None:
+    """What is wrong with how a trip gives its time, None if nothing."""
+    if (t.departed is None) != (t.arrived is None):
+        return "departed, arrived: expected both dates or neither"
+    if t.date_days is not None:
+        if t.date_days < 0:
+            return f"arrived: {t.arrived} is before departed {t.departed}"
+        if t.days_low is not None or t.days_high is not None:
+            return "days_low, days_high: expected blank beside dates (the dates give the range)"
+        if t.days_reported is not None and t.days_reported != t.date_days:
+            return f"days_reported: {t.days_reported:g} disagrees with the dates ({t.date_days} days)"
+        return None
+    if t.days_reported is None and (t.days_low is None or t.days_high is None):
+        return "gives no time (days_reported, days_low and days_high, or departed and arrived)"
+    return None
 
 
 def _trip(row: dict[str, str]) -> Trip:
@@ -185,6 +248,8 @@ def _trip(row: dict[str, str]) -> Trip:
         days_reported=_number(row["days_reported"]),
         days_low=_number(row["days_low"]),
         days_high=_number(row["days_high"]),
+        departed=_date(row, "departed"),
+        arrived=_date(row, "arrived"),
         distance_km=_number(row["distance_km"]),
         source_url=row["source_url"],
         source_use=row["source_use"],
@@ -271,6 +336,15 @@ def _days(hours: float) -> str:
     return f"{hours / 24:.1f}"
 
 
+def _reported(t: Trip) -> str:
+    """The reported time in days as the table shows it: a figure, a range, or days by dates ±1."""
+    if t.date_days is not None:
+        return f"{t.date_days}±1"
+    if t.days_reported is not None:
+        return _days(t.reported_h)
+    return f"{t.days_low:g}–{t.days_high:g}"
+
+
 def table(results: Sequence[Result]) -> str:
     """One line per trip: reported against the model's range, in days."""
     head = (
@@ -280,7 +354,7 @@ def table(results: Sequence[Result]) -> str:
     lines = [head, "-" * len(head)]
     for r in results:
         t = r.trip
-        rep = _days(t.reported_h) if t.days_reported is not None else f"{t.days_low:g}–{t.days_high:g}"
+        rep = _reported(t)
         if r.error:
             lines.append(f"{t.id:<40} {'+'.join(t.modes):<9} {t.year:>4} {rep:>9}  no route: {r.error}")
             continue

@@ -160,12 +160,14 @@ def _cargo_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--cargo-from",
         metavar="COUNTRY",
-        help="the country the cargo starts in, if not the origin's (goods in transit pay transit customs)",
+        help="the country the cargo starts in, if not the origin's (goods in transit pay transit customs); "
+        "'sea': landed from a ship at the origin port",
     )
     p.add_argument(
         "--cargo-to",
         metavar="COUNTRY",
-        help="the country the cargo ends in, if not the destination's (an ISO3 code beyond the network: GEO)",
+        help="the country the cargo ends in, if not the destination's (an ISO3 code beyond the network: "
+        "GEO); 'sea': goes on by ship from the destination port",
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from corridors.geo import modes, objectives
 from corridors.routes.api import Plan
+from corridors.routes.pricing import BY_SEA
 from corridors.routes.route import Crossing, Need, Route, Segment, Step, Transfer
 
 #: Version of the ``--json`` document; bumped when a field changes meaning or goes away.
@@ -213,11 +214,18 @@ def plan_geojson(plan: Plan, names: dict[str, str] | None = None) -> dict[str, A
     }
 
 
+def country_label(code: str) -> str:
+    """A country of a route as text: its ISO3 code, or ``overseas`` for cargo by ship from or to
+    whichever country (``--cargo-from sea``)."""
+    return "overseas" if code == BY_SEA else code
+
+
 def step_detail(step: Step) -> str:
     if isinstance(step, Transfer):
         return f"{_layer(step.from_layer)} → {_layer(step.to_layer)} ({step.kind.replace('_', ' ')})"
     if isinstance(step, Crossing) and step.kind == "port":
-        return f"in {step.country}, sea {step.countries[0]} → {step.countries[1]}"
+        a, b = (country_label(c) for c in step.countries)
+        return f"in {step.country}, sea {a} → {b}"
     if isinstance(step, Crossing):
         return f"{step.countries[0]} → {step.countries[1]}, {step.mode}"
     return f"{step.from_name} → {step.to_name}"

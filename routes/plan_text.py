@@ -101,7 +101,8 @@ def explain(plan: Plan, *, sources: bool = False) -> str:
             + (f"; range {time_range(r.time_h_low, r.time_h_high)}" if o.name == "time" else "")
             for o in objectives.shown(r.objective, "co2")
         )
-        out.append(f"Route {r.rank}: {totals}; countries {' → '.join(r.countries)}")
+        countries = " → ".join(map(output.country_label, r.countries))
+        out.append(f"Route {r.rank}: {totals}; countries {countries}")
         for step in r.steps:
             out.append(_explain_step(step))
             if sources:

@@ -142,6 +142,19 @@ def cargo_ends(
     return ends_of(network, stops[0], stops[-1], cargo_given(network, cargo_from, cargo_to))
 
 
+#: What ``--cargo-from sea`` (``--cargo-to sea``) names: a ship from (to) a country overseas,
+#: whichever it is. It is no country's code, so the cargo is at sea at every port
+#: (:func:`routes.port_ends.at_sea`) and in no port's country (:func:`transit_calls`).
+BY_SEA = "sea"
+
+def cargo_said(end: str, country: str) -> str:
+    """How notes say where the cargo starts (``end="starts"``) or ends (``"ends"``):
+    ``starts in KAZ``, or for :data:`BY_SEA` ``is landed from a ship`` / ``goes on by ship``."""
+    if country == BY_SEA:
+        return "is landed from a ship" if end == "starts" else "goes on by ship"
+    return f"{end} in {country}"
+
+
 #: The countries ``--cargo-from`` and ``--cargo-to`` name, None where not given.
 Given = tuple[frozenset[str] | None, frozenset[str] | None]
 
@@ -174,10 +187,13 @@ def ends_of(
 
 
 def _country(network: model.Network, name: str, text: str) -> str:
-    """A country of the network by name or ISO3, or any other ISO3 code (a country beyond it)."""
+    """A country of the network by name or ISO3, any other ISO3 code (a country beyond it), or
+    ``sea`` (:data:`BY_SEA`): by ship, from or to whichever country overseas."""
     from corridors.geo.errors import UnknownPlaceError
     from corridors.routes import places
 
+    if text.strip().lower() == BY_SEA:
+        return BY_SEA
     try:
         found = places.resolve(network, text)
     except UnknownPlaceError:
@@ -187,7 +203,7 @@ def _country(network: model.Network, name: str, text: str) -> str:
     code = text.strip().upper()
     if len(code) == 3 and code.isascii() and code.isalpha():
         return code
-    msg = f"`{name}`: {text!r} is neither a country of the network nor an ISO3 code (e.g. GEO)"
+    msg = f"`{name}`: {text!r} is neither a country of the network nor an ISO3 code (e.g. GEO) nor 'sea'"
     raise QueryError(msg)
 
 

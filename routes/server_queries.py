@@ -95,8 +95,12 @@ class RouteQuery(_Query):
     drivers: int | None = Field(
         None, description="the truck's crew, 1 or 2 drivers: its driving-time rules give the road rest"
     )
-    cargo_from: str | None = Field(None, description="the country the cargo starts in, if not the origin's")
-    cargo_to: str | None = Field(None, description="the country the cargo ends in, if not the destination's")
+    cargo_from: str | None = Field(
+        None, description="the country the cargo starts in, if not the origin's; 'sea': landed from a ship"
+    )
+    cargo_to: str | None = Field(
+        None, description="the country the cargo ends in, if not the destination's; 'sea': goes on by ship"
+    )
     explain: bool = Field(False, description="with format=csv: one row per step of each route")
     format: str = Field(
         "json",
@@ -124,8 +128,12 @@ class RankQuery(_Query):
     )
     status: list[str] | None = Field(None, description="the base: link statuses (default: operational)")
     include_suspended: bool = Field(False, description="the base: same as reopen=all")
-    cargo_from: str | None = Field(None, description="the country the cargo starts in, if not the origins'")
-    cargo_to: str | None = Field(None, description="the country the cargo ends in, if not the destinations'")
+    cargo_from: str | None = Field(
+        None, description="the country the cargo starts in, if not the origins'; 'sea': landed from a ship"
+    )
+    cargo_to: str | None = Field(
+        None, description="the country the cargo ends in, if not the destinations'; 'sea': goes on by ship"
+    )
     weights: str | None = Field(
         None,
         description="CSV text of origin,destination,weight rows under that header (what --weights "
@@ -155,8 +163,12 @@ class ReachQuery(_Query):
     status: list[str] | None = Field(None, description="link statuses in the scenario (default: operational)")
     month: int | None = Field(None, description="1-12: close what is out of season")
     include_suspended: bool = Field(False, description="reopen suspended links and crossings")
-    cargo_from: str | None = Field(None, description="the country the cargo starts in, if not the place's")
-    cargo_to: str | None = Field(None, description="the country the cargo ends in, if not the destination's")
+    cargo_from: str | None = Field(
+        None, description="the country the cargo starts in, if not the place's; 'sea': landed from a ship"
+    )
+    cargo_to: str | None = Field(
+        None, description="the country the cargo ends in, if not the destination's; 'sea': goes on by ship"
+    )
     compare: bool = Field(
         False, description="today's network beside the scenario the options name (default: all projects)"
     )

@@ -170,3 +170,62 @@ def test_builtin_cargo_landed_at_karachi_starts_at_the_terminal_with_a_sea_link(
     assert r.origin == "karachi"
     c = tomllib.loads(SEED_COSTS.read_text())["port_customs"]["country"]["PAK"]
     assert isinstance(r.steps[0], Crossing) and r.steps[0].values["time_h"] == c["hours"]
+
+
+@pytest.mark.parametrize(
+    ("args", "transit"),
+    [(("--cargo-from", "sea"), False), (("--cargo-from", "SEA", "--cargo-to", "UZB"), True)],
+)
+def test_cargo_from_sea_is_landed_from_a_ship_whichever_country_it_came_from(inland, args, transit):
+    """``sea`` stands for a ship from any country overseas: the same call as from Azerbaijan."""
+    road_h, road_usd = _totals(_route(inland, "Aport", "Inland"))
+    hours, usd = _call(inland, transit)
+    r = _route(inland, "Aport", "Inland", *args)
+    assert _totals(r) == (pytest.approx(road_h + hours), pytest.approx(road_usd + usd))
+    assert [c["node"] for c in r["border_crossings"]] == ["pa"]
+
+
+def test_cargo_to_sea_goes_on_by_ship_from_the_destination_port(inland):
+    road_h, road_usd = _totals(_route(inland, "Inland", "Aport"))
+    hours, usd = _call(inland, False)  # cargo of Kazakhstan leaving it: export clearance
+    r = _route(inland, "Inland", "Aport", "--cargo-to", "sea")
+    assert _totals(r) == (pytest.approx(road_h + hours), pytest.approx(road_usd + usd))
+
+
+def test_explain_names_cargo_by_sea_overseas(inland):
+    res = run_cli("route", "Aport", "Inland", "--cargo-from", "sea", "--explain", "--network", inland)
+    assert res.returncode == 0, res.stderr
+    lines = [line.strip() for line in res.stdout.splitlines()]
+    assert "port   Aport customs: in KAZ, sea overseas → KAZ" in lines
+    assert lines[1].endswith("countries overseas → KAZ")
+
+
+def test_builtin_chinese_cargo_by_ship_at_karachi_pays_the_port_call_that_cargo_by_land_does_not():
+    """China borders Pakistan (Khunjerab), so ``--cargo-from CHN`` at Karachi came by land and
+    pays nothing there; ``--cargo-from sea`` is the ship: the transit declaration for Afghanistan
+    and the port transfer of ``seeds/costs.toml`` come first."""
+    from corridors.routes import api, loading
+    from corridors.routes.route import Crossing, Transfer
+
+    c = tomllib.loads(SEED_COSTS.read_text())
+    loaded = loading.load()
+    query = dict(modes=["road"], reopen=["Torkham"], network=loaded)
+    by_land = api.plan("Karachi", "Kabul", cargo_from="CHN", **query).routes[0]
+    assert not isinstance(by_land.steps[0], Crossing | Transfer)
+    by_sea = api.plan("Karachi", "Kabul", cargo_from="sea", **query).routes[0]
+    first, second = by_sea.steps[:2]
+    assert isinstance(first, Crossing) and first.name.endswith("(transit)")
+    assert first.values["time_h"] == c["port_customs"]["transit"]["hours"]
+    assert isinstance(second, Transfer) and second.values["time_h"] == c["transfer"]["port"]["hours"]
+    assert by_sea.countries[0] == "sea"
+
+
+def test_notes_say_the_cargo_is_landed_from_a_ship_or_goes_on_by_ship():
+    from corridors.routes import pricing
+
+    assert pricing.cargo_said("starts", "KAZ") == "starts in KAZ"
+    assert pricing.cargo_said("starts", pricing.BY_SEA) == "is landed from a ship"
+    assert pricing.cargo_said("ends", pricing.BY_SEA) == "goes on by ship"
+    res = run_cli("rank", "--from", "Karachi", "--to", "Kabul", "--cargo-from", "sea")
+    assert res.returncode == 0, res.stderr
+    assert "the cargo is landed from a ship (customs at ports priced for it)." in res.stdout

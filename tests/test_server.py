@@ -138,6 +138,10 @@ def cli_error(*args: str) -> tuple[int, str]:
             "from=43.2,76.9&to=Karachi&avoid=KGZ&avoid=Torkham",
             ["43.2,76.9", "Karachi", "--avoid", "KGZ,Torkham"],
         ),
+        (
+            "from=Karachi&to=Kabul&reopen=Torkham&cargo_from=sea",
+            ["Karachi", "Kabul", "--reopen", "Torkham", "--cargo-from", "sea"],
+        ),
     ],
 )
 def test_route_is_the_cli_json(client, query, args):
