@@ -84,6 +84,17 @@ def _decode(column: tuple, i: int) -> Any:
     return column[1][i]
 
 
+#: A column of values as :class:`Columns` stores it (numbers, coordinates, codes or a list).
+encode = _encode
+
+
+def decoded(column: tuple) -> list:
+    """Every value of a column, in order."""
+    kind = column[0]
+    n = len(column[2]) - 1 if kind == "coords" else len(column[1])
+    return [_decode(column, i) for i in range(n)]
+
+
 def column_codes(column: tuple) -> tuple[np.ndarray, list]:
     """A column as integer codes into a table of its distinct values: ``values[i] ==
     table[codes[i]]``. Values that cannot be told apart as keys (a dict) get a code each; a
@@ -129,6 +140,21 @@ class Columns(Mapping[str, T], Generic[T]):
                 self.columns[f.name] = (other and _refer(values, other)) or _encode(values)
         self._index: dict[str, int] | None = None
         self._rows: dict[int, T] = {}
+
+    @classmethod
+    def from_columns(cls, of: type[T], ids: list[str], columns: dict[str, tuple]) -> Columns[T]:
+        """The mapping of ``ids`` whose fields are ``columns``, stored as :func:`encode` stores them."""
+        self = cls.__new__(cls)
+        self.__setstate__({"cls": of, "ids": ids, "columns": columns})
+        return self
+
+    def share_refs(self, refs: Mapping[str, Columns]) -> None:
+        """Let the fields named in ``refs`` that hold positions into the same ids share the ids of
+        those :class:`Columns` (one list of strings)."""
+        for name, other in refs.items():
+            column = self.columns[name]
+            if column[0] == "ref" and column[2] is not other.ids and column[2] == other.ids:
+                self.columns[name] = ("ref", column[1], other.ids)
 
     def __getstate__(self) -> dict:
         return {"cls": self.cls, "ids": self.ids, "columns": self.columns}

@@ -108,13 +108,15 @@ def _streamed(text: str, file: str, problems: list[Problem], escapes: bool, conv
     :data:`_UNEXPECTED` where the text is not a plain collection (to be parsed whole)."""
     out: list = []
     chunk: list = []
+    done = [0]  # features converted so far (``convert`` may return fewer items than it was given)
 
     def on_feature(feature: Any) -> None:
-        if _feature_problem(feature, file, len(out) + len(chunk), [], escapes):
+        if _feature_problem(feature, file, done[0] + len(chunk), [], escapes):
             raise jsonstream.Unexpected  # parsed whole, so that every problem is told as before
         chunk.append(feature)
         if len(chunk) == CHUNK:
-            out.extend(convert(chunk, len(out)))
+            out.extend(convert(chunk, done[0]))
+            done[0] += len(chunk)
             chunk.clear()
 
     def constant(name: str) -> Any:
@@ -131,7 +133,7 @@ def _streamed(text: str, file: str, problems: list[Problem], escapes: bool, conv
     if _member_problem(members, file, problems):
         return None
     if chunk:
-        out.extend(convert(chunk, len(out)))
+        out.extend(convert(chunk, done[0]))
     return out
 
 

@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from corridors.geo import costfile, geojson, model, parts, plain, safeio, tables, validate
+from corridors.geo import costfile, geojson, linkstore, model, parts, plain, safeio, tables, validate
 from corridors.geo.errors import FileAccessError, NetworkDataError
 from corridors.geo.paths import builtin_folder, network_files
 from corridors.geo.validate import Problem
@@ -55,6 +55,7 @@ def read_network(
     extra: Iterable[str | Path] = (),
     problems: list[Problem] | None = None,
     contents: Mapping[Path, bytes] | None = None,
+    columns_over: int | None = None,
 ) -> model.Network:
     """Read and validate a network folder (default: the built-in one) plus extra GeoJSON files.
 
@@ -62,6 +63,8 @@ def read_network(
     nodes), ``id`` (generated) and ``corridor`` (a ``name`` will do); see
     :func:`geo.validate.user_features`. ``contents`` gives the bytes of files of the folder as
     they are about to be written (new link files included): the network is read as it will be.
+    With ``columns_over``, the links of large files are read column-wise (:mod:`geo.linkblock`),
+    and a network of more links than that keeps them as :class:`geo.columns.Columns`.
 
     Raises
     ------
@@ -80,10 +83,13 @@ def read_network(
     nodes: dict[str, model.Node] = {}
     held: list[Problem] = []  # the nodes' problems, reported once every file has been parsed
     parsed = []
+    store = linkstore.LinkStore() if columns_over is not None else None
     for f in files:  # each file's places are read before the next file is parsed, and freed
         # the plain links of a file are built as it is decoded, its tree never held whole
         errors = any(p.severity == "error" for p in found)
-        convert = _plain_links(str(f), nodes, costs) if nodes and not errors else None
+        convert = None
+        if nodes and not errors:
+            convert = _blocks(nodes, costs) if store is not None else _plain_links(str(f), nodes, costs)
         features = load_features(f, found, raw=contents.get(f), convert=convert)
         if features is not None and not any(p.severity == "error" for p in found):
             _add_nodes(nodes, features, str(f), held)
@@ -92,24 +98,75 @@ def read_network(
     _raise_errors(found)
     found.extend(held)
     links: dict[str, model.Link] = {}
-    for file, features in parsed:
-        for start in range(0, len(features), plain.CHUNK):
-            chunk = features[start : start + plain.CHUNK]
-            fast = plain.plain_links(chunk, file, nodes, costs)
-            for index, feature, link in zip(itertools.count(start), chunk, fast, strict=False):
-                if type(feature) is model.Link:  # built as the file was decoded
-                    validate.add_unique(links, feature, file, index, found)
-                elif feature is not None:  # None: a Point, read as a node
-                    link = link or validate.link_from_feature(feature, index, file, nodes, costs, found)
-                    validate.add_unique(links, link, file, index, found)
-            features[start : start + len(chunk)] = [None] * len(chunk)  # the parsed JSON, freed as read
+    if store is None:
+        for file, features in parsed:
+            _read_links(file, features, nodes, costs, found, links)
+    else:
+        for file, features in parsed:
+            _store_links(file, features, nodes, costs, found, store)
     parts.check_parts(nodes, found)
     user_parsed = [(file, features) for file, features in parsed_user if features is not None]
+    if store is not None:
+        links = store.links(list(nodes), columns_over=columns_over)
     for added in validate.user_features(user_parsed, nodes, links, costs, found) if user_parsed else ():
         nodes.update((node.id, node) for _, node in added.nodes)
-        links.update((link.id, link) for _, link in added.links)
+        for _, link in added.links:
+            store.add(link, link.file, 0, []) if store is not None else links.update({link.id: link})
+    if store is not None and user_parsed:
+        links = store.links(list(nodes), columns_over=columns_over)
     _raise_errors(found)
     return model.Network(nodes, links, costs, str(folder), tuple(str(f) for f in [*files, *user_files]))
+
+
+def _read_links(file: str, features: list, nodes, costs, found: list[Problem], links: dict) -> None:
+    """Add the links of a file's features to ``links``, each checked (and its parsed JSON freed)."""
+    for start in range(0, len(features), plain.CHUNK):
+        chunk = features[start : start + plain.CHUNK]
+        fast = plain.plain_links(chunk, file, nodes, costs)
+        for index, feature, link in zip(itertools.count(start), chunk, fast, strict=False):
+            if type(feature) is model.Link:  # built as the file was decoded
+                validate.add_unique(links, feature, file, index, found)
+            elif feature is not None:  # None: a Point, read as a node
+                link = link or validate.link_from_feature(feature, index, file, nodes, costs, found)
+                validate.add_unique(links, link, file, index, found)
+        features[start : start + len(chunk)] = [None] * len(chunk)  # the parsed JSON, freed as read
+
+
+def _store_links(file: str, features: list, nodes, costs, found: list[Problem], store) -> None:
+    """:func:`_read_links` into a :class:`geo.linkstore.LinkStore`: the features of a large file
+    (or the runs of them read as it was decoded) read column-wise, those of a small one each."""
+    from corridors.geo import linkblock
+
+    def check(index: int, feature: dict) -> model.Link | None:
+        link = plain.plain_link(feature, file, nodes, costs)
+        return link or validate.link_from_feature(feature, index, file, nodes, costs, found)
+
+    if features and type(features[0]) is linkblock.Block:  # read as the file was decoded
+        for k, block in enumerate(features):
+            store.add_block(block, file, found, check)
+            features[k] = None
+        return
+    if len(features) < plain.VECTOR_MIN:
+        fast = plain.plain_links(features, file, nodes, costs)
+        for index, (feature, link) in enumerate(zip(features, fast, strict=True)):
+            if feature is not None:
+                link = link or validate.link_from_feature(feature, index, file, nodes, costs, found)
+                store.add(link, file, index, found)
+        return
+    table = linkblock.NodeTable(nodes)
+    for start in range(0, len(features), plain.CHUNK):
+        chunk = features[start : start + plain.CHUNK]
+        for block in linkblock.read_blocks(chunk, start, table, costs):
+            store.add_block(block, file, found, check)
+        features[start : start + len(chunk)] = [None] * len(chunk)  # the parsed JSON, freed as read
+
+
+def _blocks(nodes: Mapping[str, model.Node], costs: model.CostModel) -> geojson.Convert:
+    """Read each chunk of features column-wise, as blocks (:func:`geo.linkblock.read_blocks`)."""
+    from corridors.geo import linkblock
+
+    table = linkblock.NodeTable(nodes)
+    return lambda chunk, start: linkblock.read_blocks(chunk, start, table, costs)
 
 
 def _plain_links(file: str, nodes: Mapping[str, model.Node], costs: model.CostModel) -> geojson.Convert:
@@ -124,12 +181,23 @@ def _plain_links(file: str, nodes: Mapping[str, model.Node], costs: model.CostMo
 
 
 def _add_nodes(nodes: dict[str, model.Node], features: list, file: str, found: list[Problem]) -> None:
-    """The node of every Point of ``features``, each feature then dropped from the list (None)."""
+    """The node of every Point of ``features``, each feature then dropped from the list (None);
+    the Points of a run read column-wise are in its ``rest``."""
     for index, feature in enumerate(features):
-        if type(feature) is dict and validate.geometry_type(feature) == "Point":
-            node = plain.plain_node(feature, file) or validate.node_from_feature(feature, index, file, found)
-            validate.add_unique(nodes, node, file, index, found)
-            features[index] = None
+        if type(feature) is dict:
+            if _add_node(nodes, feature, file, index, found):
+                features[index] = None
+        elif feature is not None and type(feature) is not model.Link:  # a block of links
+            feature.rest = [(i, f) for i, f in feature.rest if not _add_node(nodes, f, file, i, found)]
+
+
+def _add_node(nodes: dict[str, model.Node], feature: dict, file: str, index: int, found: list) -> bool:
+    """Add the node of ``feature`` if it is a Point; return whether it is one."""
+    if validate.geometry_type(feature) != "Point":
+        return False
+    node = plain.plain_node(feature, file) or validate.node_from_feature(feature, index, file, found)
+    validate.add_unique(nodes, node, file, index, found)
+    return True
 
 
 def _raise_errors(problems: list[Problem]) -> None:

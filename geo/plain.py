@@ -24,17 +24,17 @@ from corridors.geo.schema import ENDPOINT_TOLERANCE_KM, ISO3_CODES, MAX_LENGTH_R
 
 #: A slug with nothing around it (the full path strips, then matches ``schema.ID_RE``).
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_\-]*\Z")
-_SCALARS = frozenset({str, int, float, bool, type(None)})
+SCALARS = frozenset({str, int, float, bool, type(None)})
 #: Link properties the fast path reads; a link with any other schema property takes the full path.
-_LINK_PLAIN = frozenset({"id", "from", "to", "mode", "status", "corridor", "source", "length_km", "gauge_mm"})
-_LINK_OTHER = frozenset(
+LINK_PLAIN = frozenset({"id", "from", "to", "mode", "status", "corridor", "source", "length_km", "gauge_mm"})
+LINK_OTHER = frozenset(
     {"project", "terrain", "speed_kmh", "wait_h", "usd_per_t_km", "usd_per_t", "year"}
     | {"length_estimated", "open_months", "oneway", "note"}
 )
 _NODE_OTHER = frozenset({"border", "transfer", "open_months", "part_of"})
 _NODE_KINDS = frozenset(model.NODE_KINDS) - {"border_crossing"}
-_MODES = frozenset(model.MODES)
-_LINK_STATUSES = frozenset(model.LINK_STATUSES)
+MODES = frozenset(model.MODES)
+LINK_STATUSES = frozenset(model.LINK_STATUSES)
 _NODE_STATUSES = frozenset(model.NODE_STATUSES)
 
 
@@ -67,9 +67,9 @@ def _props(feature: dict, other: frozenset[str], listed: str = "") -> dict | Non
         return None
     if not props.keys().isdisjoint(other) and any(props[k] is not None for k in other if k in props):
         return None
-    if not set(map(type, props.values())) <= _SCALARS:
+    if not set(map(type, props.values())) <= SCALARS:
         for key, value in props.items():
-            if type(value) not in _SCALARS and key != listed:
+            if type(value) not in SCALARS and key != listed:
                 return None
     return props
 
@@ -133,7 +133,7 @@ def plain_link(
     feature: dict, file: str, nodes: Mapping[str, model.Node], costs: model.CostModel
 ) -> model.Link | None:
     """The link of a plain LineString feature of a network folder, or None to run the full checks."""
-    screened = _screen_link(feature, nodes)
+    screened = screen_link(feature, nodes)
     if screened is None:
         return None
     coords, length, a, b = screened[0], screened[1], screened[2], screened[3]
@@ -155,7 +155,7 @@ VECTOR_MIN = 5_000
 #: Link features are checked this many at a time, so that the parsed JSON can be freed as read.
 CHUNK = 50_000
 #: Margin of the array checks: a value this close to a limit is left to the full checks.
-_MARGIN = 1e-9
+MARGIN = 1e-9
 
 
 def plain_links(
@@ -177,7 +177,7 @@ def plain_links(
     screened = [
         (i, s)
         for i, f in enumerate(features)
-        if _geometry_type(f) == "LineString" and (s := _screen_link(f, nodes)) is not None
+        if _geometry_type(f) == "LineString" and (s := screen_link(f, nodes)) is not None
     ]
     if not screened:
         return out
@@ -192,19 +192,19 @@ def plain_links(
         (c for _, s in screened for c in (s[2].lon, s[2].lat, s[3].lon, s[3].lat)), np.float64, 4 * n
     )
     alon, alat, blon, blat = (ends_xy[k::4] for k in range(4))
-    near = (_haversine(np, alon, alat, lon[starts], lat[starts]) < ENDPOINT_TOLERANCE_KM * (1 - _MARGIN)) & (
-        _haversine(np, blon, blat, lon[ends], lat[ends]) < ENDPOINT_TOLERANCE_KM * (1 - _MARGIN)
+    near = (haversine(np, alon, alat, lon[starts], lat[starts]) < ENDPOINT_TOLERANCE_KM * (1 - MARGIN)) & (
+        haversine(np, blon, blat, lon[ends], lat[ends]) < ENDPOINT_TOLERANCE_KM * (1 - MARGIN)
     )
-    pieces = _haversine(np, lon[:-1], lat[:-1], lon[1:], lat[1:])
+    pieces = haversine(np, lon[:-1], lat[:-1], lon[1:], lat[1:])
     pieces = np.append(pieces, 0.0)
     inner = np.ones(len(lon), bool)
     inner[ends] = False  # a piece from a line's last position to the next line's first is none
     geometry_km = np.add.reduceat(np.where(inner, pieces, 0.0), starts)
-    chord = _haversine(np, alon, alat, blon, blat)
+    chord = haversine(np, alon, alat, blon, blat)
     given = np.fromiter((np.nan if s[1] is None else s[1] for _, s in screened), np.float64, n)
     published = ~np.isnan(given)
-    fits = (given >= MIN_LENGTH_RATIO * chord * (1 + _MARGIN) + 1e-12) & (
-        (geometry_km > 0) & (given <= MAX_LENGTH_RATIO * geometry_km * (1 - _MARGIN))
+    fits = (given >= MIN_LENGTH_RATIO * chord * (1 + MARGIN) + 1e-12) & (
+        (geometry_km > 0) & (given <= MAX_LENGTH_RATIO * geometry_km * (1 - MARGIN))
     )
     ok = near & (~published | fits)
     for (index, screen), good, published_one in zip(screened, ok.tolist(), published.tolist(), strict=True):
@@ -215,7 +215,7 @@ def plain_links(
     return out
 
 
-def _haversine(np, lon1, lat1, lon2, lat2):
+def haversine(np, lon1, lat1, lon2, lat2):
     """:func:`geodesy.great_circle_km` over arrays."""
     phi1, phi2 = np.radians(lat1), np.radians(lat2)
     h = (
@@ -230,9 +230,9 @@ def _geometry_type(feature: Any) -> str | None:
     return geom.get("type") if type(geom) is dict else None
 
 
-def _screen_link(feature: dict, nodes: Mapping[str, model.Node]) -> tuple | None:
+def screen_link(feature: dict, nodes: Mapping[str, model.Node]) -> tuple | None:
     """The parts of a plain link that need no geodesy, or None: ``(coords, length, a, b, ...)``."""
-    props = _props(feature, _LINK_OTHER)
+    props = _props(feature, LINK_OTHER)
     geom = feature.get("geometry")
     if props is None or type(geom) is not dict or geom.get("type") != "LineString":
         return None
@@ -248,7 +248,7 @@ def _screen_link(feature: dict, nodes: Mapping[str, model.Node]) -> tuple | None
     link_id, mode, status = props.get("id"), props.get("mode"), props.get("status")
     if type(link_id) is not str or not _SLUG.match(link_id):
         return None
-    if type(mode) is not str or mode not in _MODES or type(status) is not str or status not in _LINK_STATUSES:
+    if type(mode) is not str or mode not in MODES or type(status) is not str or status not in LINK_STATUSES:
         return None
     corridor, source = _text(props.get("corridor")), _text(props.get("source"))
     a, b = nodes.get(_text(props.get("from"))), nodes.get(_text(props.get("to")))

@@ -136,7 +136,7 @@ def load(
     from corridors.geo import io
 
     with cache.no_gc():
-        network = io.read_network(folder, extra=extra, problems=problems)
+        network = io.read_network(folder, extra=extra, problems=problems, columns_over=array_threshold)
         if len(network.links) > array_threshold:  # every link is an edge at least: arrays for sure
             loaded = _arrays(network)
         else:
@@ -177,7 +177,10 @@ def _arrays(network: model.Network) -> Loaded:
         places.name_index(network)
         network.nodes = columns.Columns(model.Node, network.nodes.values())
         refs = {"from_id": network.nodes, "to_id": network.nodes}
-        network.links = columns.Columns(model.Link, network.links.values(), refs=refs)
+        if isinstance(network.links, columns.Columns):  # read column-wise (geo.linkstore)
+            network.links.share_refs(refs)
+        else:
+            network.links = columns.Columns(model.Link, network.links.values(), refs=refs)
         loaded = Loaded(network, batches.from_network(network))  # read from the columns
         loaded.G.share_ids(network.nodes, network.links)
     return loaded

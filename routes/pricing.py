@@ -147,6 +147,14 @@ def cargo_ends(
 #: (:func:`routes.port_ends.at_sea`) and in no port's country (:func:`transit_calls`).
 BY_SEA = "sea"
 
+def cargo_said(end: str, country: str) -> str:
+    """How notes say where the cargo starts (``end="starts"``) or ends (``"ends"``):
+    ``starts in KAZ``, or for :data:`BY_SEA` ``is landed from a ship`` / ``goes on by ship``."""
+    if country == BY_SEA:
+        return "is landed from a ship" if end == "starts" else "goes on by ship"
+    return f"{end} in {country}"
+
+
 #: The countries ``--cargo-from`` and ``--cargo-to`` name, None where not given.
 Given = tuple[frozenset[str] | None, frozenset[str] | None]
 

@@ -8,7 +8,7 @@ import textwrap
 from typing import Any
 
 from corridors.geo import objectives
-from corridors.routes import output, plan_text
+from corridors.routes import output, plan_text, pricing
 
 
 def _pair(pair: tuple[str, str], names: dict[str, str]) -> str:
@@ -157,7 +157,7 @@ def _weights_words(ranking) -> str:
 def _cargo_line(ranking) -> list[str]:
     """The countries the cargo was said to start and end in, when given."""
     start, end = ranking.cargo
-    said = [f"starts in {start}" if start else "", f"ends in {end}" if end else ""]
+    said = [pricing.cargo_said(how, c) if c else "" for how, c in (("starts", start), ("ends", end))]
     if not any(said):
         return []
     return [f"the cargo {' and '.join(s for s in said if s)} (customs at ports priced for it)."]

@@ -148,7 +148,11 @@ def reach(
         out.regions.append(
             RegionReach(region.id, region.name, region.kind, inside, best, centre, region.centre)
         )
-    said = [f"{how} in {min(c)}" for how, c in zip(("starts", "ends"), given, strict=True) if c is not None]
+    said = [
+        pricing.cargo_said(how, min(c))
+        for how, c in zip(("starts", "ends"), given, strict=True)
+        if c is not None
+    ]
     if said:
         out.notes.append(f"the cargo {' and '.join(said)} (customs at ports priced for it)")
     unreached = [net.nodes[p.node_id].name for p in found if p.route is None]

@@ -218,3 +218,14 @@ def test_builtin_chinese_cargo_by_ship_at_karachi_pays_the_port_call_that_cargo_
     assert first.values["time_h"] == c["port_customs"]["transit"]["hours"]
     assert isinstance(second, Transfer) and second.values["time_h"] == c["transfer"]["port"]["hours"]
     assert by_sea.countries[0] == "sea"
+
+
+def test_notes_say_the_cargo_is_landed_from_a_ship_or_goes_on_by_ship():
+    from corridors.routes import pricing
+
+    assert pricing.cargo_said("starts", "KAZ") == "starts in KAZ"
+    assert pricing.cargo_said("starts", pricing.BY_SEA) == "is landed from a ship"
+    assert pricing.cargo_said("ends", pricing.BY_SEA) == "goes on by ship"
+    res = run_cli("rank", "--from", "Karachi", "--to", "Kabul", "--cargo-from", "sea")
+    assert res.returncode == 0, res.stderr
+    assert "the cargo is landed from a ship (customs at ports priced for it)." in res.stdout
