@@ -1,5 +1,6 @@
-"""Published road section lengths in Iran, Turkmenistan and northern and central Kazakhstan, checked on the built-in network.
+"""Published road section lengths in Iran, Turkmenistan and northern and central Kazakhstan.
 
+Checked on the built-in network.
 Each row is a figure taken from a source (see the link's note in seeds/links/): the shortest
 operational road route between the two places must be within 3 % of it.
 """
