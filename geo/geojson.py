@@ -49,13 +49,14 @@ def load_geojson(
     max_bytes: int = MAX_FILE_BYTES,
     raw: bytes | None = None,
     convert: Convert | None = None,
+    chunk: int = CHUNK,
 ) -> list | None:
     """Parse a GeoJSON FeatureCollection and return its features, or record why it can't be read.
 
     Files over ``max_bytes``, and anything but a regular file, are refused before they are read.
     With ``raw``, those bytes are parsed as the content of ``path`` (a file about to be written).
     With ``convert``, the features of a text of :data:`STREAM_MIN_CHARS` or more are decoded one
-    at a time (:mod:`geo.jsonstream`), and each run of :data:`CHUNK` of them is passed as
+    at a time (:mod:`geo.jsonstream`), and each run of ``chunk`` of them is passed as
     ``convert(chunk, index of its first)`` as soon as it is read and checked; the list returned
     is made of what ``convert`` returns. The tree of a large file is so never held whole. (A
     shorter text, or a collection with any problem, is parsed whole, and its features are not
@@ -74,7 +75,7 @@ def load_geojson(
         return None
     escapes = _SURROGATE_ESCAPE.search(text) is not None if "\\u" in text else False
     if convert is not None and len(text) >= STREAM_MIN_CHARS:
-        streamed = _streamed(text, file, problems, escapes, convert)
+        streamed = _streamed(text, file, problems, escapes, convert, chunk)
         if streamed is not _UNEXPECTED:
             return streamed
     constants: list[_Constant] = []
@@ -103,7 +104,9 @@ def load_geojson(
 _UNEXPECTED = object()
 
 
-def _streamed(text: str, file: str, problems: list[Problem], escapes: bool, convert: Convert) -> Any:
+def _streamed(
+    text: str, file: str, problems: list[Problem], escapes: bool, convert: Convert, size: int
+) -> Any:
     """:func:`load_geojson`'s result, the features decoded and converted a chunk at a time, or
     :data:`_UNEXPECTED` where the text is not a plain collection (to be parsed whole)."""
     out: list = []
@@ -114,7 +117,7 @@ def _streamed(text: str, file: str, problems: list[Problem], escapes: bool, conv
         if _feature_problem(feature, file, done[0] + len(chunk), [], escapes):
             raise jsonstream.Unexpected  # parsed whole, so that every problem is told as before
         chunk.append(feature)
-        if len(chunk) == CHUNK:
+        if len(chunk) == size:
             out.extend(convert(chunk, done[0]))
             done[0] += len(chunk)
             chunk.clear()

@@ -208,8 +208,9 @@ def _field(name: str):
 class LinkStore:
     """The links read so far, in file order; see the module's doc."""
 
-    def __init__(self) -> None:
-        self.dict: dict[str, model.Link] | None = {}  # until the first run in columns
+    def __init__(self, links: dict[str, model.Link] | None = None) -> None:
+        """``links``: those read so far (the dict is taken over)."""
+        self.dict: dict[str, model.Link] | None = {} if links is None else links  # until a run
         self.ids: list[str] = []
         self.position: dict[str, int] = {}
         self.starts: list[int] = []  # the first row of each run of rows of one file

@@ -18,7 +18,7 @@ import numpy as np
 from corridors.geo import model, objectives
 from corridors.geo.columns import Columns, column_codes
 from corridors.routes.constraints import KINDS
-from corridors.routes.engine import MODES, SIDES, STATUSES, ArrayGraph
+from corridors.routes.engine import MODES, SIDES, STATUSES, ArrayGraph, IdIndex
 
 #: The code columns of every edge and their dtypes (``from_layer``/``to_layer`` are set apart).
 _CODE_DTYPES = (
@@ -49,7 +49,7 @@ class Tables:
             self.countries = sorted({n.country for n in nodes.values()})
         self.country_index = {c: i for i, c in enumerate(self.countries)}
         self.link_ids = list(network.links)
-        self.link_index = {lid: i for i, lid in enumerate(self.link_ids)}
+        self.link_index = IdIndex(self.link_ids)  # made if the edge rows need it
         self.kind = {k: i for i, k in enumerate(KINDS)}
         self.mode = {m: i for i, m in enumerate(MODES)}
         self.mode[None] = -1

@@ -280,13 +280,13 @@ def _assemble(network: model.Network, batch: _Batch) -> engine.ArrayGraph:
     # vertices numbered by first appearance in the rows: u then v of each edge
     seq = np.empty(2 * n_e, np.int64)
     seq[0::2], seq[1::2] = u, v
-    keys, first = np.unique(seq, return_index=True)
-    del seq
+    keys, first, inverse = np.unique(seq, return_index=True, return_inverse=True)
+    del seq, u, v
     appearance = np.argsort(first, kind="stable")
     number = np.empty(len(keys), np.int64)
     number[appearance] = np.arange(len(keys))
-    uv = np.column_stack([number[np.searchsorted(keys, u)], number[np.searchsorted(keys, v)]])
-    del u, v, number, first
+    uv = number[inverse.reshape(-1)].reshape(-1, 2)  # each edge's u and v, numbered
+    del number, first, inverse
     vertex_keys = keys[appearance]
     vertex_node = (vertex_keys >> _NODE_SHIFT).astype(np.int32)
     provisional = (vertex_keys >> _LAYER_SHIFT) & ((1 << (_NODE_SHIFT - _LAYER_SHIFT)) - 1)

@@ -26,6 +26,32 @@ TRANSFERS = model.TRANSFER_KINDS
 SIDES = ("", "a", "b", "origin", "dest", "via")
 
 
+class IdIndex(Mapping[str, int]):
+    """Each id's position in a list of ids, the index made on its first look-up (the arrays of a
+    large network are often given the network's shared ids at once, and need none of their own)."""
+
+    def __init__(self, ids: Sequence[str]) -> None:
+        self._ids = ids
+        self._index: dict[str, int] | None = None
+
+    def _made(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {k: i for i, k in enumerate(self._ids)}
+        return self._index
+
+    def __getitem__(self, key: str) -> int:
+        return self._made()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._made()
+
+    def __iter__(self):
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
 @dataclass(slots=True)
 class ArrayGraph:
     """CSR arrays of the layered graph and the tables that decode them."""
@@ -71,8 +97,7 @@ class ArrayGraph:
         if shared and hasattr(nodes, "positions") and hasattr(links, "positions"):
             self.node_index, self.link_index = nodes.positions(), links.positions(lazy=True)
         else:
-            self.node_index = {n: i for i, n in enumerate(self.node_ids)}
-            self.link_index = {n: i for i, n in enumerate(self.link_ids)}
+            self.node_index, self.link_index = IdIndex(self.node_ids), IdIndex(self.link_ids)
         self.masks = {}
 
     def share_ids(self, nodes, links) -> None:

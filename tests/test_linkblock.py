@@ -57,7 +57,7 @@ def test_networks_read_column_wise_keep_the_same_links(folder, stream, monkeypat
     monkeypatch.setattr(plain, "VECTOR_MIN", 0)  # every file read column-wise, however small
     if stream:
         monkeypatch.setattr(geojson, "STREAM_MIN_CHARS", 0)
-        monkeypatch.setattr(geojson, "CHUNK", 5)
+    monkeypatch.setattr(io, "_RUN", 5)  # runs of 5 features
     network = io.read_network(folder, columns_over=0)
     assert_same_columns(network, reference)
     assert list(network.nodes.items()) == list(reference.nodes.items())
