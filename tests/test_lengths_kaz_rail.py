@@ -20,6 +20,14 @@ PUBLISHED_RAIL_KM = [
     ("Kokshetau", "Karaganda", 537),
     # Same infobox, the difference of the two: Astana–Karaganda 537 − 296 = 241 km.
     ("Astana", "Karaganda", 241),
+    # ru-WP 'Астана-1' infobox (perceptiode.com mirror): Karaganda-Passenger 241 km, Almaty-1 1,318 km.
+    ("Astana", "Almaty", 1318),
+    # The same less Moiynty–Shu 438 (rail-news.kz) and Shu–Almaty-1 306 (txk.kz): 1318 − 241 − 438 − 306.
+    ("Karaganda", "Moiynty", 333),
+    # ru-WP 'Тараз (станция)' infobox (wiki4.ru mirror): Arys-1 282 km.
+    ("Taraz", "Arys", 282),
+    # 2005 KTZ ticket (bahnnews-austria.at forum, p=16082): Almaty-1 to Arys-1, 823 rail km.
+    ("Almaty", "Arys", 823),
     # ru-WP 'Трансказахстанская железнодорожная магистраль' (perceptiosv.com mirror):
     # Petropavl–Kokshetau–Astana–Karaganda–Moiynty–Shu, 1,514 km.
     ("Petropavl", "Shu", 1514),
