@@ -33,6 +33,10 @@ PUBLISHED_ROAD_KM = [
     ("Tehran", "Semnan", 216),
     # en-WP Road 22: Gorgan–Bojnurd section, 300 km.
     ("Bojnurd", "Gorgan", 300),
+    # KazAvtoZhol (news.mail.ru Dec 2025, Kazinform Dec 2025): A3 km posts Konaev 67, Taldykorgan 275.
+    ("Konaev", "Taldykorgan", 208),
+    # Seyyedizadeh and Abbasian via bama.resaco.ir: Bojnurd 260 km from Mashhad (by Quchan).
+    ("Mashhad", "Bojnurd", 260),
 ]
 
 
