@@ -1,8 +1,7 @@
 """Published road section lengths in Iran, Turkmenistan and northern and central Kazakhstan.
 
-Checked on the built-in network.
-Each row is a figure taken from a source (see the link's note in seeds/links/): the shortest
-operational road route between the two places must be within 3 % of it.
+Checked on the built-in network. Each row is a figure taken from a source (see the link's note in
+seeds/links/): the shortest operational road route between the two places must be within 3 % of it.
 """
 
 from __future__ import annotations
@@ -26,6 +25,18 @@ PUBLISHED_ROAD_KM = [
     # KazAvtoZhol via alau.kz, Mar 2026: Kostanay at km 549 of the Kostanay–Karabutak road, plus
     # the M32 from Aktobe (km 776) to Karabutak (km 965): 549 + 189.
     ("Kostanay", "Aktobe", 738),
+    # Qom provincial government (ghom.ir): Qom–Tehran freeway 135 km (130 km, qomefarda.ir).
+    ("Tehran", "Qom", 135),
+    # qomefarda.ir: Qom–Kashan freeway 104 km.
+    ("Qom", "Kashan", 104),
+    # triptoir.com / vidagasht.com: Semnan 216 km from Tehran (de-WP: about 220 km).
+    ("Tehran", "Semnan", 216),
+    # en-WP Road 22: Gorgan–Bojnurd section, 300 km.
+    ("Bojnurd", "Gorgan", 300),
+    # KazAvtoZhol (news.mail.ru Dec 2025, Kazinform Dec 2025): A3 km posts Konaev 67, Taldykorgan 275.
+    ("Konaev", "Taldykorgan", 208),
+    # Seyyedizadeh and Abbasian via bama.resaco.ir: Bojnurd 260 km from Mashhad (by Quchan).
+    ("Mashhad", "Bojnurd", 260),
 ]
 
 

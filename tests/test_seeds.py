@@ -364,6 +364,9 @@ CIRCUITY_EXCUSED = [
      "Kyzylkum: no road south from the Syr Darya to the Zeravshan; traffic goes by Tashkent"),
     # Known gaps: roads that exist but have no sourced length or route here yet.
     ({"semey"}, {"karaganda"}, "the Semey–Kainar–Karkaraly road is not modelled (no sourced length)"),
+    ({"semey"}, {"andijan", "kokand"},
+     "the Kalbatau–Semey section of the China border–Maikapshagai–Semey–Pavlodar road is not modelled, "
+     "so from the south Semey is reached round by Oskemen"),
     ({"kostanay"}, {"navoi", "bukhara", "turkistan"},
      "the Kostanay–Arkalyk–Zhezkazgan road (KAZ13) is not modelled"),
     ({"turkmenabat", "mary"}, {"urgench", "dashoguz"},
