@@ -37,6 +37,8 @@ PUBLISHED_ROAD_KM = [
     ("Konaev", "Taldykorgan", 208),
     # Seyyedizadeh and Abbasian via bama.resaco.ir: Bojnurd 260 km from Mashhad (by Quchan).
     ("Mashhad", "Bojnurd", 260),
+    # KazAvtoZhol (Astana TV Dec 2024, Kazinform Dec 2025): KAZ01 km posts Balkhash 1854, Burylbaital 2152.
+    ("Balkhash", "Burylbaital", 298),
 ]
 
 
