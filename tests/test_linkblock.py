@@ -187,3 +187,14 @@ def test_large_files_with_problems_read_as_feature_by_feature(generated, tmp_pat
         assert reference[2]
     else:
         assert_same_columns(got[0], reference[0])
+
+
+@pytest.mark.parametrize("user", sorted((DATA / "user").glob("*.geojson")), ids=lambda p: p.stem)
+def test_user_files_join_a_network_read_column_wise(user, monkeypatch):
+    reference = _read(DATA / "region", extra=[user])
+    monkeypatch.setattr(plain, "VECTOR_MIN", 0)
+    got = _read(DATA / "region", extra=[user], columns_over=0)
+    assert got[1:] == reference[1:]
+    if reference[0] is not None:
+        assert list(got[0].links.items()) == list(reference[0].links.items())
+        assert list(got[0].nodes.items()) == list(reference[0].nodes.items())
