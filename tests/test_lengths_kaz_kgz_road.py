@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from corridors.routes import api, loading
+from tests import lengths
 
 PUBLISHED_ROAD_KM = [
     # KazAvtoZhol chainage of the M32/A2 road (baq.kz, Jan 2026): Turkestan km 2095 − Kyzylorda km 1806.
@@ -24,12 +24,6 @@ PUBLISHED_ROAD_KM = [
 ]
 
 
-@pytest.fixture(scope="module")
-def loaded():
-    return loading.load()
-
-
 @pytest.mark.parametrize(("a", "b", "published_km"), PUBLISHED_ROAD_KM)
-def test_published_road_section_lengths(loaded, a, b, published_km):
-    route = api.plan(a, b, by="distance", modes=["road"], status=["operational"], network=loaded).routes[0]
-    assert route.distance_km == pytest.approx(published_km, rel=0.03)
+def test_published_road_section_lengths(a, b, published_km):
+    lengths.assert_published(a, b, "road", published_km)

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from corridors.routes import api, loading
-
-OPERATIONAL = ["operational"]
-#: Torkham is closed to trade (suspended), but the road to it is open: plan over suspended links too.
-WITH_SUSPENDED = ["operational", "suspended"]
+from tests import lengths
+from tests.lengths import OPERATIONAL, WITH_SUSPENDED
 
 PUBLISHED = [
     # Library of Congress Country Study, Turkmenistan (1996): Chärjew–Kerki highway 225 km.
@@ -33,12 +30,6 @@ PUBLISHED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def loaded():
-    return loading.load()
-
-
 @pytest.mark.parametrize(("a", "b", "mode", "published_km", "status"), PUBLISHED)
-def test_published_section_lengths(loaded, a, b, mode, published_km, status):
-    route = api.plan(a, b, by="distance", modes=[mode], status=status, network=loaded).routes[0]
-    assert route.distance_km == pytest.approx(published_km, rel=0.03)
+def test_published_section_lengths(a, b, mode, published_km, status):
+    lengths.assert_published(a, b, mode, published_km, status)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from corridors.routes import api, loading
+from tests import lengths
 
 PUBLISHED_RAIL_KM = [
     # Podrobno.uz citing the Dunyo agency (via vb.kg): second track "Navoi – Bukhara", 92.3 km.
@@ -28,12 +28,6 @@ PUBLISHED_RAIL_KM = [
 ]
 
 
-@pytest.fixture(scope="module")
-def loaded():
-    return loading.load()
-
-
 @pytest.mark.parametrize(("a", "b", "published_km"), PUBLISHED_RAIL_KM)
-def test_published_rail_section_lengths(loaded, a, b, published_km):
-    route = api.plan(a, b, by="distance", modes=["rail"], status=["operational"], network=loaded).routes[0]
-    assert route.distance_km == pytest.approx(published_km, rel=0.03)
+def test_published_rail_section_lengths(a, b, published_km):
+    lengths.assert_published(a, b, "rail", published_km)
