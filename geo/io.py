@@ -118,7 +118,10 @@ def read_network(
     for added in validate.user_features(user_parsed, nodes, links, costs, found) if user_parsed else ():
         nodes.update((node.id, node) for _, node in added.nodes)
         for _, link in added.links:
-            store.add(link, link.file, 0, []) if store is not None else links.update({link.id: link})
+            if store is None:
+                links[link.id] = link
+            else:
+                store.add(link, link.file, 0, [])  # its id was checked by user_features
     if store is not None and user_parsed:
         links = store.links(list(nodes), columns_over=columns_over)
     _raise_errors(found)

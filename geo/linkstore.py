@@ -29,6 +29,31 @@ def _typed(value) -> tuple:
     return (float, repr(value)) if type(value) is float else (type(value), value)
 
 
+class _Chunks:
+    """Values of one dtype added as arrays or one at a time, concatenated once at the end."""
+
+    def __init__(self, dtype) -> None:
+        self.dtype = dtype
+        self.arrays: list[np.ndarray] = []
+        self.pending: list = []
+
+    def extend(self, values: np.ndarray) -> None:
+        self._flush()
+        self.arrays.append(values)
+
+    def append(self, value) -> None:
+        self.pending.append(value)
+
+    def array(self) -> np.ndarray:
+        self._flush()
+        return np.concatenate(self.arrays) if self.arrays else np.zeros(0, self.dtype)
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.arrays.append(np.array(self.pending, self.dtype))
+            self.pending = []
+
+
 class _Coded:
     """One field as codes into a table of its values; :meth:`column` encodes it as
     :class:`geo.columns.Columns` would (codes in order of first appearance, floats, or a list)."""
@@ -36,8 +61,7 @@ class _Coded:
     def __init__(self) -> None:
         self.index: dict = {}
         self.table: list = []
-        self.chunks: list[np.ndarray] = []
-        self.pending: list[int] = []
+        self.codes = _Chunks(np.int32)
         self.values: list | None = None  # the values themselves, once one cannot be a key
 
     def code(self, value) -> int:
@@ -52,9 +76,8 @@ class _Coded:
         if self.values is not None:
             self.values.extend(table[c] for c in codes.tolist())
             return
-        self._flush()
         lut = np.fromiter(map(self.code, table), np.int32, len(table))
-        self.chunks.append(lut[codes])
+        self.codes.extend(lut[codes])
 
     def add_same(self, value, n: int) -> None:
         self.add_codes(np.zeros(n, np.int32), [value])
@@ -62,29 +85,17 @@ class _Coded:
     def add_one(self, value) -> None:
         if self.values is None:
             try:
-                self.pending.append(self.code(value))
+                self.codes.append(self.code(value))
                 return
             except TypeError:  # unhashable: the field keeps its values
-                self.values = self._decoded()
-                self.chunks, self.pending = [], []
+                self.values = [self.table[c] for c in self.codes.array().tolist()]
+                self.codes = _Chunks(np.int32)
         self.values.append(value)
-
-    def _flush(self) -> None:
-        if self.pending:
-            self.chunks.append(np.array(self.pending, np.int32))
-            self.pending = []
-
-    def _codes(self) -> np.ndarray:
-        self._flush()
-        return np.concatenate(self.chunks) if self.chunks else np.zeros(0, np.int32)
-
-    def _decoded(self) -> list:
-        return [self.table[c] for c in self._codes().tolist()]
 
     def column(self) -> tuple:
         if self.values is not None:
             return columns.encode(self.values)
-        codes = self._codes()
+        codes = self.codes.array()
         if not len(codes):
             return columns.encode([])
         distinct, first = np.unique(codes, return_index=True)
@@ -103,42 +114,31 @@ class _Coded:
         return ("codes", codes.astype(dtype), table)
 
 
-class _Floats(_Coded):
+class _Floats:
     """A field of floats (``length_km``), kept as floats while every value is one."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.floats: list[np.ndarray] = []
-        self.singles: list[float] = []
+        self.floats = _Chunks(np.float64)
+        self.values: list | None = None  # the values themselves, once one is not a float
 
     def add_floats(self, values: np.ndarray) -> None:
         if self.values is not None:
             self.values.extend(values.tolist())
             return
-        self._flush_floats()
-        self.floats.append(values)
+        self.floats.extend(values)
 
     def add_one(self, value) -> None:
         if self.values is None and type(value) is float:
-            self.singles.append(value)
+            self.floats.append(value)
             return
         if self.values is None:
-            self.values = self._all().tolist()
+            self.values = self.floats.array().tolist()
         self.values.append(value)
-
-    def _flush_floats(self) -> None:
-        if self.singles:
-            self.floats.append(np.array(self.singles, np.float64))
-            self.singles = []
-
-    def _all(self) -> np.ndarray:
-        self._flush_floats()
-        return np.concatenate(self.floats) if self.floats else np.zeros(0, np.float64)
 
     def column(self) -> tuple:
         if self.values is not None:
             return columns.encode(self.values)
-        floats = self._all()
+        floats = self.floats.array()
         return ("float", floats) if len(floats) else columns.encode([])
 
 
