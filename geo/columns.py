@@ -157,10 +157,10 @@ class Columns(Mapping[str, T], Generic[T]):
                 self.columns[name] = ("ref", column[1], other.ids)
 
     def __getstate__(self) -> dict:
-        return {"cls": self.cls, "ids": self.ids, "columns": self.columns}
+        return {"cls": self.cls, "ids": joined(self.ids), "columns": self.columns}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
+        self.__dict__.update(state, ids=split(state["ids"]))
         self._index = None  # made on the first look-up by id
         self._rows = {}
 
@@ -215,6 +215,24 @@ class Columns(Mapping[str, T], Generic[T]):
 
     def items(self):  # type: ignore[override]
         return ((k, self._rows.get(i) or self._build(i)) for i, k in enumerate(self.ids))
+
+
+def joined(texts: list[str]) -> list[str] | tuple[int, str]:
+    """A list of strings as one string and their number, to pickle: a million ids unpickle as
+    one string split in a twentieth of a second, against a third of a second one by one. A
+    list that a separator cannot join (a string holding ``\\0``, or not a string) stays a list."""
+    text = "\0".join(texts) if all(type(t) is str for t in texts) else None
+    if text is None or text.count("\0") != max(len(texts) - 1, 0):
+        return texts
+    return (len(texts), text)
+
+
+def split(texts: list[str] | tuple[int, str]) -> list[str]:
+    """The list :func:`joined` joined (a list passes as it is)."""
+    if isinstance(texts, list):
+        return texts
+    n, text = texts
+    return text.split("\0") if n else []
 
 
 class _Positions(Mapping[str, int]):

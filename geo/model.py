@@ -391,6 +391,6 @@ class Network:
     costs: CostModel
     folder: str = ""
     files: tuple[str, ...] = ()
-    name_index: dict[str, str | tuple[str, ...]] | None = None
+    name_index: Mapping[str, str | tuple[str, ...]] | None = None
     #: Place id -> the ids of its parts (``part_of``); filled on first use by the place search.
     parts: dict[str, tuple[str, ...]] | None = None

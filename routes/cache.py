@@ -22,6 +22,8 @@ symbolic link. A data-only format (numpy ``.npz`` plus JSON) would need a conver
 class that is cached and to rebuild the networkx graph on each load, which is where most of the
 cold-load time goes; an authenticated pickle keeps cached loads of 10^6 links at the speed of
 unpickling plus one pass of SHA-256 over the entry.
+
+The layout of an entry, mapped into memory rather than read, is :mod:`routes.cache_entry`.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ import hmac
 import json
 import logging
 import os
-import pickle
 import secrets
 import stat
 import time
@@ -43,17 +44,18 @@ from typing import Any, BinaryIO
 
 from corridors.geo import safeio
 from corridors.geo.errors import FileAccessError
+from corridors.routes import cache_entry
 
 log = logging.getLogger(__name__)
 
 #: Graphs smaller than this are rebuilt each time: cheap, and they would only fill the cache.
 MIN_EDGES = 1_000
 #: The first bytes of every entry; a new format gets a new one.
-MAGIC = b"corridors cache 4\n"
+MAGIC = cache_entry.MAGIC
 #: The name of the secret key file in the cache folder.
 KEY_FILE = "key"
 _KEY_BYTES = 32
-_TAG_BYTES = hashlib.sha256().digest_size
+_TAG_BYTES = cache_entry.TAG_BYTES
 #: Files larger than this are not hashed for a key (the network reader refuses them anyway).
 MAX_KEYED_BYTES = 4 * 1024**3
 #: Files of at least this size have their digest remembered (:class:`_Digests`).
@@ -143,7 +145,7 @@ class _Digests:
         payload = json.dumps(known).encode()
         with _opened(create=True) as (dfd, secret):
             if dfd is not None:
-                head = MAGIC + _seal(secret, DIGESTS_FILE, payload)
+                head = MAGIC + cache_entry.seal(secret, DIGESTS_FILE, payload)
                 _write_atomic(dfd, DIGESTS_FILE, lambda fh: fh.write(head + payload))
 
 
@@ -152,7 +154,7 @@ def _unsealed_digests(secret: bytes, data: bytes) -> dict[str, list]:
     head = len(MAGIC) + _TAG_BYTES
     payload = data[head:]
     if not data.startswith(MAGIC) or not hmac.compare_digest(
-        data[len(MAGIC) : head], _seal(secret, DIGESTS_FILE, payload)
+        data[len(MAGIC) : head], cache_entry.seal(secret, DIGESTS_FILE, payload)
     ):
         return {}
     try:
@@ -200,49 +202,21 @@ def get(k: str) -> Any | None:
         if fh is None:
             return None
         with fh:
-            head = fh.read(len(MAGIC) + _TAG_BYTES)
-            if not head.startswith(MAGIC) or not hmac.compare_digest(
-                head[len(MAGIC) :], _seal_file(secret, k, fh)
-            ):
-                return None
-            fh.seek(len(head))  # the seal holds: unpickle the same bytes, streamed from the file
-            try:
-                with no_gc():
-                    stored, obj = pickle.load(fh)
-            except Exception:  # sealed by us yet unreadable (an old class layout): rebuild
-                return None
+            found = cache_entry.read(fh.fileno(), secret, k, no_gc)
+        if found is None:
+            return None
+        stored, obj = found
         return obj if stored == k else None
 
 
 def put(k: str, obj: Any) -> None:
     """Store ``obj`` under key ``k``, atomically; a cache that can't be written is skipped.
 
-    The pickle is written as it is made, sealed on the way (a large network's pickle is
-    hundreds of megabytes: it is never held in memory whole).
+    The entry is written as it is made, sealed on the way (:func:`routes.cache_entry.write`).
     """
     with _opened(create=True) as (dfd, secret):
-        if dfd is None:
-            return
-        mac = hmac.new(secret, hashlib.sha256(k.encode()).digest(), digestmod=hashlib.sha256)
-
-        def write(fh: BinaryIO) -> None:
-            fh.write(MAGIC + bytes(_TAG_BYTES))  # the seal's place, filled once the payload is written
-            pickle.dump((k, obj), _Sealing(fh, mac), protocol=pickle.HIGHEST_PROTOCOL)
-            fh.seek(len(MAGIC))
-            fh.write(mac.digest())
-
-        _write_atomic(dfd, _name(k), write)
-
-
-class _Sealing:
-    """A file that passes what is written to it through a MAC (:func:`_seal`) on the way."""
-
-    def __init__(self, fh: BinaryIO, mac: hmac.HMAC) -> None:
-        self.fh, self.mac = fh, mac
-
-    def write(self, data: bytes) -> int:
-        self.mac.update(data)
-        return self.fh.write(data)
+        if dfd is not None:
+            _write_atomic(dfd, _name(k), lambda fh: cache_entry.write(fh, secret, k, obj))
 
 
 def _write_atomic(dfd: int, name: str, write: Callable[[BinaryIO], Any]) -> None:
@@ -258,21 +232,6 @@ def _write_atomic(dfd: int, name: str, write: Callable[[BinaryIO], Any]) -> None
             os.unlink(tmp, dir_fd=dfd)
         if not isinstance(err, OSError):
             raise
-
-
-def _seal(secret: bytes, k: str, payload: bytes) -> bytes:
-    """The HMAC-SHA256 of an entry: its key's digest, then its payload."""
-    mac = hmac.new(secret, hashlib.sha256(k.encode()).digest(), digestmod=hashlib.sha256)
-    mac.update(payload)
-    return mac.digest()
-
-
-def _seal_file(secret: bytes, k: str, fh: BinaryIO) -> bytes:
-    """:func:`_seal` of the rest of an open entry, read in blocks (no copy of the payload)."""
-    mac = hmac.new(secret, hashlib.sha256(k.encode()).digest(), digestmod=hashlib.sha256)
-    while block := fh.read(1 << 22):
-        mac.update(block)
-    return mac.digest()
 
 
 @contextmanager
@@ -353,8 +312,8 @@ def _new_secret(dfd: int) -> bytes | None:
 def _open_entry(dfd: int, name: str) -> BinaryIO | None:
     """An entry opened for reading if it is a regular file of this user, else None.
 
-    Only this user can write such a file in the checked folder, so the bytes that pass the
-    seal are the bytes then unpickled from the same descriptor.
+    Only this user can write such a file in the checked folder; the bytes that pass the seal
+    are the bytes then unpickled (:func:`_unsealed`).
     """
     try:
         fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dfd)

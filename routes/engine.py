@@ -112,12 +112,20 @@ class ArrayGraph:
     def __getstate__(self) -> dict:
         # the masks made so far go with the arrays (a mask that hides nothing shares them)
         kept = [k for k in self.__slots__ if k not in ("node_index", "link_index", "query_terms")]
-        return {k: getattr(self, k) for k in kept}
+        state = {k: getattr(self, k) for k in kept}
+        for name, of in (("node_ids", self.network.nodes), ("link_ids", self.network.links)):
+            if state[name] is getattr(of, "ids", None):  # shared with the network's columns
+                state[name] = None
+        return state
 
     def __setstate__(self, state: dict) -> None:
         masks = state.pop("masks", {})
         for k, v in state.items():
             setattr(self, k, v)
+        if self.node_ids is None:
+            self.node_ids = self.network.nodes.ids
+        if self.link_ids is None:
+            self.link_ids = self.network.links.ids
         self._index()
         self.masks = masks
 

@@ -174,8 +174,10 @@ def _arrays(network: model.Network) -> Loaded:
     from corridors.routes import batches
 
     with cache.no_gc():
-        places.name_index(network)
+        names = places.name_index(network)
+        places.parts_index(network)  # made while the nodes are objects: a scan of the columns is slow
         network.nodes = columns.Columns(model.Node, network.nodes.values())
+        network.name_index = places.NameIndex(names, network.nodes)
         refs = {"from_id": network.nodes, "to_id": network.nodes}
         if isinstance(network.links, columns.Columns):  # read column-wise (geo.linkstore)
             network.links.share_refs(refs)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from pathlib import Path
 
 import pytest
 
-from corridors.geo import io, paths
+from corridors.geo import columns, io, model, paths
 from corridors.routes import places
 
 DATA = Path(__file__).parent / "data"
@@ -39,3 +40,21 @@ def test_shared_names_and_aliases_list_every_place_once():
     assert index == _by_sets(network)
     assert index["bandar e abbas"] == index["twin"] == tuple(sorted((first.id, second.id)))
     assert index[places.normalize(first.id)] == first.id  # its id and an alias alike: once
+
+
+def test_sorted_name_index_answers_as_the_dict():
+    """The compact index of a network stored column by column gives every key the same nodes
+    (shared names included), knows no other key, and does so again after a pickle round trip
+    (the cache entry)."""
+    network = io.read_network(paths.builtin_folder())
+    expected = _by_sets(network)
+    shared = [k for k, v in expected.items() if type(v) is tuple]
+    assert shared  # names that several places share: their tuples are kept apart
+    nodes = columns.Columns(model.Node, network.nodes.values())
+    index = places.NameIndex(places.name_index(network), nodes)
+    again = pickle.loads(pickle.dumps(index))
+    for found in (index, again):
+        assert dict(found) == expected and len(found) == len(expected)
+        assert "no such place" not in found and found.get("zzzz") is None and found.get("a") is None
+        assert list(found) == sorted(expected)
+        assert found[shared[0]] == expected[shared[0]]
