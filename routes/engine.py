@@ -10,7 +10,6 @@ pickle and load in a fraction of the time the networkx graph takes.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -310,8 +309,7 @@ def shortest(
     while pred[path[-1]] >= 0:
         path.append(int(pred[path[-1]]))
     path.reverse()
-    edges = [edge_data(ag, u, v, keep, weights) for u, v in itertools.pairwise(path)]
-    return [ag.vertex(v) for v in path], edges
+    return [ag.vertex(v) for v in path], path_edges(ag, path)
 
 
 def _vertex_index(ag: ArrayGraph, vertex: tuple) -> int:
@@ -327,12 +325,24 @@ def _vertex_index(ag: ArrayGraph, vertex: tuple) -> int:
     return int(hit[0]) if len(hit) else -1
 
 
-def edge_data(ag: ArrayGraph, u: int, v: int, keep: np.ndarray, weights: np.ndarray) -> dict:
-    """The data of the edge a search took from vertex ``u`` to ``v`` (the lightest of those kept),
-    in the shape of the networkx graph's edge data, for :mod:`routes.assembly`."""
-    lo, hi = ag.indptr[u], ag.indptr[u + 1]
-    candidates = [e for e in range(lo, hi) if ag.indices[e] == v and keep[e]]
-    e = min(candidates, key=lambda i: weights[i])
+def path_edges(ag: ArrayGraph, path: list[int]) -> list[dict]:
+    """The data of the edges along vertex ``path`` (:func:`edge_data` of each). Each step has
+    one edge: a link parallel to another goes through a vertex of its own
+    (:func:`routes.graph.parallel_rows`)."""
+    u, v = np.asarray(path[:-1], np.int64), np.asarray(path[1:], np.int64)
+    counts = ag.indptr[u + 1] - ag.indptr[u]
+    step = np.repeat(np.arange(len(u)), counts)  # each candidate edge's step along the path
+    offset = np.cumsum(counts) - counts  # where each step's candidates start among them
+    cand = np.repeat(ag.indptr[u] - offset, counts) + np.arange(len(step))  # every edge out of u
+    chosen = cand[ag.indices[cand] == v[step]]
+    if len(chosen) != len(u):
+        raise ValueError("a path step has no edge, or more than one, in the arrays")
+    return [edge_data(ag, int(e)) for e in chosen]
+
+
+def edge_data(ag: ArrayGraph, e: int) -> dict:
+    """The data of edge ``e``, in the shape of the networkx graph's edge data, for
+    :mod:`routes.assembly`."""
     net = ag.network
     kind = KINDS[ag.kind[e]]
     d = {"kind": kind, **{attr: float(arr[e]) for attr, arr in ag.values.items()}}

@@ -7,7 +7,6 @@ The array side of :meth:`corridors.routes.backends.Backend.tree` (best paths) an
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -57,7 +56,7 @@ def array_tree(
         while pred[chain[-1]] >= 0:
             chain.append(int(pred[chain[-1]]))
         path = chain if reverse else chain[::-1]
-        edges = [engine.edge_data(ag, u, v, keep, weights) for u, v in itertools.pairwise(path)]
+        edges = engine.path_edges(ag, path)
         out[ag.node_ids[p]] = ([ag.vertex(v) for v in path], edges)
     return out
 
