@@ -47,19 +47,25 @@ class Endpoint:
 
 @functools.lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
-    """Fold case and accents and squeeze punctuation: ``"Bandar-e Abbās"`` -> ``"bandar e abbas"``."""
+    """Fold case and accents and squeeze punctuation: ``"Bandar-e Abbās"`` -> ``"bandar e abbas"``,
+    ``"Qon'ırat"`` -> ``"qon irat"``, ``"Меркі"`` -> ``"меркі"``. Letters and digits of every
+    script are kept; apostrophes, the modifier letters written for them (``ʻ``, ``ʼ``) and other
+    punctuation separate words."""
     return _fold(text)
 
 
 def _fold(text: str) -> str:
     """:func:`normalize` without its cache (a million names, each once, would only churn it)."""
-    if not text.isascii():  # ASCII has nothing to decompose
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_PUNCTUATION.sub(" ", text.casefold()).split())
+    if text.isascii():  # ASCII has nothing to decompose
+        return " ".join(_ASCII_PUNCTUATION.sub(" ", text.casefold()).split())
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ı", "i")
+    return " ".join(_PUNCTUATION.sub(" ", text).split())
 
 
-_PUNCTUATION = re.compile(r"[^0-9a-z]+")
+_ASCII_PUNCTUATION = re.compile(r"[^0-9a-z]+")
+#: What separates words: neither a letter nor a digit, or a spacing modifier letter (U+02B0-U+02FF).
+_PUNCTUATION = re.compile(r"[\W_\u02b0-\u02ff]+")
 
 
 def _names(node: model.Node) -> list[str]:

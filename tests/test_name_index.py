@@ -58,3 +58,35 @@ def test_sorted_name_index_answers_as_the_dict():
         assert "no such place" not in found and found.get("zzzz") is None and found.get("a") is None
         assert list(found) == sorted(expected)
         assert found[shared[0]] == expected[shared[0]]
+
+
+def test_names_in_other_scripts_are_keys_of_their_own():
+    """Cyrillic aliases are found by themselves (they once folded to the empty key, and a query
+    in Cyrillic was refused as an empty name)."""
+    from corridors.routes import api
+
+    network = io.read_network(paths.builtin_folder())
+    index = places.name_index(network)
+    assert "" not in index
+    cyrillic = [(a, n.id) for n in network.nodes.values() for a in n.aliases if "\u0400" <= a[0] <= "\u04ff"]
+    assert cyrillic  # the built-in network has some: the test can fail
+    for alias, node_id in cyrillic:
+        assert index[places.normalize(alias)] == node_id
+    alias, node_id = cyrillic[0]
+    assert api.plan(alias.upper(), "Karachi").routes[0].steps[0].from_id == node_id
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("Bandar-e Abbās", "bandar e abbas"),
+        ("Qon'ırat", "qon irat"),  # dotless i folds to i
+        ("Oʻzbekiston", "o zbekiston"),  # a modifier letter apostrophe separates, as ' does
+        ("O'zbekiston", "o zbekiston"),
+        ("İstanbul", "istanbul"),
+        ("МЕРКІ", "меркі"),
+        ("--", ""),
+    ],
+)
+def test_normalize(text, key):
+    assert places.normalize(text) == key
