@@ -56,14 +56,13 @@ def normalize(text: str) -> str:
 
 def _fold(text: str) -> str:
     """:func:`normalize` without its cache (a million names, each once, would only churn it)."""
-    if text.isascii():  # ASCII has nothing to decompose
-        return " ".join(_ASCII_PUNCTUATION.sub(" ", text.casefold()).split())
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ı", "i")
+    text = text.casefold()
+    if not text.isascii():  # ASCII has nothing to decompose
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ı", "i")
     return " ".join(_PUNCTUATION.sub(" ", text).split())
 
 
-_ASCII_PUNCTUATION = re.compile(r"[^0-9a-z]+")
 #: What separates words: neither a letter nor a digit, or a spacing modifier letter (U+02B0-U+02FF).
 _PUNCTUATION = re.compile(r"[\W_\u02b0-\u02ff]+")
 

@@ -182,13 +182,15 @@ def _rows(network):
 def test_a_path_takes_the_lightest_of_parallel_links(factor, taken):
     import dataclasses
 
+    from corridors.routes import graph
+
     network = io.read_network(DATA / "tiny")
     first = next(iter(network.links.values()))
     ends = {first.from_id, first.to_id}
     links = {k: x for k, x in network.links.items() if x is first or {x.from_id, x.to_id} != ends}
     links["parallel"] = dataclasses.replace(first, id="parallel", length_km=first.length_km * factor)
     network.links = links
-    ag = arrays.from_graph(loading.graph.build_graph(network), network)
+    ag = arrays.from_graph(graph.build_graph(network), network)
     route = api.plan(first.from_id, first.to_id, by="distance", network=loading.Loaded(network, ag)).routes[0]
     (segment,) = [s for s in route.steps if hasattr(s, "link_id")]
     assert segment.link_id == (taken or first.id)
